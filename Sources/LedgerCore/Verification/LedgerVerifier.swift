@@ -1,0 +1,165 @@
+import Foundation
+
+/// Decides, for each entry in log order, which key had to sign it, and folds the entry into whatever state that
+/// decision needs (the key registry). Implemented above the log, where the regime's principals are known.
+public protocol EntryAuthority {
+    /// The key that must have signed `entry`, judged on the state before it; then applies `entry` to that state.
+    ///
+    /// - Throws: anything; the verifier reports it as an integrity failure at the entry's index.
+    mutating func admit(_ entry: Entry) throws -> VerifierKey
+}
+
+/// What a verification run established.
+public struct VerificationReport: Sendable, Equatable {
+    /// Entries checked.
+    public var size: UInt64
+    /// The root computed over all entries.
+    public var root: Hash
+    /// Stored checkpoints whose signature and root were checked.
+    public var checkpointsChecked: Int
+    /// Size of the trusted checkpoint the log was checked against, if one was given.
+    public var trustedSize: UInt64?
+}
+
+/// Streams the log and recomputes everything it claims: canonical bytes, the hash chain, signatures, the stored
+/// tree nodes, and every stored checkpoint. Memory stays flat: it holds one chunk of entries and the right edge.
+///
+/// It does not judge the regime's rules; a log whose entries are all signed and chained verifies even if a rule
+/// was wrongly applied when they were appended.
+public struct LedgerVerifier {
+    /// Entries per chunk; signatures of a chunk are checked in parallel.
+    public var chunkSize = 4096
+    /// Operator keys that sign checkpoints.
+    public let operatorKeys: [VerifierKey]
+    /// Threads used for signature checks.
+    public var parallelism = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    public init(operatorKeys: [VerifierKey]) {
+        self.operatorKeys = operatorKeys
+    }
+
+    /// Verifies everything in `reader`, and that the log extends `trusted` (the auditor's kept checkpoint).
+    ///
+    /// - Parameter observe: called with each chunk of entries after its checks passed, in order (used to replay
+    ///   projections).
+    /// - Throws: ``LedgerError/integrity(index:_:)`` naming the first bad index.
+    public func verify(
+        _ reader: any LedgerReader, authority: inout some EntryAuthority, trusted: SignedCheckpoint? = nil,
+        observe: ([Entry]) throws -> Void = { _ in }
+    ) throws -> VerificationReport {
+        let size = try reader.treeSize()
+        var checkpoints = try reader.checkpoints().map { stored -> (StoredCheckpoint, Checkpoint) in
+            let signed: SignedCheckpoint
+            do {
+                signed = try SignedCheckpoint(verifying: Array(stored.note.utf8), keys: operatorKeys)
+            } catch {
+                throw LedgerError.integrity(index: nil, "stored checkpoint of size \(stored.size) does not verify: \(error)")
+            }
+            guard signed.checkpoint.size == stored.size, signed.checkpoint.root == stored.root else {
+                throw LedgerError.integrity(index: nil, "stored checkpoint of size \(stored.size) differs from its signed note")
+            }
+            return (stored, signed.checkpoint)
+        }
+        if let last = checkpoints.last, last.0.size > size {
+            throw LedgerError.integrity(index: size, "checkpoint of size \(last.0.size) covers entries missing from the log of size \(size)")
+        }
+        if let trusted {
+            guard trusted.checkpoint.size <= size else {
+                throw LedgerError.integrity(index: size, "log of size \(size) is shorter than the trusted checkpoint of size \(trusted.checkpoint.size)")
+            }
+            checkpoints.append((StoredCheckpoint(size: trusted.checkpoint.size, root: trusted.checkpoint.root, note: trusted.text), trusted.checkpoint))
+            checkpoints.sort { $0.0.size < $1.0.size }
+        }
+        var nextCheckpoint = 0
+        var checked = 0
+        var range = CompactRange()
+        var lastLeaf = Hash.zero
+
+        func checkRoots() throws {
+            while nextCheckpoint < checkpoints.count, checkpoints[nextCheckpoint].0.size == range.size {
+                let (stored, _) = checkpoints[nextCheckpoint]
+                if range.size > 0 || stored.root != TreeHasher.emptyRoot {
+                    guard range.root == stored.root else {
+                        throw LedgerError.integrity(
+                            index: range.size == 0 ? 0 : range.size - 1,
+                            "root over the first \(stored.size) entries differs from the checkpoint of that size")
+                    }
+                }
+                nextCheckpoint += 1
+                checked += 1
+            }
+        }
+        try checkRoots()
+
+        var start: UInt64 = 0
+        while start < size {
+            let end = min(size, start + UInt64(chunkSize))
+            var storedNodes: [Hash] = []
+            storedNodes.reserveCapacity(Int(NodeID.nodeCount(forSize: end) - NodeID.nodeCount(forSize: start)))
+            try reader.forEachNode(fromStorageID: NodeID.nodeCount(forSize: start), to: NodeID.nodeCount(forSize: end)) { _, h in
+                storedNodes.append(h)
+                return true
+            }
+            var pending: [(index: UInt64, check: SignatureCheck)] = []
+            var entries: [Entry] = []
+            var structural: LedgerError?
+            var nodeCursor = 0
+            try reader.forEachEntry(from: start, to: end) { index, bytes in
+                do {
+                    let entry: Entry
+                    do { entry = try Entry(bytes: bytes) } catch { throw LedgerError.integrity(index: index, "entry does not parse: \(error)") }
+                    guard entry.index == index else {
+                        throw LedgerError.integrity(index: index, "entry claims index \(entry.index)")
+                    }
+                    guard entry.prev == lastLeaf else {
+                        throw LedgerError.integrity(index: index, "prev does not match the leaf hash of the entry before")
+                    }
+                    let leaf = TreeHasher.leafHash(bytes)
+                    for (id, hash) in range.append(leaf) {
+                        guard nodeCursor < storedNodes.count, storedNodes[nodeCursor] == hash else {
+                            throw LedgerError.integrity(index: index, "stored tree node \(id) does not match the entries")
+                        }
+                        nodeCursor += 1
+                    }
+                    lastLeaf = leaf
+                    let key: VerifierKey
+                    do { key = try authority.admit(entry) } catch { throw LedgerError.integrity(index: index, "\(error)") }
+                    pending.append((index, SignatureCheck(message: entry.submission.signedMessage, signature: entry.signature, key: key)))
+                    entries.append(entry)
+                    try checkRoots()
+                    return true
+                } catch let error as LedgerError {
+                    structural = error
+                    return false
+                }
+            }
+            if structural == nil, range.size != end {
+                structural = .integrity(index: range.size, "entry \(range.size) is missing")
+            }
+            let badSignature = firstBadSignature(pending)
+            if let badSignature {
+                throw LedgerError.integrity(index: badSignature, "signature does not verify")
+            }
+            if let structural { throw structural }
+            try observe(entries)
+            start = end
+        }
+        let nodeTotal = NodeID.nodeCount(forSize: size)
+        var extraNode = false
+        try reader.forEachNode(fromStorageID: nodeTotal, to: UInt64.max) { _, _ in
+            extraNode = true
+            return false
+        }
+        if extraNode { throw LedgerError.integrity(index: size, "tree nodes exist beyond the last entry") }
+        guard nextCheckpoint == checkpoints.count else {
+            throw LedgerError.integrity(index: size, "checkpoint of size \(checkpoints[nextCheckpoint].0.size) was never reached")
+        }
+        return VerificationReport(size: size, root: range.root, checkpointsChecked: checked, trustedSize: trusted?.checkpoint.size)
+    }
+
+    /// The lowest index whose signature fails.
+    func firstBadSignature(_ items: [(index: UInt64, check: SignatureCheck)]) -> UInt64? {
+        let results = SignatureBatch.verify(items.map(\.check), parallelism: parallelism)
+        return zip(items, results).first { !$0.1 }?.0.index
+    }
+}

@@ -1,0 +1,193 @@
+import Foundation
+import GRDB
+import LedgerCore
+
+/// The ledger in one SQLite file (system libsqlite3 through GRDB): WAL, `synchronous=FULL`, every write one
+/// `BEGIN IMMEDIATE` transaction. Two processes may write the same file; SQLite's lock serialises them and each
+/// re-reads the right edge inside its transaction.
+public final class SQLiteLedgerStore: LedgerStore, Sendable {
+    let pool: DatabasePool
+    /// The database file.
+    public let path: String
+
+    /// Opens the ledger at `path`.
+    ///
+    /// - Parameter create: create the file if it does not exist; otherwise a missing file is an error.
+    /// - Throws: ``LedgerError/storage(_:)`` when the file cannot be opened or migrated.
+    public init(path: String, create: Bool = false) throws(LedgerError) {
+        self.path = path
+        if !create, !FileManager.default.fileExists(atPath: path) {
+            throw .storage("no ledger database at \(path)")
+        }
+        var config = Configuration()
+        config.busyMode = .timeout(60)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            try pool.writeWithoutTransaction { db in
+                // GRDB's WAL setup leaves synchronous at NORMAL; durability is part of the contract.
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+            try Migrations.migrator.migrate(pool)
+        } catch {
+            throw .storage("cannot open ledger database \(path): \(Self.describe(error))")
+        }
+    }
+
+    /// The writer connection's `PRAGMA synchronous` (2 = FULL).
+    public func synchronousMode() throws -> Int {
+        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    public func read<T>(_ body: (any LedgerReader) throws -> T) throws -> T {
+        do {
+            return try pool.read { db in try body(Transaction(db)) }
+        } catch let error as DatabaseError {
+            throw LedgerError.storage(Self.describe(error))
+        }
+    }
+
+    public func write<T>(_ body: (any LedgerWriter) throws -> T) throws -> T {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(Transaction(db))
+                    return .commit
+                }
+                return result!
+            }
+        } catch let error as DatabaseError {
+            throw LedgerError.storage(Self.describe(error))
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let e = error as? DatabaseError {
+            return "SQLite error \(e.resultCode.rawValue): \(e.message ?? "\(e.resultCode)")"
+        }
+        return "\(error)"
+    }
+
+    /// Reads and writes on one connection inside one transaction.
+    final class Transaction: LedgerWriter {
+        let db: Database
+        init(_ db: Database) { self.db = db }
+
+        func treeSize() throws -> UInt64 {
+            let max = try Int64.fetchOne(db, sql: "SELECT max(idx) FROM entries")
+            return max.map { UInt64($0) + 1 } ?? 0
+        }
+
+        func entry(at index: UInt64) throws -> [UInt8] {
+            guard let data = try Data.fetchOne(db.cachedStatement(sql: "SELECT data FROM entries WHERE idx = ?"), arguments: [Int64(index)])
+            else { throw LedgerError.outOfRange("no entry \(index)") }
+            return Array(data)
+        }
+
+        func forEachEntry(from: UInt64, to: UInt64, _ body: (UInt64, [UInt8]) throws -> Bool) throws {
+            let upper = to > UInt64(Int64.max) ? Int64.max : Int64(to)
+            let cursor = try Row.fetchCursor(
+                db, sql: "SELECT idx, data FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx",
+                arguments: [Int64(from), upper])
+            while let row = try cursor.next() {
+                let idx: Int64 = row[0]
+                let data: Data = row[1]
+                guard try body(UInt64(idx), Array(data)) else { return }
+            }
+        }
+
+        func nodeHash(_ id: NodeID) throws -> Hash {
+            guard let data = try Data.fetchOne(db.cachedStatement(sql: "SELECT hash FROM tree_nodes WHERE id = ?"), arguments: [Int64(id.storageID)]),
+                let hash = Hash(bytes: data)
+            else { throw LedgerError.integrity(index: nil, "tree node \(id) is missing") }
+            return hash
+        }
+
+        func forEachNode(fromStorageID: UInt64, to: UInt64, _ body: (UInt64, Hash) throws -> Bool) throws {
+            let upper = to > UInt64(Int64.max) ? Int64.max : Int64(to)
+            let cursor = try Row.fetchCursor(
+                db, sql: "SELECT id, hash FROM tree_nodes WHERE id >= ? AND id < ? ORDER BY id",
+                arguments: [Int64(fromStorageID), upper])
+            while let row = try cursor.next() {
+                let id: Int64 = row[0]
+                let data: Data = row[1]
+                guard let hash = Hash(bytes: data) else { throw LedgerError.integrity(index: nil, "tree node \(id) is not 32 bytes") }
+                guard try body(UInt64(id), hash) else { return }
+            }
+        }
+
+        func checkpoints() throws -> [StoredCheckpoint] {
+            try Row.fetchAll(db, sql: "SELECT size, root, note FROM checkpoints ORDER BY size").map(Self.checkpoint)
+        }
+
+        func latestCheckpoint() throws -> StoredCheckpoint? {
+            try Row.fetchOne(db, sql: "SELECT size, root, note FROM checkpoints ORDER BY size DESC LIMIT 1").map(Self.checkpoint)
+        }
+
+        static func checkpoint(_ row: Row) throws -> StoredCheckpoint {
+            let size: Int64 = row[0]
+            let root: Data = row[1]
+            guard let hash = Hash(bytes: root) else { throw LedgerError.integrity(index: nil, "checkpoint root is not 32 bytes") }
+            return StoredCheckpoint(size: UInt64(size), root: hash, note: row[2])
+        }
+
+        func projection(kind: String, key: String) throws -> [UInt8]? {
+            try Data.fetchOne(
+                db.cachedStatement(sql: "SELECT value FROM projections WHERE kind = ? AND key = ?"), arguments: [kind, key]
+            ).map { Array($0) }
+        }
+
+        func forEachProjection(kind: String, after afterKey: String?, _ body: (String, [UInt8]) throws -> Bool) throws {
+            let cursor = try Row.fetchCursor(
+                db, sql: "SELECT key, value FROM projections WHERE kind = ? AND key > ? ORDER BY key",
+                arguments: [kind, afterKey ?? ""])
+            while let row = try cursor.next() {
+                let data: Data = row[1]
+                guard try body(row[0], Array(data)) else { return }
+            }
+        }
+
+        func projectionKinds() throws -> [String] {
+            try String.fetchAll(db, sql: "SELECT DISTINCT kind FROM projections ORDER BY kind")
+        }
+
+        func meta(_ key: String) throws -> String? {
+            try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
+        }
+
+        func appendEntry(index: UInt64, bytes: [UInt8], nodes: [(NodeID, Hash)]) throws {
+            try db.cachedStatement(sql: "INSERT INTO entries (idx, data) VALUES (?, ?)")
+                .execute(arguments: [Int64(index), Data(bytes)])
+            let insertNode = try db.cachedStatement(sql: "INSERT INTO tree_nodes (id, hash) VALUES (?, ?)")
+            for (id, hash) in nodes {
+                try insertNode.execute(arguments: [Int64(id.storageID), Data(hash.bytes)])
+            }
+        }
+
+        func putProjection(kind: String, key: String, value: [UInt8]) throws {
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO projections (kind, key, value) VALUES (?, ?, ?)")
+                .execute(arguments: [kind, key, Data(value)])
+        }
+
+        func deleteProjection(kind: String, key: String) throws {
+            try db.cachedStatement(sql: "DELETE FROM projections WHERE kind = ? AND key = ?").execute(arguments: [kind, key])
+        }
+
+        func deleteAllProjections() throws {
+            try db.execute(sql: "DELETE FROM projections")
+        }
+
+        func insertCheckpoint(_ checkpoint: StoredCheckpoint) throws {
+            try db.execute(
+                sql: "INSERT INTO checkpoints (size, root, note) VALUES (?, ?, ?)",
+                arguments: [Int64(checkpoint.size), Data(checkpoint.root.bytes), checkpoint.note])
+        }
+
+        func setMeta(_ key: String, _ value: String) throws {
+            try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", arguments: [key, value])
+        }
+    }
+}

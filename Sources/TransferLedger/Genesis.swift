@@ -1,0 +1,129 @@
+import LedgerCore
+import TransferRules
+
+/// The genesis file of `hwledger init` (SPEC §5) and the `ledger.genesis` body built from it.
+public struct Genesis: Sendable {
+    public struct RegulatorEntry: Sendable, Equatable {
+        public var regulator: Regulator
+        public var key: VerifierKey
+    }
+
+    public var origin: String
+    public var regulators: [RegulatorEntry]
+    /// The policy object exactly as given (it is signed into the genesis entry).
+    public var policyJSON: [String: JSONValue]
+    public var policy: Policy
+    public var operatorKey: VerifierKey?
+
+    /// Parses a genesis file, or a `ledger.genesis` body (which also carries `operatorKey`).
+    ///
+    /// - Throws: ``RuleViolation`` (R-SCHEMA, R-DIVISION) naming the field.
+    public init(json: JSONValue, path: String = "genesis", requireOperatorKey: Bool = false) throws(RuleViolation) {
+        var r = try FieldReader(json, path: path)
+        origin = try r.string("origin")
+        do { _ = try VerifierKey(name: origin, publicKey: [UInt8](repeating: 0, count: 32)) } catch {
+            throw r.fail("origin", "must be a key name: no spaces, control characters or '+'")
+        }
+        if requireOperatorKey {
+            let text = try r.string("operatorKey")
+            do { operatorKey = try VerifierKey(parsing: text) } catch { throw r.fail("operatorKey", "is not a verifier key: \(error)") }
+            guard operatorKey?.name == origin else { throw r.fail("operatorKey", "must be named after the origin \(origin)") }
+        } else {
+            operatorKey = nil
+        }
+        var regulators: [RegulatorEntry] = []
+        for (i, item) in try r.array("regulators").enumerated() {
+            var f = try FieldReader(item, path: "\(path).regulators[\(i)]")
+            let id = try f.string("id")
+            let name = try f.string("name")
+            let province = try f.string("province")
+            let keyText = try f.string("key")
+            try f.finish()
+            guard Division.isCode(province), province.hasSuffix("0000") else {
+                throw f.fail("province", "must be a province code like 510000, got \(province)")
+            }
+            guard id == Principal.regulatorID(province) else { throw f.fail("id", "must be REG-\(province), got \(id)") }
+            let key: VerifierKey
+            do { key = try VerifierKey(parsing: keyText) } catch { throw f.fail("key", "is not a verifier key: \(error)") }
+            guard key.name == id else { throw f.fail("key", "is named \(key.name), but a regulator's key is named after its id \(id)") }
+            guard !regulators.contains(where: { $0.regulator.id == id }) else { throw f.fail("id", "\(id) is listed twice") }
+            regulators.append(RegulatorEntry(regulator: Regulator(id: id, name: name, province: province), key: key))
+        }
+        self.regulators = regulators
+        let policyValue = r.optionalValue("policy") ?? .object([:])
+        guard case .object(let policyObject) = policyValue else { throw r.fail("policy", "must be an object") }
+        policyJSON = policyObject
+        policy = try PolicyDecoder.decode(policyValue, path: "\(path).policy")
+        try r.finish()
+    }
+
+    /// The `ledger.genesis` body: the file's content plus the operator's verifier key.
+    public func body(operatorKey: VerifierKey) -> [String: JSONValue] {
+        [
+            "origin": .string(origin),
+            "operatorKey": .string(operatorKey.description),
+            "regulators": .array(
+                regulators.map {
+                    .object([
+                        "id": .string($0.regulator.id), "name": .string($0.regulator.name),
+                        "province": .string($0.regulator.province), "key": .string($0.key.description),
+                    ])
+                }),
+            "policy": .object(policyJSON),
+        ]
+    }
+}
+
+/// Reads the policy object of SPEC §5; every field optional, defaults from ``Policy``.
+enum PolicyDecoder {
+    static func decode(_ value: JSONValue, path: String) throws(RuleViolation) -> Policy {
+        var policy = Policy()
+        var r = try FieldReader(value, path: path)
+        if let n = try r.optionalInt("approvalMaxValidityMonths", min: 1) { policy.approvalMaxValidityMonths = Int(n) }
+        if let n = try r.optionalInt("discrepancyPermille") { policy.discrepancyPermille = n }
+        if let d = r.optionalValue("deadlines") {
+            var f = try FieldReader(d, path: "\(path).deadlines")
+            if let n = try f.optionalInt("reviewWorkingDays") { policy.deadlines.reviewWorkingDays = Int(n) }
+            if let n = try f.optionalInt("replyWorkingDays") { policy.deadlines.replyWorkingDays = Int(n) }
+            if let n = try f.optionalInt("decisionWorkingDays") { policy.deadlines.decisionWorkingDays = Int(n) }
+            if let n = try f.optionalInt("whitelistDecisionWorkingDays") { policy.deadlines.whitelistDecisionWorkingDays = Int(n) }
+            if let n = try f.optionalInt("receiptWorkingDays") { policy.deadlines.receiptWorkingDays = Int(n) }
+            if let n = try f.optionalInt("inTransitDays") { policy.deadlines.inTransitDays = Int(n) }
+            try f.finish()
+        }
+        if r.members["holidays"] != nil {
+            var holidays: [Policy.Holiday] = []
+            for (i, item) in try r.array("holidays", nonEmpty: false).enumerated() {
+                var f = try FieldReader(item, path: "\(path).holidays[\(i)]")
+                let date = try f.date("date")
+                let kind = try f.string("kind")
+                try f.finish()
+                guard kind == "holiday" || kind == "workday" else { throw f.fail("kind", "must be holiday or workday, got \(kind)") }
+                holidays.append(Policy.Holiday(date: date, isWorkday: kind == "workday"))
+            }
+            policy.holidays = holidays
+        }
+        if let p = r.optionalValue("p2p") {
+            var f = try FieldReader(p, path: "\(path).p2p")
+            if f.members["pilots"] != nil {
+                var pilots: [Policy.Pilot] = []
+                for (i, item) in try f.array("pilots", nonEmpty: false).enumerated() {
+                    var g = try FieldReader(item, path: "\(path).p2p.pilots[\(i)]")
+                    let province = try g.string("province")
+                    let from = try g.date("from")
+                    let to = try g.date("to")
+                    try g.finish()
+                    guard Division.isCode(province), province.hasSuffix("0000") else { throw g.fail("province", "must be a province code") }
+                    guard from <= to else { throw g.fail("to", "must not be before from") }
+                    pilots.append(Policy.Pilot(province: province, from: from, to: to))
+                }
+                policy.p2p.pilots = pilots
+            }
+            if let n = try f.optionalInt("minAnnualGrams") { policy.p2p.minAnnualGrams = n }
+            if f.members["crossProvincePairs"] != nil { policy.p2p.crossProvincePairs = try f.bool("crossProvincePairs") }
+            try f.finish()
+        }
+        try r.finish()
+        return policy
+    }
+}

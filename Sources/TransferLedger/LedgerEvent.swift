@@ -1,0 +1,54 @@
+import LedgerCore
+import TransferRules
+
+/// A submission's body, decoded into the typed event its `type` names. Decoding checks shape only (R-SCHEMA);
+/// rules are judged in ``EventProcessor``.
+enum LedgerEvent {
+    case genesis(Genesis)
+    case enterpriseRegistered(EnterpriseRegistered)
+    case keyAdded(KeyAdded)
+    case keyRevoked(KeyRevoked)
+
+    /// Event types of SPEC §5 that this version of the ledger judges.
+    static let supportedTypes: Set<String> = ["ledger.genesis", "enterprise.registered", "key.added", "key.revoked"]
+
+    static func decode(type: String, body: [String: JSONValue]) throws(RuleViolation) -> LedgerEvent {
+        let value = JSONValue.object(body)
+        switch type {
+        case "ledger.genesis":
+            return .genesis(try Genesis(json: value, path: "body", requireOperatorKey: true))
+        case "enterprise.registered":
+            var r = try FieldReader(value, path: "body")
+            let uscc = try r.string("uscc")
+            let name = try r.string("name")
+            let division = try r.string("division")
+            var roles: [Role] = []
+            for (i, text) in try r.stringArray("roles").enumerated() {
+                guard let role = Role(rawValue: text) else {
+                    throw r.fail("roles[\(i)]", "is \(text), not one of generator, carrier, receiver, utiliser")
+                }
+                guard !roles.contains(role) else { throw r.fail("roles[\(i)]", "repeats \(text)") }
+                roles.append(role)
+            }
+            try r.finish()
+            return .enterpriseRegistered(EnterpriseRegistered(uscc: uscc, name: name, division: division, roles: roles))
+        case "key.added":
+            var r = try FieldReader(value, path: "body")
+            let principal = try r.string("principal")
+            let keyText = try r.string("key")
+            try r.finish()
+            let key: VerifierKey
+            do { key = try VerifierKey(parsing: keyText) } catch { throw r.fail("key", "is not a verifier key string: \(error)") }
+            return .keyAdded(KeyAdded(principal: principal, key: key.description, keyName: key.name, keyId: key.keyIDHex))
+        case "key.revoked":
+            var r = try FieldReader(value, path: "body")
+            let principal = try r.string("principal")
+            let keyId = try r.string("keyId")
+            try r.finish()
+            guard Hex.isLowerHex(keyId, count: 8) else { throw r.fail("keyId", "must be 8 lower-case hex digits") }
+            return .keyRevoked(KeyRevoked(principal: principal, keyId: keyId))
+        default:
+            throw RuleViolation(.schema, "submission.type \(type) is not an event type this ledger accepts")
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import LedgerCore
+import TransferRules
+
+/// Replays the key registry while the verifier streams the log: which key had to sign each entry.
+struct KeyReplay: EntryAuthority {
+    var keys: [String: (key: VerifierKey, revoked: Bool)] = [:]
+    var origin: String?
+
+    mutating func admit(_ entry: Entry) throws -> VerifierKey {
+        let s = entry.submission
+        if entry.index == 0 {
+            guard s.type == "ledger.genesis" else { throw LedgerError.integrity(index: 0, "entry 0 is not ledger.genesis") }
+            let genesis = try Genesis(json: .object(s.body), path: "body", requireOperatorKey: true)
+            guard let op = genesis.operatorKey, s.actor == genesis.origin, s.keyID == op.keyIDHex else {
+                throw LedgerError.integrity(index: 0, "genesis is not signed by its operator key")
+            }
+            origin = genesis.origin
+            keys["\(genesis.origin)/\(op.keyIDHex)"] = (op, false)
+            for r in genesis.regulators { keys["\(r.regulator.id)/\(r.key.keyIDHex)"] = (r.key, false) }
+            return op
+        }
+        guard let (key, revoked) = keys["\(s.actor)/\(s.keyID)"] else {
+            throw LedgerError.integrity(index: entry.index, "signed with key \(s.keyID), which \(s.actor) did not hold")
+        }
+        guard !revoked else { throw LedgerError.integrity(index: entry.index, "signed with key \(s.keyID) after it was revoked") }
+        switch s.type {
+        case "key.added", "key.revoked":
+            switch try LedgerEvent.decode(type: s.type, body: s.body) {
+            case .keyAdded(let e): keys["\(e.principal)/\(e.keyId)"] = (try VerifierKey(parsing: e.key), false)
+            case .keyRevoked(let e): keys["\(e.principal)/\(e.keyId)"]?.revoked = true
+            default: break
+            }
+        case "ledger.genesis":
+            throw LedgerError.integrity(index: entry.index, "a second ledger.genesis")
+        default: break
+        }
+        return key
+    }
+}
+
+extension TransferLedger {
+    /// Verifies the whole log (SPEC §4.1 `verify`): canonical bytes, prev links, signatures against the keys valid
+    /// at each point, the stored tree, every stored checkpoint, the trusted checkpoint if given, and the
+    /// projections (replayed into `scratch`, then compared row by row).
+    ///
+    /// - Parameter scratch: an empty store to replay projections into; memory stays flat if it is on disk.
+    /// - Throws: ``LedgerError/integrity(index:_:)`` naming the first bad index.
+    public func verify(trusted: SignedCheckpoint?, scratch: any LedgerStore) throws -> VerificationReport {
+        let operatorKeys: [VerifierKey]
+        do { operatorKeys = try operatorVerifierKeys() } catch let e as RuleViolation {
+            throw LedgerError.integrity(index: 0, "genesis does not parse: \(e.message)")
+        } catch let e as LedgerError {
+            if case .malformedSubmission = e { throw LedgerError.integrity(index: 0, "genesis does not parse: \(e)") }
+            if case .malformedJSON = e { throw LedgerError.integrity(index: 0, "genesis does not parse: \(e)") }
+            throw e
+        }
+        if let trusted {
+            do { try trusted.note.verify(with: operatorKeys) } catch {
+                throw LedgerError.integrity(index: nil, "the trusted checkpoint is not signed by this ledger's operator key")
+            }
+        }
+        let origin = try origin()
+        return try store.read { reader in
+            var authority = KeyReplay()
+            let report = try LedgerVerifier(operatorKeys: operatorKeys).verify(reader, authority: &authority, trusted: trusted) { entries in
+                try replay(entries, into: scratch, origin: origin)
+            }
+            try compareProjections(reader, scratch)
+            return report
+        }
+    }
+
+    /// Rebuilds the projections from the entries into `scratch` and compares them with the stored ones
+    /// (`hwledger rebuild --check`). No signature or tree checks: that is `verify`.
+    public func rebuildCheck(scratch: any LedgerStore) throws {
+        let origin = try origin()
+        try store.read { reader in
+            let size = try reader.treeSize()
+            var start: UInt64 = 0
+            while start < size {
+                let end = min(size, start + 4096)
+                var entries: [Entry] = []
+                try reader.forEachEntry(from: start, to: end) { index, bytes in
+                    do { entries.append(try Entry(bytes: bytes)) } catch {
+                        throw LedgerError.integrity(index: index, "entry does not parse: \(error)")
+                    }
+                    return true
+                }
+                try replay(entries, into: scratch, origin: origin)
+                start = end
+            }
+            try compareProjections(reader, scratch)
+        }
+    }
+
+    func replay(_ entries: [Entry], into scratch: any LedgerStore, origin: String) throws {
+        try scratch.write { w in
+            for entry in entries {
+                let s = entry.submission
+                let event: LedgerEvent
+                do { event = try LedgerEvent.decode(type: s.type, body: s.body) } catch let v as RuleViolation {
+                    throw LedgerError.integrity(index: entry.index, "event does not decode: \(v.message)")
+                }
+                try processor.apply(event, submission: s, index: entry.index, writer: w)
+            }
+        }
+    }
+
+    func compareProjections(_ stored: any LedgerReader, _ scratch: any LedgerStore) throws {
+        try scratch.read { rebuilt in
+            let kinds = Set(try stored.projectionKinds()).union(try rebuilt.projectionKinds()).sorted()
+            for kind in kinds {
+                var after: String?
+                while true {
+                    let a = try Self.page(stored, kind: kind, after: after)
+                    let b = try Self.page(rebuilt, kind: kind, after: after)
+                    for (x, y) in zip(a, b) where x != y {
+                        let key = x.0.utf8.lexicographicallyPrecedes(y.0.utf8) ? x.0 : y.0
+                        throw LedgerError.integrity(index: nil, "projection \(kind)/\(key) differs from the one rebuilt from the entries")
+                    }
+                    if a.count != b.count {
+                        let extra = a.count > b.count ? a[b.count].0 : b[a.count].0
+                        throw LedgerError.integrity(index: nil, "projection \(kind)/\(extra) differs from the one rebuilt from the entries")
+                    }
+                    guard let last = a.last else { break }
+                    after = last.0
+                }
+            }
+        }
+    }
+
+    static func page(_ reader: any LedgerReader, kind: String, after: String?) throws -> [(String, [UInt8])] {
+        var rows: [(String, [UInt8])] = []
+        try reader.forEachProjection(kind: kind, after: after) { key, value in
+            rows.append((key, value))
+            return rows.count < 1000
+        }
+        return rows
+    }
+}

@@ -1,0 +1,205 @@
+import Foundation
+import LedgerCore
+import Logging
+import TransferRules
+
+/// The public library API: validates submissions with ``TransferRules``, appends them through a ``LedgerStore``
+/// and keeps the projections. Both the CLI and the daemon call it, so the rules run in exactly one place.
+///
+/// It is a `Sendable` class with synchronous methods rather than an actor: the store serialises writers itself
+/// (SQLite's lock also covers other processes), and GRDB's API is synchronous. Callers on an async executor run
+/// it off the cooperative pool (see docs/decisions/002-synchronous-ledger-facade.md).
+public final class TransferLedger: Sendable {
+    public let store: any LedgerStore
+    public let reference: ReferenceData
+    let clock: @Sendable () -> UTCInstant
+    let logger: Logger
+    let processor: EventProcessor
+
+    /// Submissions per write transaction in bulk input.
+    public static let batchSize = 2000
+
+    /// - Parameters:
+    ///   - clock: the ledger's clock; entry times come from it. Injected so tests can fix it.
+    public init(store: any LedgerStore, reference: ReferenceData, clock: @escaping @Sendable () -> UTCInstant, logger: Logger) {
+        self.store = store
+        self.reference = reference
+        self.clock = clock
+        self.logger = logger
+        self.processor = EventProcessor(reference: reference)
+    }
+
+    /// The system clock, to the second.
+    public static let systemClock: @Sendable () -> UTCInstant = { UTCInstant(seconds: Int64(Date().timeIntervalSince1970)) }
+
+    // MARK: Genesis
+
+    /// Creates entry 0 (`ledger.genesis`, signed by the operator key) in an empty store and signs checkpoint 1.
+    ///
+    /// - Throws: ``RuleViolation`` (R-SCHEMA) when the operator key is not named after the origin;
+    ///   ``LedgerError/notInitialised(_:)`` when the store already holds a ledger.
+    @discardableResult
+    public func initialise(genesis: Genesis, operatorKey: SigningKey, operatorKeyPath: String?) throws -> StoredCheckpoint {
+        guard operatorKey.name == genesis.origin else {
+            throw RuleViolation(.schema, "the operator key is named \(operatorKey.name), but the origin is \(genesis.origin)")
+        }
+        let body = genesis.body(operatorKey: operatorKey.verifier)
+        let submission = UnsignedEvent(type: "ledger.genesis", actor: genesis.origin, body: body)
+            .signed(with: operatorKey, at: clock(), nonce: randomNonce())
+        let checkpointer = try Checkpointer(origin: genesis.origin, keys: [operatorKey])
+        return try store.write { w in
+            guard try w.treeSize() == 0 else { throw LedgerError.notInitialised("the database already holds a ledger") }
+            try w.setMeta("origin", genesis.origin)
+            if let operatorKeyPath { try w.setMeta("operatorKeyPath", operatorKeyPath) }
+            var appender = try LogAppender(writer: w)
+            let appended = try appender.append(submission.submission, signature: submission.signature, time: clock().description)
+            let event = LedgerEvent.genesis(try Genesis(json: .object(body), path: "body", requireOperatorKey: true))
+            try processor.apply(event, submission: appended.entry.submission, index: 0, writer: w)
+            return try checkpointer.publish(in: w)
+        }
+    }
+
+    /// The origin recorded at init.
+    public func origin() throws -> String {
+        guard let origin = try store.read({ try $0.meta("origin") }) else {
+            throw LedgerError.notInitialised("the database holds no ledger; run hwledger init first")
+        }
+        return origin
+    }
+
+    /// The operator key file path recorded at init, if any.
+    public func operatorKeyPath() throws -> String? { try store.read { try $0.meta("operatorKeyPath") } }
+
+    /// The genesis entry's content.
+    public func genesis() throws -> Genesis {
+        let bytes = try store.read { r -> [UInt8] in
+            guard try r.treeSize() > 0 else { throw LedgerError.notInitialised("the database holds no ledger; run hwledger init first") }
+            return try r.entry(at: 0)
+        }
+        let entry = try Entry(bytes: bytes)
+        return try Genesis(json: .object(entry.submission.body), path: "body", requireOperatorKey: true)
+    }
+
+    /// The verifier keys that sign checkpoints.
+    public func operatorVerifierKeys() throws -> [VerifierKey] {
+        guard let key = try genesis().operatorKey else { return [] }
+        return [key]
+    }
+
+    // MARK: Submitting
+
+    /// Judges and appends submissions in input order, `batchSize` per transaction. Each is judged alone against
+    /// the log including the earlier accepted ones; a rejected one writes nothing.
+    ///
+    /// Signatures are checked in parallel before the transaction against the keys known then; inside the
+    /// transaction a pre-check is used only if the key it used is still the actor's valid key.
+    public func submit(_ items: [SignedSubmission]) throws -> [SubmitOutcome] {
+        var outcomes: [SubmitOutcome] = []
+        outcomes.reserveCapacity(items.count)
+        var start = 0
+        while start < items.count {
+            let end = min(items.count, start + Self.batchSize)
+            outcomes += try submitBatch(Array(items[start..<end]))
+            start = end
+        }
+        return outcomes
+    }
+
+    func submitBatch(_ items: [SignedSubmission]) throws -> [SubmitOutcome] {
+        let origin = try origin()
+        let prechecked = try precheckSignatures(items, origin: origin)
+        let time = clock().description
+        let outcomes = try store.write { w -> [SubmitOutcome] in
+            var appender = try LogAppender(writer: w)
+            let state = ProjectionState(reader: w, origin: origin)
+            var outcomes: [SubmitOutcome] = []
+            for (i, item) in items.enumerated() {
+                do {
+                    let event = try checkEnvelope(item, state: state, precheck: prechecked[i])
+                    let assigned = try processor.judge(event, actor: item.submission.actor, state: state)
+                    let appended: (entry: Entry, bytes: [UInt8], leafHash: Hash)
+                    do {
+                        appended = try appender.append(item.submission, signature: item.signature, time: time, assigned: assigned)
+                    } catch LedgerError.malformedSubmission(let message) {
+                        throw RuleViolation(.schema, message)
+                    }
+                    try processor.apply(event, submission: item.submission, index: appended.entry.index, writer: w)
+                    outcomes.append(.appended(index: appended.entry.index, leafHash: appended.leafHash, assigned: assigned))
+                } catch let violation as RuleViolation {
+                    outcomes.append(.rejected(violation))
+                }
+            }
+            return outcomes
+        }
+        let appended = outcomes.filter { if case .appended = $0 { true } else { false } }.count
+        logger.debug("appended batch", metadata: ["appended": "\(appended)", "rejected": "\(outcomes.count - appended)"])
+        return outcomes
+    }
+
+    /// The key a signature was checked against before the transaction, and the result.
+    struct Precheck {
+        var key: String
+        var valid: Bool
+    }
+
+    func precheckSignatures(_ items: [SignedSubmission], origin: String) throws -> [Precheck?] {
+        let keys: [String?] = try store.read { r in
+            let state = ProjectionState(reader: r, origin: origin)
+            return try items.map { try state.key(principal: $0.submission.actor, keyId: $0.submission.keyID)?.key }
+        }
+        var checks: [SignatureCheck] = []
+        var positions: [Int] = []
+        for (i, item) in items.enumerated() {
+            if let keyText = keys[i], let key = try? VerifierKey(parsing: keyText) {
+                checks.append(SignatureCheck(message: item.submission.signedMessage, signature: item.signature, key: key))
+                positions.append(i)
+            }
+        }
+        var prechecks = [Precheck?](repeating: nil, count: items.count)
+        for (position, valid) in zip(positions, SignatureBatch.verify(checks)) {
+            prechecks[position] = Precheck(key: keys[position]!, valid: valid)
+        }
+        return prechecks
+    }
+
+    /// R-SCHEMA (event shape), R-SIG and R-NONCE, in that order.
+    func checkEnvelope(_ item: SignedSubmission, state: ProjectionState, precheck: Precheck?) throws -> LedgerEvent {
+        let s = item.submission
+        let event = try LedgerEvent.decode(type: s.type, body: s.body)
+        guard let record = try state.key(principal: s.actor, keyId: s.keyID) else {
+            throw RuleViolation(.signature, "key \(s.keyID) is not a key of \(s.actor)")
+        }
+        if let revokedAt = record.revokedAt {
+            throw RuleViolation(.signature, "key \(s.keyID) of \(s.actor) was revoked at entry \(revokedAt)")
+        }
+        let valid: Bool
+        if let precheck, precheck.key == record.key {
+            valid = precheck.valid
+        } else {
+            valid = (try? VerifierKey(parsing: record.key))?.isValidSignature(item.signature, for: s.signedMessage) ?? false
+        }
+        guard valid else { throw RuleViolation(.signature, "the signature does not verify under key \(s.keyID) of \(s.actor)") }
+        if try state.nonceUsed(actor: s.actor, nonce: s.nonce) {
+            throw RuleViolation(.nonce, "nonce \(s.nonce) was already used by \(s.actor): a replay")
+        }
+        return event
+    }
+
+    // MARK: Checkpoints and proofs
+
+    /// Signs a checkpoint of the current tree unless the latest one covers it.
+    @discardableResult
+    public func publishCheckpoint(keys: [SigningKey]) throws -> StoredCheckpoint {
+        let checkpointer = try Checkpointer(origin: try origin(), keys: keys)
+        return try store.write { try checkpointer.publish(in: $0) }
+    }
+
+    /// The latest signed checkpoint.
+    public func latestCheckpoint() throws -> StoredCheckpoint {
+        guard let latest = try store.read({ try $0.latestCheckpoint() }) else {
+            throw LedgerError.notInitialised("the ledger has no signed checkpoint")
+        }
+        return latest
+    }
+}
+

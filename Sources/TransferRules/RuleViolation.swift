@@ -1,0 +1,29 @@
+/// The normative rule ids of SPEC §2. A rejected submission reports exactly one.
+public enum RuleID: String, Sendable, CaseIterable, Codable {
+    case schema = "R-SCHEMA"
+    case signature = "R-SIG"
+    case nonce = "R-NONCE"
+    case uscc = "R-USCC"
+    case division = "R-DIVISION"
+    case wasteCode = "R-WASTE-CODE"
+    case methodCode = "R-METHOD-CODE"
+    case notFound = "R-NOT-FOUND"
+    case auth = "R-AUTH"
+    case duplicate = "R-DUPLICATE"
+    case state = "R-STATE"
+}
+
+/// Why a submission was rejected: one rule id and a sentence with the values involved.
+///
+/// Messages name the field (`body.uscc`) and the numbers; they never contain key material.
+public struct RuleViolation: Error, Equatable, Sendable, CustomStringConvertible {
+    public var rule: RuleID
+    public var message: String
+
+    public init(_ rule: RuleID, _ message: String) {
+        self.rule = rule
+        self.message = message
+    }
+
+    public var description: String { "\(rule.rawValue): \(message)" }
+}
