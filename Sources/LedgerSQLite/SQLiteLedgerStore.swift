@@ -12,9 +12,12 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
 
     /// Opens the ledger at `path`.
     ///
-    /// - Parameter create: create the file if it does not exist; otherwise a missing file is an error.
+    /// - Parameters:
+    ///   - create: create the file if it does not exist; otherwise a missing file is an error.
+    ///   - durable: `synchronous=FULL` (the default). Only scratch databases (projection replays that are thrown
+    ///     away) pass false.
     /// - Throws: ``LedgerError/storage(_:)`` when the file cannot be opened or migrated.
-    public init(path: String, create: Bool = false) throws(LedgerError) {
+    public init(path: String, create: Bool = false, durable: Bool = true) throws(LedgerError) {
         self.path = path
         if !create, !FileManager.default.fileExists(atPath: path) {
             throw .storage("no ledger database at \(path)")
@@ -28,12 +31,27 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
             pool = try DatabasePool(path: path, configuration: config)
             try pool.writeWithoutTransaction { db in
                 // GRDB's WAL setup leaves synchronous at NORMAL; durability is part of the contract.
-                try db.execute(sql: "PRAGMA synchronous = FULL")
+                try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
             }
             try Migrations.migrator.migrate(pool)
         } catch {
             throw .storage("cannot open ledger database \(path): \(Self.describe(error))")
         }
+    }
+
+    /// A throw-away store in a new temporary directory, removed by ``removeScratch()``.
+    public static func scratch() throws(LedgerError) -> SQLiteLedgerStore {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hwledger-scratch-\(UUID().uuidString)")
+        do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
+            throw .storage("cannot create a scratch directory: \(error)")
+        }
+        return try SQLiteLedgerStore(path: dir.appendingPathComponent("scratch.sqlite").path, create: true, durable: false)
+    }
+
+    /// Deletes a scratch store's directory.
+    public func removeScratch() {
+        try? pool.close()
+        try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent)
     }
 
     /// The writer connection's `PRAGMA synchronous` (2 = FULL).

@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import LedgerCore
+
+extension HWLedgerCommand {
+    struct Keygen: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an Ed25519 signing key and print its verifier key string.")
+
+        @Option(help: "The key's name: a USCC, a regulator id (REG-510000) or the ledger origin.")
+        var name: String
+
+        @Option(help: "Where to write the private key file (created with mode 0600; an existing file is not overwritten).")
+        var out: String
+
+        func run() throws {
+            let key: SigningKey
+            do { key = try SigningKey(generatingFor: name) } catch { throw CLIFailure.usage("--name: \(error)") }
+            let fd = open(out, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+            guard fd >= 0 else {
+                throw CLIFailure.io("cannot create key file \(out): \(String(cString: strerror(errno)))")
+            }
+            let bytes = Array((key.fileText + "\n").utf8)
+            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            let synced = fsync(fd)
+            close(fd)
+            guard written == bytes.count, synced == 0 else { throw CLIFailure.io("cannot write key file \(out)") }
+            Output.line(key.verifier.description)
+        }
+    }
+}

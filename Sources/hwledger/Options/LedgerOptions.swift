@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import LedgerCore
+import LedgerSQLite
+import Logging
+import TransferLedger
+import TransferRules
+
+/// `--db`, shared by every command that reads or writes a ledger.
+struct LedgerOptions: ParsableArguments {
+    @Option(name: .long, help: "The ledger's SQLite database file.")
+    var db: String
+
+    /// Opens the existing ledger database (exit 66 if it does not exist or is not a ledger).
+    func openStore() throws -> SQLiteLedgerStore {
+        do {
+            return try SQLiteLedgerStore(path: db)
+        } catch {
+            throw CLIFailure.io("cannot open ledger database \(db): \(error)")
+        }
+    }
+
+    /// Opens the ledger with its reference data.
+    func openLedger(reference: String? = nil) throws -> TransferLedger {
+        let store = try openStore()
+        let data = try ReferenceLocator.load(explicit: reference, store: store)
+        return TransferLedger(store: store, reference: data, clock: TransferLedger.systemClock, logger: Logger(label: "hwledger"))
+    }
+}
+
+/// Finds the reference data directory: `--reference`, then the path recorded at init, then `$HWLEDGER_REFERENCE`,
+/// then `fixtures/reference` next to the executable's package.
+enum ReferenceLocator {
+    static func load(explicit: String?, store: SQLiteLedgerStore?) throws -> ReferenceData {
+        let dir = try locate(explicit: explicit, store: store)
+        do {
+            return try ReferenceData.load(directory: dir)
+        } catch let e as ReferenceLoadError {
+            throw CLIFailure.io(e.description)
+        } catch let v as RuleViolation {
+            throw CLIFailure.malformed("reference data in \(dir): \(v.message)")
+        }
+    }
+
+    static func locate(explicit: String?, store: SQLiteLedgerStore?) throws -> String {
+        if let explicit { return explicit }
+        if let store, let recorded = try? store.read({ try $0.meta("referencePath") }) { return recorded }
+        if let env = ProcessInfo.processInfo.environment["HWLEDGER_REFERENCE"] { return env }
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            let candidate = url.appendingPathComponent("fixtures/reference")
+            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent(ReferenceData.File.divisions.rawValue).path) {
+                return candidate.path
+            }
+            url.deleteLastPathComponent()
+        }
+        throw CLIFailure.io("no reference data found: pass --reference DIR or set HWLEDGER_REFERENCE")
+    }
+}
+
+/// Reading the small files the CLI takes: keys, checkpoints, events.
+enum InputFiles {
+    static func bytes(_ path: String, what: String) throws -> [UInt8] {
+        if path == "-" {
+            return Array(FileHandle.standardInput.readDataToEndOfFile())
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CLIFailure.io("cannot read \(what) \(path)")
+        }
+        return Array(data)
+    }
+
+    static func text(_ path: String, what: String) throws -> String {
+        guard let text = String(validating: try bytes(path, what: what), as: UTF8.self) else {
+            throw CLIFailure.malformed("\(what) \(path) is not UTF-8 text")
+        }
+        return text
+    }
+
+    static func signingKey(_ path: String) throws -> SigningKey {
+        let text = try self.text(path, what: "key file")
+        do { return try SigningKey(parsing: text) } catch { throw CLIFailure.malformed("key file \(path): \(error)") }
+    }
+
+    /// A verifier key given as the string itself or as the path of a file holding it.
+    static func verifierKey(_ value: String) throws -> VerifierKey {
+        if let key = try? VerifierKey(parsing: value) { return key }
+        guard FileManager.default.fileExists(atPath: value) else {
+            throw CLIFailure.malformed("--vkey \(value) is neither a verifier key string nor a readable file")
+        }
+        let text = try self.text(value, what: "verifier key file")
+        do { return try VerifierKey(parsing: text.trimmingCharacters(in: .whitespacesAndNewlines)) } catch {
+            throw CLIFailure.malformed("verifier key file \(value): \(error)")
+        }
+    }
+}
