@@ -209,3 +209,31 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
         }
     }
 }
+
+/// A bare table in a durable database, for measuring what SQLite alone costs to store entry bytes: the limit the
+/// benchmark compares appends against.
+public final class SQLiteInsertProbe {
+    let queue: DatabaseQueue
+
+    public init(path: String) throws {
+        queue = try DatabaseQueue(path: path)
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "CREATE TABLE raw (idx INTEGER PRIMARY KEY, data BLOB NOT NULL)")
+        }
+    }
+
+    /// Inserts `rows` in transactions of `batch` rows.
+    public func insert(_ rows: [[UInt8]], batch: Int) throws {
+        var start = 0
+        while start < rows.count {
+            let end = min(rows.count, start + batch)
+            try queue.write { db in
+                let statement = try db.cachedStatement(sql: "INSERT INTO raw (idx, data) VALUES (?, ?)")
+                for i in start..<end { try statement.execute(arguments: [i, Data(rows[i])]) }
+            }
+            start = end
+        }
+    }
+}

@@ -1,0 +1,295 @@
+import Crypto
+import Foundation
+import LedgerCore
+import LedgerSQLite
+import Logging
+import TransferLedger
+import TransferRules
+
+/// `hwledger-bench`: the performance figures of the ledger core and, in the same run, the limits they are
+/// measured against (Ed25519 verify rate, SHA-256 throughput, raw SQLite inserts of the same bytes).
+///
+/// Run in release: `swift run -c release hwledger-bench [--entries N] [--cli-entries N]`.
+@main
+struct Bench {
+    static func main() throws {
+        var options = Options()
+        var args = CommandLine.arguments.dropFirst()[...]
+        while let a = args.popFirst() {
+            switch a {
+            case "--entries": options.entries = Int(args.popFirst() ?? "") ?? options.entries
+            case "--cli-entries": options.cliEntries = Int(args.popFirst() ?? "") ?? options.cliEntries
+            case "--samples": options.samples = Int(args.popFirst() ?? "") ?? options.samples
+            default:
+                FileHandle.standardError.write(Data("usage: hwledger-bench [--entries N] [--cli-entries N] [--samples N]\n".utf8))
+                exit(64)
+            }
+        }
+        try Bench(options: options).run()
+    }
+
+    struct Options {
+        var entries = 1_000_000
+        var cliEntries = 100_000
+        var samples = 2000
+    }
+
+    let options: Options
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hwledger-bench-\(UUID().uuidString)")
+    let report = Report()
+
+    func run() throws {
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        print("hwledger-bench: \(options.entries) entries, \(cores) cores, \(dir.path)")
+
+        // Limits measured in this run.
+        let verifyPerCore = measureEd25519VerifyPerCore()
+        let verifyAllCores = verifyPerCore * Double(cores)
+        report.add("Ed25519 verify, 1 core (limit)", verifyPerCore, unit: "/s")
+        report.add("Ed25519 verify, \(cores) cores (limit = per-core × cores)", verifyAllCores, unit: "/s")
+        report.add("SHA-256 (limit)", measureSHA256(), unit: "MB/s")
+
+        // Build the ledger through the library: pre-signed submissions, bulk submit.
+        let dbPath = dir.appendingPathComponent("bench.sqlite").path
+        let store = try SQLiteLedgerStore(path: dbPath, create: true)
+        let reference = try ReferenceData.load(directory: Self.referenceDirectory())
+        let ledger = TransferLedger(store: store, reference: reference, clock: TransferLedger.systemClock, logger: Logger(label: "bench"))
+        let operatorKey = try SigningKey(generatingFor: "bench.example/log")
+        let sichuan = try SigningKey(generatingFor: "REG-510000")
+        let chongqing = try SigningKey(generatingFor: "REG-500000")
+        let genesis = try Genesis(json: .object([
+            "origin": "bench.example/log",
+            "regulators": .array([
+                .object(["id": "REG-510000", "name": "四川省生态环境厅", "province": "510000", "key": .string(sichuan.verifier.description)]),
+                .object(["id": "REG-500000", "name": "重庆市生态环境局", "province": "500000", "key": .string(chongqing.verifier.description)]),
+            ]),
+        ]))
+        try ledger.initialise(genesis: genesis, operatorKey: operatorKey, operatorKeyPath: nil)
+
+        let submissions = Self.signRegistrations(count: options.entries, offset: 0, sichuan: sichuan, chongqing: chongqing)
+        let entryBytes = submissions.count
+        var start = Date()
+        var appended = 0
+        var i = 0
+        while i < submissions.count {
+            let end = min(submissions.count, i + 20_000)
+            appended += try ledger.submit(Array(submissions[i..<end])).filter { if case .appended = $0 { true } else { false } }.count
+            i = end
+        }
+        try ledger.publishCheckpoint(keys: [operatorKey])
+        let libRate = Double(appended) / Date().timeIntervalSince(start)
+        guard appended == entryBytes else { throw BenchError("only \(appended) of \(entryBytes) appended") }
+        report.add("bulk signed submit, library (\(appended) events)", libRate, unit: "events/s",
+                   against: [("target 5,000/s", 5000), ("50 % of \(cores)-core verify limit", verifyAllCores * 0.5)])
+
+        // Raw SQLite insert of the same entry bytes (the storage limit).
+        let rawRate = try measureRawInsert(from: store, count: min(options.entries, 200_000))
+        report.add("raw SQLite insert of the same entry bytes", rawRate, unit: "rows/s")
+        report.add("  library submit / raw insert", libRate / rawRate * 100, unit: "%")
+
+        // Proofs at the full size.
+        let size = try store.read { try $0.treeSize() }
+        try measureProofs(store: store, size: size)
+
+        // Verify through the CLI: entries/s and peak RSS of the process.
+        let cli = Self.executable("hwledger")
+        let keyPath = dir.appendingPathComponent("op.key").path
+        _ = FileManager.default.createFile(atPath: keyPath, contents: Data(operatorKey.fileText.utf8))
+        let (verifySeconds, verifyRSS, verifyStatus) = try Self.runMeasured(cli, ["verify", "--db", dbPath])
+        guard verifyStatus == 0 else { throw BenchError("verify exited \(verifyStatus)") }
+        report.add("verify via CLI (\(size) entries)", Double(size) / verifySeconds, unit: "entries/s",
+                   against: [("80 % of \(cores)-core verify limit", verifyAllCores * 0.8)])
+        report.add("verify peak RSS (\(size) entries)", Double(verifyRSS) / 1024 / 1024, unit: "MiB",
+                   against: [("limit 100 MiB", 100)], lowerIsBetter: true)
+
+        // Bulk signed submit through the CLI (`submit --signed`), appended to the same ledger.
+        let cliSubmissions = Self.signRegistrations(count: options.cliEntries, offset: options.entries, sichuan: sichuan, chongqing: chongqing)
+        let signedPath = dir.appendingPathComponent("signed.jsonl").path
+        var text = ""
+        text.reserveCapacity(cliSubmissions.count * 600)
+        for s in cliSubmissions { text += s.json.canonicalString + "\n" }
+        _ = FileManager.default.createFile(atPath: signedPath, contents: Data(text.utf8))
+        start = Date()
+        let (cliSeconds, _, cliStatus) = try Self.runMeasured(cli, ["submit", "--db", dbPath, "--signed", signedPath, "--operator-key", keyPath])
+        guard cliStatus == 0 else { throw BenchError("submit --signed exited \(cliStatus)") }
+        report.add("bulk signed submit, CLI process (\(cliSubmissions.count) events)", Double(cliSubmissions.count) / cliSeconds, unit: "events/s",
+                   against: [("target 5,000/s", 5000), ("50 % of \(cores)-core verify limit", verifyAllCores * 0.5)])
+        report.print()
+    }
+
+    // MARK: Workload
+
+    /// `enterprise.registered` submissions with distinct valid USCCs, alternating the two regulators, signed on
+    /// every core.
+    static func signRegistrations(count: Int, offset: Int, sichuan: SigningKey, chongqing: SigningKey) -> [SignedSubmission] {
+        let slots = SubmissionSlots(count: count)
+        let workers = ProcessInfo.processInfo.activeProcessorCount
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var rng = SystemRandomNumberGenerator()
+            var i = w
+            while i < count {
+                let n = offset + i
+                let sc = n % 2 == 0
+                let division = sc ? "510100" : "500101"
+                let uscc = USCC.complete("91" + division + String(format: "%09d", n))!
+                let event = UnsignedEvent(type: "enterprise.registered", actor: sc ? "REG-510000" : "REG-500000", body: [
+                    "uscc": .string(uscc), "name": .string("基准测试企业\(n)"), "division": .string(division),
+                    "roles": ["generator", "carrier"],
+                ])
+                let nonce = (0..<16).map { _ in UInt8.random(in: 0...255, using: &rng) }
+                slots.set(i, event.signed(with: sc ? sichuan : chongqing, at: UTCInstant(seconds: 1_740_816_000 + Int64(n)), nonce: nonce))
+                i += workers
+            }
+        }
+        return slots.values
+    }
+
+    // MARK: Limits
+
+    func measureEd25519VerifyPerCore() -> Double {
+        let key = Curve25519.Signing.PrivateKey()
+        let message = Array(repeating: UInt8(0x61), count: 500)
+        let signature = try! key.signature(for: message)
+        let pub = key.publicKey
+        let n = 20_000
+        let start = Date()
+        var ok = 0
+        for _ in 0..<n where pub.isValidSignature(signature, for: message) { ok += 1 }
+        precondition(ok == n)
+        return Double(n) / Date().timeIntervalSince(start)
+    }
+
+    func measureSHA256() -> Double {
+        let data = [UInt8](repeating: 0x5A, count: 1 << 20)
+        let rounds = 512
+        let start = Date()
+        var last = SHA256.hash(data: data)
+        for _ in 1..<rounds { last = SHA256.hash(data: data) }
+        _ = last
+        return Double(rounds) / Date().timeIntervalSince(start)
+    }
+
+    /// Inserts the first `count` stored entries' bytes into a bare table of a durable database, in transactions of
+    /// the same size as the ledger's batches: what SQLite alone costs for the same bytes.
+    func measureRawInsert(from store: SQLiteLedgerStore, count: Int) throws -> Double {
+        var rows: [[UInt8]] = []
+        try store.read { r in
+            try r.forEachEntry(from: 0, to: UInt64(count)) { _, bytes in
+                rows.append(bytes)
+                return true
+            }
+        }
+        let raw = try RawInsertProbe(path: dir.appendingPathComponent("raw.sqlite").path)
+        let start = Date()
+        try raw.insert(rows, batch: TransferLedger.batchSize)
+        return Double(rows.count) / Date().timeIntervalSince(start)
+    }
+
+    func measureProofs(store: SQLiteLedgerStore, size: UInt64) throws {
+        var rng = SystemRandomNumberGenerator()
+        var inclusion: [Double] = []
+        var consistency: [Double] = []
+        for _ in 0..<options.samples {
+            let index = UInt64.random(in: 0..<size, using: &rng)
+            var t = Date()
+            _ = try store.read { try LogProofs.inclusion(index: index, size: size, in: $0) }
+            inclusion.append(Date().timeIntervalSince(t) * 1000)
+            let from = UInt64.random(in: 1...size, using: &rng)
+            t = Date()
+            _ = try store.read { try LogProofs.consistency(from: from, to: size, in: $0) }
+            consistency.append(Date().timeIntervalSince(t) * 1000)
+        }
+        for (name, values) in [("inclusion", inclusion), ("consistency", consistency)] {
+            let sorted = values.sorted()
+            report.add("\(name) proof p50 at \(size) entries", sorted[sorted.count / 2], unit: "ms")
+            report.add("\(name) proof p99 at \(size) entries", sorted[sorted.count * 99 / 100], unit: "ms",
+                       against: [("limit 1 ms", 1)], lowerIsBetter: true)
+        }
+    }
+
+    // MARK: Processes
+
+    /// Runs a child process; returns wall seconds, its peak RSS in bytes and its exit status.
+    static func runMeasured(_ path: String, _ arguments: [String]) throws -> (Double, Int, Int32) {
+        var pid: pid_t = 0
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let devnull = "/dev/null"
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        posix_spawn_file_actions_addopen(&actions, 1, devnull, O_WRONLY, 0)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        let start = Date()
+        guard posix_spawn(&pid, path, &actions, nil, argv, environ) == 0 else { throw BenchError("cannot start \(path)") }
+        var status: Int32 = 0
+        var usage = rusage()
+        guard wait4(pid, &status, 0, &usage) == pid else { throw BenchError("wait4 failed") }
+        let seconds = Date().timeIntervalSince(start)
+        let exitStatus = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        return (seconds, Int(usage.ru_maxrss) * 1024, exitStatus)
+    }
+
+    static func executable(_ name: String) -> String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent(name).path
+    }
+
+    static func referenceDirectory() -> String {
+        if let env = ProcessInfo.processInfo.environment["HWLEDGER_REFERENCE"] { return env }
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            let candidate = url.appendingPathComponent("fixtures/reference")
+            if FileManager.default.fileExists(atPath: candidate.path) { return candidate.path }
+            url.deleteLastPathComponent()
+        }
+        return "fixtures/reference"
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
+
+final class SubmissionSlots: @unchecked Sendable {
+    private var slots: [SignedSubmission?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ v: SignedSubmission) { lock.withLock { slots[i] = v } }
+    var values: [SignedSubmission] { lock.withLock { slots.map { $0! } } }
+}
+
+/// Collects figures and prints them with their ratios to the limits measured in the same run.
+final class Report {
+    struct Row {
+        var name: String
+        var value: Double
+        var unit: String
+        var against: [(String, Double)]
+        var lowerIsBetter: Bool
+    }
+
+    var rows: [Row] = []
+
+    static func pad(_ s: String, _ width: Int) -> String {
+        s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
+    }
+
+    func add(_ name: String, _ value: Double, unit: String, against: [(String, Double)] = [], lowerIsBetter: Bool = false) {
+        rows.append(Row(name: name, value: value, unit: unit, against: against, lowerIsBetter: lowerIsBetter))
+        Swift.print("  " + Self.pad(name, 64) + String(format: "%12.2f ", value) + unit)
+    }
+
+    func print() {
+        Swift.print("\n" + Self.pad("figure", 64) + "       value            ratio to the limit measured or set")
+        for row in rows {
+            var line = Self.pad(row.name, 64) + String(format: "%12.2f ", row.value) + Self.pad(row.unit, 9)
+            for (label, limit) in row.against {
+                let ratio = row.lowerIsBetter ? limit / row.value : row.value / limit
+                line += "  \(label): " + String(format: "%.2f×", ratio) + (ratio >= 1 ? " ok" : " MISSED")
+            }
+            Swift.print(line)
+        }
+    }
+}

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The test command: installs what it needs, builds everything (executables included, the CLI tests run them),
+# then runs every test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
+swift build --build-tests
+swift test --skip-build "$@"
