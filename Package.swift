@@ -10,12 +10,19 @@ let package = Package(
         .library(name: "TransferLedger", targets: ["TransferLedger"]),
         .library(name: "LedgerCore", targets: ["LedgerCore"]),
         .executable(name: "hwledger", targets: ["hwledger"]),
+        .executable(name: "hwledgerd", targets: ["hwledgerd"]),
+        .executable(name: "hwledger-load", targets: ["hwledger-load"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        // Hummingbird's default traits pull in swift-configuration; we need none of them.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
     ],
     targets: [
         .target(name: "TransferRules", swiftSettings: strict),
@@ -43,6 +50,37 @@ let package = Package(
             dependencies: ["TransferLedger", "LedgerSQLite", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
         .target(
+            name: "LedgerServer",
+            dependencies: [
+                "TransferLedger", "TransferRules", "LedgerCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .target(name: "LedgerHTTPClient", swiftSettings: strict),
+        .executableTarget(
+            name: "hwledgerd",
+            dependencies: [
+                "LedgerServer", "TransferLedger", "LedgerSQLite", "LedgerCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "hwledger-load",
+            dependencies: [
+                "LedgerHTTPClient", "TransferLedger", "TransferRules", "LedgerSQLite", "LedgerCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .target(
             name: "LedgerTestSupport",
             dependencies: ["TransferLedger", "LedgerSQLite"],
             path: "Tests/LedgerTestSupport",
@@ -52,5 +90,9 @@ let package = Package(
         .testTarget(name: "LedgerSQLiteTests", dependencies: ["LedgerSQLite", "LedgerTestSupport"], swiftSettings: strict),
         .testTarget(name: "TransferLedgerTests", dependencies: ["TransferLedger", "LedgerTestSupport"], swiftSettings: strict),
         .testTarget(name: "CLITests", dependencies: ["LedgerTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "LedgerServerTests",
+            dependencies: ["LedgerTestSupport", "LedgerHTTPClient", "TransferLedger", "TransferRules", "LedgerCore", "LedgerSQLite"],
+            swiftSettings: strict),
     ]
 )

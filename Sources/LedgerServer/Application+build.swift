@@ -1,0 +1,90 @@
+import Foundation
+import Hummingbird
+import LedgerCore
+import Logging
+import Metrics
+import NIOCore
+import Prometheus
+import ServiceLifecycle
+import TransferLedger
+
+/// Builds the daemon: routes, the group-commit writer, the checkpointer and the verifier, as one Hummingbird
+/// application whose `runService()` stops gracefully on SIGTERM/SIGINT.
+///
+/// Shutdown order (ServiceGroup stops services in reverse): the HTTP server first (stops accepting, answers every
+/// request whose head arrived), then the verifier, then the checkpointer, then the writer, which drains its queue
+/// and publishes the final checkpoint.
+///
+/// - Parameters:
+///   - ledger: the opened ledger.
+///   - operatorKey: signs checkpoints; its name must be the origin.
+///   - registry: the Prometheus registry that `MetricsSystem` was bootstrapped with; `/metrics` emits it. Pass nil
+///     to serve an empty `/metrics`.
+///   - makeScratch: a fresh scratch store for each verification run.
+///   - onListening: called with the bound host and port once the server listens.
+/// - Throws: ``LedgerError`` if the ledger has no origin or the key does not fit it.
+public func buildApplication(
+    ledger: TransferLedger,
+    operatorKey: SigningKey,
+    configuration: ServerConfiguration,
+    registry: PrometheusCollectorRegistry?,
+    makeScratch: @escaping @Sendable () throws -> ScratchStore,
+    logger: Logger,
+    onListening: @escaping @Sendable (String, Int) -> Void = { _, _ in }
+) throws -> some ApplicationProtocol {
+    let origin = try ledger.origin()
+    _ = try Checkpointer(origin: origin, keys: [operatorKey])
+    let writer = GroupCommitWriter(ledger: ledger, operatorKey: operatorKey, logger: logger)
+    let health = HealthState()
+    let authenticator = RequestAuthenticator(ledger: ledger, origin: origin) { Int64(Date().timeIntervalSince1970) }
+    let routes = LedgerRoutes(
+        ledger: ledger, writer: writer, health: health, authenticator: authenticator, registry: registry,
+        configuration: configuration)
+
+    let router = Router(context: LedgerRequestContext.self)
+    router.add(middleware: RequestMetricsMiddleware())
+    router.add(middleware: ErrorMiddleware())
+    router.post("/v1/submissions", use: routes.submit)
+    router.get("/checkpoint", use: routes.checkpoint)
+    router.get("/tile/**", use: routes.tile)
+    router.get("/v1/proofs/inclusion", use: routes.inclusion)
+    router.get("/v1/proofs/consistency", use: routes.consistency)
+    router.get("/v1/receipts/{index}", use: routes.receipt)
+    router.get("/healthz", use: routes.healthz)
+    router.get("/metrics", use: routes.metrics)
+    router.group("/v1/entries")
+        .add(middleware: SignedReadMiddleware(authenticator: authenticator))
+        .get("{index}", use: routes.entry)
+
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "hwledgerd"),
+        onServerRunning: { channel in
+            let address = channel.localAddress
+            onListening(address?.ipAddress ?? configuration.host, address?.port ?? configuration.port)
+        },
+        logger: logger)
+    app.addServices(
+        WriterService(writer: writer),
+        CheckpointService(ledger: ledger, writer: writer, health: health, interval: configuration.checkpointInterval, logger: logger),
+        VerifierService(ledger: ledger, health: health, interval: configuration.verifyInterval, makeScratch: makeScratch, logger: logger))
+    return app
+}
+
+/// Records each request's latency in a histogram labelled by route pattern, method and status.
+struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        let response = try await next(request, context)
+        let elapsed = ContinuousClock.now - start
+        let nanos = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+        Metrics.Timer(
+            label: "hwledger_http_request_duration_seconds",
+            dimensions: [
+                ("route", context.endpointPath ?? "unmatched"), ("method", request.method.rawValue),
+                ("status", String(response.status.code)),
+            ]
+        ).recordNanoseconds(nanos)
+        return response
+    }
+}

@@ -1,0 +1,249 @@
+import Foundation
+import Hummingbird
+import LedgerCore
+import NIOCore
+import Prometheus
+import TransferLedger
+import TransferRules
+
+/// The handlers of SPEC §4.2. Reads go through ``Blocking``; writes through the ``GroupCommitWriter``.
+struct LedgerRoutes: Sendable {
+    let ledger: TransferLedger
+    let writer: GroupCommitWriter
+    let health: HealthState
+    let authenticator: RequestAuthenticator
+    let registry: PrometheusCollectorRegistry?
+    let configuration: ServerConfiguration
+
+    // MARK: Submissions
+
+    func submit(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
+        let bytes = try await BodyReader.read(request, limit: configuration.maxBodyBytes, drainLimit: configuration.drainBodyBytes)
+        let json: JSONValue
+        do { json = try CanonicalJSON.decode(bytes) } catch {
+            throw ServerError.malformed("the body is not well-formed JSON: \(error)")
+        }
+        guard case .object(let object) = json else {
+            throw ServerError.malformed("the body must be {\"submission\",\"sig\"} or {\"batch\":[…]}, got \(json.typeName)")
+        }
+        let keys = Set(object.keys)
+        if keys == ["batch"] {
+            guard case .array(let items) = object["batch"]!, !items.isEmpty else {
+                throw ServerError.malformed("batch must be a non-empty array")
+            }
+            return try await submitBatch(items)
+        }
+        guard keys == ["submission", "sig"] else {
+            throw ServerError.malformed("the body must be {\"submission\",\"sig\"} or {\"batch\":[…]}; it has \(keys.sorted())")
+        }
+        let signed = try SignedSubmission(json: json)
+        let outcome = try await writer.submit([signed])[0]
+        switch outcome {
+        case .appended: return JSONResponse.make(outcome.appendedJSON!, status: .created)
+        case .rejected(let violation): throw violation
+        }
+    }
+
+    func submitBatch(_ items: [JSONValue]) async throws -> Response {
+        let parsed: [Result<SignedSubmission, RuleViolation>] = items.map { item in
+            do throws(RuleViolation) { return .success(try SignedSubmission(json: item)) } catch { return .failure(error) }
+        }
+        let valid = parsed.compactMap { try? $0.get() }
+        let outcomes = valid.isEmpty ? [] : try await writer.submit(valid)
+        var next = outcomes.makeIterator()
+        var results: [JSONValue] = []
+        var statuses = Set<Int>()
+        var anyAppended = false
+        for (i, p) in parsed.enumerated() {
+            let outcome: SubmitOutcome
+            switch p {
+            case .success: outcome = next.next()!
+            case .failure(let v): outcome = .rejected(v)
+            }
+            switch outcome {
+            case .appended:
+                anyAppended = true
+                results.append(outcome.appendedJSON!)
+            case .rejected(let v):
+                let status = ErrorMapping.status(for: v.rule)
+                statuses.insert(status.code)
+                results.append(.object([
+                    "item": .int(Int64(i)), "status": .int(Int64(status.code)),
+                    "error": .object(["rule": .string(v.rule.rawValue), "message": .string(v.message)]),
+                ]))
+            }
+        }
+        let status: HTTPResponse.Status =
+            anyAppended ? .created : (statuses.count == 1 ? HTTPResponse.Status(code: statuses.first!) : .unprocessableContent)
+        var response = JSONResponse.make(.array(results), status: status)
+        if status == .unauthorized { response.headers[.wwwAuthenticate] = SignedRequest.scheme }
+        return response
+    }
+
+    // MARK: Public hash-only reads
+
+    func checkpoint(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
+        let ledger = self.ledger
+        let latest = try await Blocking.run { try ledger.latestCheckpoint() }
+        return JSONResponse.text(latest.note)
+    }
+
+    func tile(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
+        let components = request.uri.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(2)
+        if components.first == "entries" {
+            let header = request.headers[.authorization]
+            let authenticator = self.authenticator
+            let method = request.method.rawValue, target = request.uri.description
+            _ = try await Blocking.run { try authenticator.authenticate(header: header, method: method, target: target) }
+            throw ServerError.notFound("entry bundles are not served over HTTP; operators read entries with GET /v1/entries/{index}")
+        }
+        guard let coordinate = TileCoordinate(components: Array(components)) else {
+            throw ServerError.notFound("\(request.uri.path) is not a tile path")
+        }
+        let ledger = self.ledger
+        let bytes = try await Blocking.run { () -> [UInt8]? in
+            let checkpoint = try ledger.latestCheckpoint()
+            return try ledger.store.read { try coordinate.contents(treeSize: checkpoint.size, reader: $0) }
+        }
+        guard let bytes else { throw ServerError.notFound("tile \(coordinate) is beyond the latest signed checkpoint") }
+        var headers: HTTPFields = [.contentType: "application/octet-stream"]
+        if coordinate.partialWidth == nil { headers[.cacheControl] = "public, max-age=31536000, immutable" }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    func inclusion(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        let index = try Self.number(query.get("index"), name: "index")
+        let requested = try Self.optionalNumber(query.get("size"), name: "size")
+        let ledger = self.ledger
+        let (size, hashes) = try await Blocking.run { () -> (UInt64, [Hash]) in
+            let checkpointSize = try ledger.latestCheckpoint().size
+            let size = requested ?? checkpointSize
+            guard size <= checkpointSize else {
+                throw ServerError.usage("size \(size) exceeds the latest signed checkpoint's size \(checkpointSize)")
+            }
+            guard index < size else { throw ServerError.usage("index \(index) is outside the tree of size \(size)") }
+            return (size, try ledger.store.read { try LogProofs.inclusion(index: index, size: size, in: $0) })
+        }
+        return JSONResponse.make(.object([
+            "index": .int(Int64(index)), "size": .int(Int64(size)), "hashes": .array(hashes.map { .string($0.base64) }),
+        ]))
+    }
+
+    func consistency(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        let from = try Self.number(query.get("from"), name: "from")
+        let requested = try Self.optionalNumber(query.get("to"), name: "to")
+        let ledger = self.ledger
+        let (to, hashes) = try await Blocking.run { () -> (UInt64, [Hash]) in
+            let checkpointSize = try ledger.latestCheckpoint().size
+            let to = requested ?? checkpointSize
+            guard to <= checkpointSize else {
+                throw ServerError.usage("to \(to) exceeds the latest signed checkpoint's size \(checkpointSize)")
+            }
+            guard from >= 1, from <= to else { throw ServerError.usage("from \(from) must lie between 1 and \(to)") }
+            return (to, try ledger.store.read { try LogProofs.consistency(from: from, to: to, in: $0) })
+        }
+        return JSONResponse.make(.object([
+            "from": .int(Int64(from)), "to": .int(Int64(to)), "hashes": .array(hashes.map { .string($0.base64) }),
+        ]))
+    }
+
+    func receipt(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
+        let index = try Self.number(context.parameters.get("index"), name: "index")
+        let ledger = self.ledger
+        let text = try await Blocking.run { () -> String in
+            let checkpoint = try ledger.latestCheckpoint()
+            guard index < checkpoint.size else {
+                throw ServerError.notFound("entry \(index) is not covered by the latest signed checkpoint of size \(checkpoint.size)")
+            }
+            return try ledger.store.read { try LogProofs.receipt(index: index, checkpoint: checkpoint, in: $0) }.text
+        }
+        return JSONResponse.text(text)
+    }
+
+    // MARK: Signed reads
+
+    /// `GET /v1/entries/{index}`: the exact bytes of one entry, operator only.
+    func entry(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try Visibility.require(principal, .operatorOnly, resource: "raw entries")
+        let index = try Self.number(context.parameters.get("index"), name: "index")
+        let ledger = self.ledger
+        let bytes = try await Blocking.run { () -> [UInt8] in
+            try ledger.store.read { r in
+                guard index < (try r.treeSize()) else { throw ServerError.notFound("there is no entry \(index)") }
+                return try r.entry(at: index)
+            }
+        }
+        return JSONResponse.make(.object(["index": .int(Int64(index)), "data": .string(Base64.encode(bytes))]))
+    }
+
+    // MARK: Operations
+
+    func healthz(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
+        let ledger = self.ledger
+        let (tree, checkpoint) = try await Blocking.run {
+            try ledger.store.read { r in (try r.treeSize(), try r.latestCheckpoint()?.size ?? 0) }
+        }
+        var body: [String: JSONValue] = ["treeSize": .int(Int64(tree)), "checkpointSize": .int(Int64(checkpoint))]
+        let verify = health.verify
+        if let v = verify {
+            body["verify"] = .object([
+                "ok": .bool(v.ok), "time": .string(UTCInstant(seconds: v.finishedAt).description), "unixTime": .int(v.finishedAt),
+                "size": .int(Int64(v.size)), "milliseconds": .int(v.milliseconds), "message": .string(v.message),
+            ])
+        } else {
+            body["verify"] = .null
+        }
+        let ok = verify?.ok ?? true
+        body["status"] = .string(ok ? "ok" : "failing")
+        return JSONResponse.make(.object(body), status: ok ? .ok : .serviceUnavailable)
+    }
+
+    func metrics(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
+        var buffer: [UInt8] = []
+        registry?.emit(into: &buffer)
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+    }
+
+    // MARK: Parameters
+
+    static func number(_ text: String?, name: String) throws -> UInt64 {
+        guard let text else { throw ServerError.usage("query parameter \(name) is required") }
+        guard !text.isEmpty, text.count <= 19, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
+            text == "0" || !text.hasPrefix("0"), let n = UInt64(text), n < UInt64(JSONValue.integerLimit)
+        else { throw ServerError.usage("\(name) must be a non-negative decimal integer, got \(text.prefix(40))") }
+        return n
+    }
+
+    static func optionalNumber(_ text: String?, name: String) throws -> UInt64? {
+        guard let text else { return nil }
+        return try number(text, name: name)
+    }
+}
+
+/// Reads a request body up to a limit; an oversized body is read away up to `drainLimit` so the client sees the
+/// 413 rather than a reset.
+enum BodyReader {
+    static func read(_ request: Request, limit: Int, drainLimit: Int) async throws -> [UInt8] {
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > drainLimit {
+            throw ServerError.bodyTooLarge(limit: limit)
+        }
+        var bytes: [UInt8] = []
+        var total = 0
+        for try await chunk in request.body {
+            total += chunk.readableBytes
+            if total > limit {
+                bytes = []
+                if total > drainLimit { break }
+                continue
+            }
+            bytes += chunk.readableBytesView
+        }
+        guard total <= limit else { throw ServerError.bodyTooLarge(limit: limit) }
+        return bytes
+    }
+}

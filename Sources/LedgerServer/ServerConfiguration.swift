@@ -1,0 +1,53 @@
+import LedgerCore
+
+/// What `hwledgerd` is told at start.
+public struct ServerConfiguration: Sendable {
+    /// IPv4 or IPv6 literal, or a host name, to bind.
+    public var host: String
+    /// 0 binds any free port; the bound address is reported through `onListening`.
+    public var port: Int
+    /// How often the checkpointer looks for growth (SPEC: at least one checkpoint a second while the log grows).
+    public var checkpointInterval: Duration
+    /// How often the verifier re-checks the log.
+    public var verifyInterval: Duration
+    /// Largest accepted request body (SPEC §4.2: 1,048,576 bytes).
+    public var maxBodyBytes: Int
+    /// How much of an oversized body is read away before the 413 is sent; beyond it the connection is closed.
+    public var drainBodyBytes: Int
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8420, checkpointInterval: Duration = .seconds(1),
+        verifyInterval: Duration = .seconds(60), maxBodyBytes: Int = 1_048_576, drainBodyBytes: Int = 16 * 1_048_576
+    ) {
+        self.host = host
+        self.port = port
+        self.checkpointInterval = checkpointInterval
+        self.verifyInterval = verifyInterval
+        self.maxBodyBytes = maxBodyBytes
+        self.drainBodyBytes = drainBodyBytes
+    }
+
+    /// Parses `HOST:PORT` (`[v6]:PORT` for IPv6).
+    public static func parseListen(_ text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":") else { return nil }
+        var host = String(text[..<colon])
+        let portText = text[text.index(after: colon)...]
+        guard !portText.isEmpty, portText.count <= 5, portText.allSatisfy(\.isASCII), let port = Int(portText),
+            (0...65535).contains(port)
+        else { return nil }
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { return nil }
+        return (host, port)
+    }
+}
+
+/// A throw-away store for a verification replay, and how to remove it.
+public struct ScratchStore: Sendable {
+    public var store: any LedgerStore
+    public var remove: @Sendable () -> Void
+
+    public init(store: any LedgerStore, remove: @escaping @Sendable () -> Void) {
+        self.store = store
+        self.remove = remove
+    }
+}

@@ -1,0 +1,31 @@
+/// Every failure the HTTP layer itself decides (rule rejections come from `TransferLedger` as `RuleViolation`).
+///
+/// ``ErrorMapping`` is the one place that turns these, and every other error a handler throws, into a status.
+public enum ServerError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The body is not well-formed JSON or not one of the accepted wrappers (400 MALFORMED).
+    case malformed(String)
+    /// A query parameter is missing, not a number, or outside the log (400 USAGE).
+    case usage(String)
+    /// The body exceeds the limit of `limit` bytes (413 TOO-LARGE).
+    case bodyTooLarge(limit: Int)
+    /// No, or a bad, `Authorization: HWL-Ed25519` header (401 R-SIG).
+    case unauthenticated(String)
+    /// The principal may not see the resource (403 R-AUTH).
+    case forbidden(String)
+    /// The resource does not exist or is not served (404 R-NOT-FOUND).
+    case notFound(String)
+    /// The daemon is stopping and takes no new writes (503 UNAVAILABLE).
+    case shuttingDown
+
+    public var description: String {
+        switch self {
+        case .malformed(let m): "malformed request: \(m)"
+        case .usage(let m): m
+        case .bodyTooLarge(let limit): "the request body exceeds \(limit) bytes"
+        case .unauthenticated(let m): m
+        case .forbidden(let m): m
+        case .notFound(let m): m
+        case .shuttingDown: "the daemon is shutting down and accepts no new submissions"
+        }
+    }
+}

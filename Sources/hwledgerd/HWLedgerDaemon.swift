@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import LedgerCore
+import LedgerSQLite
+import LedgerServer
+import Logging
+import Metrics
+import Prometheus
+import TransferLedger
+import TransferRules
+
+/// `hwledgerd`: the ledger's HTTP daemon (SPEC §4.2). Parses options, opens the ledger, builds and runs.
+@main
+struct HWLedgerDaemon: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hwledgerd",
+        abstract: "Serve a ledger over HTTP: signed submissions, checkpoints, tiles, proofs and receipts.",
+        discussion: "Stops gracefully on SIGTERM or SIGINT: answers every request whose head arrived, publishes a final checkpoint, exits 0.",
+        version: "0.1.0")
+
+    @Option(help: "The ledger's SQLite database file (created by hwledger init).")
+    var db: String
+
+    @Option(help: "The address to listen on, HOST:PORT; port 0 picks a free port, which is logged.")
+    var listen = "127.0.0.1:8420"
+
+    @Option(name: .customLong("operator-key"), help: "The operator's private key file that signs checkpoints (default: the one recorded at init).")
+    var operatorKey: String?
+
+    @Option(name: .customLong("checkpoint-interval"), help: "Seconds between checks for growth; a checkpoint is signed whenever the log grew.")
+    var checkpointInterval: Double = 1
+
+    @Option(name: .customLong("verify-interval"), help: "Seconds between full verifications of the log while it changes.")
+    var verifyInterval: Double = 60
+
+    @Option(help: "Directory of the reference lists (default: the one recorded at init, then $HWLEDGER_REFERENCE).")
+    var reference: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
+    func validate() throws {
+        guard ServerConfiguration.parseListen(listen) != nil else { throw ValidationError("--listen must be HOST:PORT, got \(listen)") }
+        guard checkpointInterval > 0, checkpointInterval <= 3600 else { throw ValidationError("--checkpoint-interval must be in (0, 3600] seconds") }
+        guard verifyInterval > 0 else { throw ValidationError("--verify-interval must be positive") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel) is not a log level") }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let logger = Logger(label: "hwledgerd")
+
+        let (ledger, key) = try open(logger: logger)
+        let (host, port) = ServerConfiguration.parseListen(listen)!
+        let configuration = ServerConfiguration(
+            host: host, port: port, checkpointInterval: .milliseconds(Int64(checkpointInterval * 1000)),
+            verifyInterval: .milliseconds(Int64(verifyInterval * 1000)))
+        let app = try buildApplication(
+            ledger: ledger, operatorKey: key, configuration: configuration, registry: registry,
+            makeScratch: {
+                let store = try SQLiteLedgerStore.scratch()
+                return ScratchStore(store: store, remove: { store.removeScratch() })
+            },
+            logger: logger,
+            onListening: { host, port in
+                // One line a supervisor or test can parse.
+                FileHandle.standardError.write(Data("hwledgerd: listening on \(host):\(port)\n".utf8))
+            })
+        try await app.runService()
+        FileHandle.standardError.write(Data("hwledgerd: stopped\n".utf8))
+    }
+
+    /// Opens the ledger and the operator key; exit 66 with `error[IO]` when either cannot be read.
+    func open(logger: Logger) throws -> (TransferLedger, SigningKey) {
+        do {
+            let store = try SQLiteLedgerStore(path: db)
+            let referenceDir = try reference ?? store.read({ try $0.meta("referencePath") })
+                ?? ProcessInfo.processInfo.environment["HWLEDGER_REFERENCE"] ?? Self.bundledReference()
+            guard let referenceDir else { throw DaemonFailure("no reference data: pass --reference DIR or set HWLEDGER_REFERENCE") }
+            let data = try ReferenceData.load(directory: referenceDir)
+            let ledger = TransferLedger(store: store, reference: data, clock: TransferLedger.systemClock, logger: logger)
+            guard let keyPath = try operatorKey ?? ledger.operatorKeyPath() else {
+                throw DaemonFailure("no operator key recorded at init: pass --operator-key")
+            }
+            guard let keyData = FileManager.default.contents(atPath: keyPath) else { throw DaemonFailure("cannot read operator key \(keyPath)") }
+            let key = try SigningKey(parsing: String(decoding: keyData, as: UTF8.self))
+            _ = try Checkpointer(origin: try ledger.origin(), keys: [key])
+            return (ledger, key)
+        } catch {
+            FileHandle.standardError.write(Data("error[IO]: cannot open ledger \(db): \(error)\n".utf8))
+            throw ExitCode(66)
+        }
+    }
+
+    /// `fixtures/reference` in the package the executable was built from, if any.
+    static func bundledReference() -> String? {
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            let candidate = url.appendingPathComponent("fixtures/reference")
+            if FileManager.default.fileExists(atPath: candidate.path) { return candidate.path }
+            url.deleteLastPathComponent()
+        }
+        return nil
+    }
+}
+
+struct DaemonFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
