@@ -6,25 +6,48 @@ import TransferRules
 /// `judge` runs the rules and writes nothing; `apply` writes the projections and runs no rule, so replaying the
 /// log (verify, rebuild) uses `apply` alone and reaches the same state as the appends did.
 struct EventProcessor: Sendable {
-    let reference: ReferenceData
-    var registry: RegistryRules { RegistryRules(reference: reference) }
+    let context: RegimeContext
+    var registry: RegistryRules { RegistryRules(reference: context.reference) }
 
     /// Checks the regime's rules for `event` signed by `actor` (R-SIG and R-NONCE are already done).
     ///
     /// - Returns: what the ledger assigns (e.g. a manifest number); empty for registry events.
-    func judge(_ event: LedgerEvent, actor: String, state: ProjectionState) throws -> [String: JSONValue] {
+    func judge(_ event: LedgerEvent, actor: String, time: UTCInstant, state: ProjectionState) throws -> [String: JSONValue] {
         switch event {
         case .genesis:
             throw RuleViolation(.state, "the ledger already has its genesis entry")
         case .enterpriseRegistered(let e): try registry.check(e, actor: actor, state: state)
         case .keyAdded(let e): try registry.check(e, actor: actor, state: state)
         case .keyRevoked(let e): try registry.check(e, actor: actor, state: state)
+        case .permitIssued(let e): try context.check(e, actor: actor, state: state)
+        case .approvalApplied(let e): try context.check(e, actor: actor, state: state)
+        case .approvalStep(let id, let step): try context.check(step, applicationId: id, actor: actor, state: state)
+        case .whitelistPublished(let e): try context.check(e, actor: actor, state: state)
+        case .whitelistChange(let c): try context.check(c, actor: actor, state: state)
+        case .manifestFiled(let e):
+            try context.check(e, actor: actor, state: state)
+            return ["manifestNo": .string(try nextManifestNumber(e, time: time, state: state))]
+        case .manifestStep(let no, let step): try context.check(step, manifestNo: no, actor: actor, state: state)
         }
         return [:]
     }
 
+    /// The next 联单编号 for a filing at `time` (year of filing in Asia/Shanghai, generator's province and city).
+    func nextManifestNumber(_ e: ManifestFiled, time: UTCInstant, state: ProjectionState) throws -> String {
+        guard let generator = try state.enterprise(e.generator) else { throw RuleViolation(.notFound, "body.generator \(e.generator) is not registered") }
+        let year = time.shanghaiDate.year
+        let prefix = "\(year)\(generator.division.prefix(4))"
+        let serial = try state.lastSerial(prefix) + 1
+        guard serial <= 999_999 else {
+            throw RuleViolation(.state, "the manifest serials of \(prefix) are exhausted for \(year)")
+        }
+        return RegimeContext.manifestNumber(year: year, generatorDivision: generator.division, serial: serial)
+    }
+
     /// Writes the projection rows that entry `index` causes.
-    func apply(_ event: LedgerEvent, submission: Submission, index: UInt64, writer: any LedgerWriter) throws {
+    func apply(_ event: LedgerEvent, entry: Entry, writer: any LedgerWriter) throws {
+        let submission = entry.submission
+        let index = entry.index
         try writer.putProjection(
             kind: ProjectionKind.nonce, key: "\(submission.actor)/\(submission.nonce)", value: Array(String(index).utf8))
         switch event {
@@ -55,6 +78,32 @@ struct EventProcessor: Sendable {
             }
             record.revokedAt = index
             try writer.put(record, kind: ProjectionKind.key, key: "\(e.principal)/\(e.keyId)")
+        default:
+            try applyTransfer(event, entry: entry, writer: writer)
         }
+    }
+
+    func applyTransfer(_ event: LedgerEvent, entry: Entry, writer: any LedgerWriter) throws {
+        let state = ProjectionState(reader: writer, origin: "")
+        let time = UTCInstant(entry.time) ?? UTCInstant(seconds: 0)
+        let ref = ManifestRecord.EventRef(index: entry.index, type: entry.submission.type, actor: entry.submission.actor, time: time)
+        let writes: [StateWrite]
+        switch event {
+        case .permitIssued(let e): writes = context.effects(of: e, index: entry.index)
+        case .approvalApplied(let e): writes = try context.effects(of: e, index: entry.index, state: state)
+        case .approvalStep(let id, let step): writes = try context.effects(of: step, applicationId: id, state: state)
+        case .whitelistPublished(let e): writes = context.effects(of: e, index: entry.index)
+        case .whitelistChange(let c): writes = try context.effects(of: c, state: state)
+        case .manifestFiled(let e):
+            guard case .string(let no)? = entry.assigned["manifestNo"] else {
+                throw LedgerError.integrity(index: entry.index, "manifest.filed without an assigned manifestNo")
+            }
+            writes = try context.effects(of: e, number: no, filedOn: time.shanghaiDate, event: ref, state: state)
+            try writer.putProjection(
+                kind: ProjectionKind.manifestSerial, key: String(no.prefix(8)), value: Array(String(Int(no.suffix(6)) ?? 0).utf8))
+        case .manifestStep(let no, let step): writes = try context.effects(of: step, manifestNo: no, event: ref, state: state)
+        default: writes = []
+        }
+        for w in writes { try writer.store(w) }
     }
 }

@@ -8,9 +8,13 @@ enum LedgerEvent {
     case enterpriseRegistered(EnterpriseRegistered)
     case keyAdded(KeyAdded)
     case keyRevoked(KeyRevoked)
-
-    /// Event types of SPEC §5 that this version of the ledger judges.
-    static let supportedTypes: Set<String> = ["ledger.genesis", "enterprise.registered", "key.added", "key.revoked"]
+    case permitIssued(PermitIssued)
+    case approvalApplied(ApprovalApplied)
+    case approvalStep(String, ApprovalStep)
+    case whitelistPublished(WhitelistPublished)
+    case whitelistChange(WhitelistChange)
+    case manifestFiled(ManifestFiled)
+    case manifestStep(String, ManifestStep)
 
     static func decode(type: String, body: [String: JSONValue]) throws(RuleViolation) -> LedgerEvent {
         let value = JSONValue.object(body)
@@ -48,7 +52,10 @@ enum LedgerEvent {
             guard Hex.isLowerHex(keyId, count: 8) else { throw r.fail("keyId", "must be 8 lower-case hex digits") }
             return .keyRevoked(KeyRevoked(principal: principal, keyId: keyId))
         default:
-            throw RuleViolation(.schema, "submission.type \(type) is not an event type this ledger accepts")
+            guard transferTypes.contains(type) else {
+                throw RuleViolation(.schema, "submission.type \(type) is not an event type this ledger accepts")
+            }
+            return try decodeTransfer(type: type, body: value)
         }
     }
 }

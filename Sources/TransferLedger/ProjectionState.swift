@@ -8,11 +8,21 @@ enum ProjectionKind {
     static let enterprise = "enterprise"
     static let key = "key"
     static let nonce = "nonce"
+    static let permit = "permit"
+    /// Index: `<holder>/<permitNo>` → empty; lists a holder's permits in key order.
+    static let holderPermit = "holderPermit"
+    static let application = "application"
+    /// Index: approval number → application id.
+    static let approvalNo = "approvalNo"
+    static let whitelist = "whitelist"
+    static let manifest = "manifest"
+    /// Last manifest serial per `<year><province 2><city 2>`.
+    static let manifestSerial = "manifestSerial"
 }
 
 /// Reads and writes typed projection rows. Values are JSON with sorted keys; they are derived data, never signed
 /// or hashed, and `rebuild --check` compares them byte for byte after a replay.
-struct ProjectionState: RegistryState {
+struct ProjectionState: TransferState {
     let reader: any LedgerReader
     let origin: String
 
@@ -40,12 +50,59 @@ struct ProjectionState: RegistryState {
     func key(principal: String, keyId: String) throws -> KeyRecord? {
         try load(KeyRecord.self, kind: ProjectionKind.key, key: "\(principal)/\(keyId)")
     }
+    func permit(_ permitNo: String) throws -> PermitRecord? { try load(PermitRecord.self, kind: ProjectionKind.permit, key: permitNo) }
+
+    func permits(of holder: String) throws -> [PermitRecord] {
+        var numbers: [String] = []
+        let prefix = holder + "/"
+        try reader.forEachProjection(kind: ProjectionKind.holderPermit, after: prefix) { key, _ in
+            guard key.hasPrefix(prefix) else { return false }
+            numbers.append(String(key.dropFirst(prefix.count)))
+            return true
+        }
+        return try numbers.compactMap { try permit($0) }
+    }
+
+    func application(_ id: String) throws -> ApplicationRecord? {
+        try load(ApplicationRecord.self, kind: ProjectionKind.application, key: id)
+    }
+
+    func applicationID(forApprovalNo no: String) throws -> String? {
+        try reader.projection(kind: ProjectionKind.approvalNo, key: no).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    func whitelist(year: Int, listingProvince: String) throws -> WhitelistRecord? {
+        try load(WhitelistRecord.self, kind: ProjectionKind.whitelist, key: WhitelistRecord.key(year: year, listingProvince: listingProvince))
+    }
+
+    func manifest(_ no: String) throws -> ManifestRecord? { try load(ManifestRecord.self, kind: ProjectionKind.manifest, key: no) }
+
+    func lastSerial(_ prefix: String) throws -> Int {
+        try reader.projection(kind: ProjectionKind.manifestSerial, key: prefix).flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? 0
+    }
+
     func nonceUsed(actor: String, nonce: String) throws -> Bool {
         try reader.projection(kind: ProjectionKind.nonce, key: "\(actor)/\(nonce)") != nil
     }
 }
 
 extension LedgerWriter {
+    /// Stores what an accepted transfer event wrote, with its index rows.
+    func store(_ write: StateWrite) throws {
+        switch write {
+        case .permit(let p):
+            try put(p, kind: ProjectionKind.permit, key: p.permitNo)
+            try putProjection(kind: ProjectionKind.holderPermit, key: "\(p.holder)/\(p.permitNo)", value: [])
+        case .application(let a):
+            try put(a, kind: ProjectionKind.application, key: a.applicationId)
+            if let no = a.decision?.approvalNo {
+                try putProjection(kind: ProjectionKind.approvalNo, key: no, value: Array(a.applicationId.utf8))
+            }
+        case .whitelist(let w): try put(w, kind: ProjectionKind.whitelist, key: w.key)
+        case .manifest(let m): try put(m, kind: ProjectionKind.manifest, key: m.manifestNo)
+        }
+    }
+
     func put<T: Encodable>(_ value: T, kind: String, key: String) throws {
         try putProjection(kind: kind, key: key, value: ProjectionState.encode(value))
     }

@@ -94,6 +94,7 @@ extension TransferLedger {
     }
 
     func replay(_ entries: [Entry], into scratch: any LedgerStore, origin: String) throws {
+        let processor = try processor()
         try scratch.write { w in
             for entry in entries {
                 let s = entry.submission
@@ -101,7 +102,7 @@ extension TransferLedger {
                 do { event = try LedgerEvent.decode(type: s.type, body: s.body) } catch let v as RuleViolation {
                     throw LedgerError.integrity(index: entry.index, "event does not decode: \(v.message)")
                 }
-                try processor.apply(event, submission: s, index: entry.index, writer: w)
+                try processor.apply(event, entry: entry, writer: w)
             }
         }
     }

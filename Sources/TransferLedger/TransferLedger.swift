@@ -14,7 +14,7 @@ public final class TransferLedger: Sendable {
     public let reference: ReferenceData
     let clock: @Sendable () -> UTCInstant
     let logger: Logger
-    let processor: EventProcessor
+    let genesisCache = GenesisCache()
 
     /// Submissions per write transaction in bulk input.
     public static let batchSize = 2000
@@ -26,7 +26,6 @@ public final class TransferLedger: Sendable {
         self.reference = reference
         self.clock = clock
         self.logger = logger
-        self.processor = EventProcessor(reference: reference)
     }
 
     /// The system clock, to the second.
@@ -54,7 +53,7 @@ public final class TransferLedger: Sendable {
             var appender = try LogAppender(writer: w)
             let appended = try appender.append(submission.submission, signature: submission.signature, time: clock().description)
             let event = LedgerEvent.genesis(try Genesis(json: .object(body), path: "body", requireOperatorKey: true))
-            try processor.apply(event, submission: appended.entry.submission, index: 0, writer: w)
+            try EventProcessor(context: RegimeContext(reference: reference, policy: genesis.policy)).apply(event, entry: appended.entry, writer: w)
             return try checkpointer.publish(in: w)
         }
     }
@@ -70,15 +69,25 @@ public final class TransferLedger: Sendable {
     /// The operator key file path recorded at init, if any.
     public func operatorKeyPath() throws -> String? { try store.read { try $0.meta("operatorKeyPath") } }
 
-    /// The genesis entry's content.
+    /// The genesis entry's content (read once; genesis never changes).
     public func genesis() throws -> Genesis {
+        if let cached = genesisCache.value { return cached }
         let bytes = try store.read { r -> [UInt8] in
             guard try r.treeSize() > 0 else { throw LedgerError.notInitialised("the database holds no ledger; run hwledger init first") }
             return try r.entry(at: 0)
         }
         let entry = try Entry(bytes: bytes)
-        return try Genesis(json: .object(entry.submission.body), path: "body", requireOperatorKey: true)
+        let genesis = try Genesis(json: .object(entry.submission.body), path: "body", requireOperatorKey: true)
+        genesisCache.value = genesis
+        return genesis
     }
+
+    /// The rules in force: reference data and the genesis policy.
+    public func context() throws -> RegimeContext {
+        RegimeContext(reference: reference, policy: try genesis().policy)
+    }
+
+    func processor() throws -> EventProcessor { EventProcessor(context: try context()) }
 
     /// The verifier keys that sign checkpoints.
     public func operatorVerifierKeys() throws -> [VerifierKey] {
@@ -108,7 +117,9 @@ public final class TransferLedger: Sendable {
     func submitBatch(_ items: [SignedSubmission]) throws -> [SubmitOutcome] {
         let origin = try origin()
         let prechecked = try precheckSignatures(items, origin: origin)
-        let time = clock().description
+        let processor = try processor()
+        let now = clock()
+        let time = now.description
         let outcomes = try store.write { w -> [SubmitOutcome] in
             var appender = try LogAppender(writer: w)
             let state = ProjectionState(reader: w, origin: origin)
@@ -116,14 +127,14 @@ public final class TransferLedger: Sendable {
             for (i, item) in items.enumerated() {
                 do {
                     let event = try checkEnvelope(item, state: state, precheck: prechecked[i])
-                    let assigned = try processor.judge(event, actor: item.submission.actor, state: state)
+                    let assigned = try processor.judge(event, actor: item.submission.actor, time: now, state: state)
                     let appended: (entry: Entry, bytes: [UInt8], leafHash: Hash)
                     do {
                         appended = try appender.append(item.submission, signature: item.signature, time: time, assigned: assigned)
                     } catch LedgerError.malformedSubmission(let message) {
                         throw RuleViolation(.schema, message)
                     }
-                    try processor.apply(event, submission: item.submission, index: appended.entry.index, writer: w)
+                    try processor.apply(event, entry: appended.entry, writer: w)
                     outcomes.append(.appended(index: appended.entry.index, leafHash: appended.leafHash, assigned: assigned))
                 } catch let violation as RuleViolation {
                     outcomes.append(.rejected(violation))
@@ -203,3 +214,13 @@ public final class TransferLedger: Sendable {
     }
 }
 
+
+/// Holds the genesis once read.
+final class GenesisCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Genesis?
+    var value: Genesis? {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
+}

@@ -11,6 +11,18 @@ public enum RuleID: String, Sendable, CaseIterable, Codable {
     case auth = "R-AUTH"
     case duplicate = "R-DUPLICATE"
     case state = "R-STATE"
+    case permit = "R-PERMIT"
+    case carrierPermit = "R-CARRIER-PERMIT"
+    case approvalValidity = "R-APPROVAL-VALIDITY"
+    case approvalRoute = "R-APPROVAL-ROUTE"
+    case approvalGrams = "R-APPROVAL-GRAMS"
+    case approvalMissing = "R-APPROVAL-MISSING"
+    case approvalMismatch = "R-APPROVAL-MISMATCH"
+    case approvalExpired = "R-APPROVAL-EXPIRED"
+    case approvalQuota = "R-APPROVAL-QUOTA"
+    case whitelistQuota = "R-WHITELIST-QUOTA"
+    case whitelistYear = "R-WHITELIST-YEAR"
+    case returnExceeds = "R-RETURN"
 }
 
 /// Why a submission was rejected: one rule id and a sentence with the values involved.

@@ -1,0 +1,116 @@
+/// An irregularity the ledger reports without rejecting anything (SPEC §2.2, §2.4).
+public struct Anomaly: Sendable, Equatable {
+    /// The anomaly id, e.g. `A-DEADLINE-REVIEW`.
+    public var id: String
+    /// The manifest number or application id.
+    public var subject: String
+    /// The date the step was due; nil for A-DISCREPANCY and A-CAPACITY.
+    public var due: CivilDate?
+    public var detail: String
+
+    public init(id: String, subject: String, due: CivilDate?, detail: String) {
+        self.id = id
+        self.subject = subject
+        self.due = due
+        self.detail = detail
+    }
+}
+
+extension RegimeContext {
+    /// Every anomaly open or incurred by `asOf`. A step due on X is listed for every as-of date after X unless it
+    /// was done by X.
+    public func anomalies(
+        asOf: CivilDate, applications: [ApplicationRecord], manifests: [ManifestRecord], permits: [String: [PermitRecord]]
+    ) -> [Anomaly] {
+        var out: [Anomaly] = []
+        let d = policy.deadlines
+        func late(_ id: String, _ subject: String, due: CivilDate, doneOn: CivilDate?, _ detail: String) {
+            guard asOf > due else { return }
+            if let doneOn, doneOn <= due { return }
+            out.append(Anomaly(id: id, subject: subject, due: due, detail: detail + (doneOn.map { "; done \($0)" } ?? "; not done")))
+        }
+        for a in applications where a.appliedOn <= asOf {
+            guard let accepted = a.acceptedOn(calendar, policy: policy), accepted <= asOf else { continue }
+            let decidedOn = a.decision?.decidedOn
+            if a.onWhitelistRoute(calendar, policy: policy) {
+                let due = calendar.due(workingDays: d.whitelistDecisionWorkingDays, after: accepted)
+                late("A-DEADLINE-DECISION", a.applicationId, due: due, doneOn: decidedOn,
+                     "whitelist-route decision due \(d.whitelistDecisionWorkingDays) working days after acceptance on \(accepted)")
+                continue
+            }
+            let reviewDue = calendar.due(workingDays: d.reviewWorkingDays, after: accepted)
+            late("A-DEADLINE-REVIEW", a.applicationId, due: reviewDue, doneOn: a.review?.reviewedOn ?? decidedOn,
+                 "preliminary review due \(d.reviewWorkingDays) working days after acceptance on \(accepted)")
+            if let requested = a.consultationRequestedOn, requested <= asOf {
+                let due = calendar.due(workingDays: d.replyWorkingDays, after: requested)
+                late("A-DEADLINE-REPLY", a.applicationId, due: due, doneOn: a.reply?.repliedOn,
+                     "destination regulator's reply due \(d.replyWorkingDays) working days after the request on \(requested)")
+            }
+            if let reply = a.reply, reply.repliedOn <= asOf {
+                let due = calendar.due(workingDays: d.decisionWorkingDays, after: reply.repliedOn)
+                late("A-DEADLINE-DECISION", a.applicationId, due: due, doneOn: decidedOn,
+                     "decision due \(d.decisionWorkingDays) working days after the reply on \(reply.repliedOn)")
+            }
+        }
+        for m in manifests {
+            if let r = m.receipt {
+                let delivered = r.deliveredAt.shanghaiDate
+                let due = calendar.due(workingDays: d.receiptWorkingDays, after: delivered)
+                if r.enteredOn > due {
+                    late("A-RECEIPT-LATE", m.manifestNo, due: due, doneOn: r.enteredOn,
+                         "receipt of the delivery on \(delivered) due in the ledger within \(d.receiptWorkingDays) working days")
+                }
+            }
+            if let p = m.pickup {
+                let picked = p.at.shanghaiDate
+                let due = calendar.due(calendarDays: d.inTransitDays, after: picked)
+                if picked <= asOf {
+                    late("A-IN-TRANSIT-OVERDUE", m.manifestNo, due: due, doneOn: m.deliveredAt?.shanghaiDate,
+                         "picked up \(picked), delivery due within \(d.inTransitDays) days")
+                }
+            }
+            if let r = m.receipt, r.deliveredAt.shanghaiDate <= asOf {
+                for received in r.lines {
+                    let shipped = m.lines[received.line - 1].grams
+                    let difference = abs(received.grams + received.rejectedGrams - shipped)
+                    if difference * 1000 > shipped * policy.discrepancyPermille {
+                        out.append(Anomaly(
+                            id: "A-DISCREPANCY", subject: m.manifestNo, due: nil,
+                            detail: "line \(received.line): shipped \(shipped.t), received \(received.grams.t) + rejected \(received.rejectedGrams.t), more than \(policy.discrepancyPermille)‰ apart"))
+                    }
+                }
+                if r.significantDiscrepancy {
+                    out.append(Anomaly(id: "A-DISCREPANCY", subject: m.manifestNo, due: nil, detail: "the receiver flagged a significant discrepancy"))
+                }
+            }
+        }
+        out += capacityAnomalies(asOf: asOf, manifests: manifests, permits: permits)
+        return out.sorted {
+            ($0.due?.description ?? "", $0.id, $0.subject, $0.detail) < ($1.due?.description ?? "", $1.id, $1.subject, $1.detail)
+        }
+    }
+
+    /// A-CAPACITY: the receipt that first takes a receiver's received grams in a delivery year above the capacity of
+    /// its largest operating permit valid on that delivery.
+    func capacityAnomalies(asOf: CivilDate, manifests: [ManifestRecord], permits: [String: [PermitRecord]]) -> [Anomaly] {
+        var out: [Anomaly] = []
+        let received = manifests.filter { $0.receipt != nil && $0.receipt!.deliveredAt.shanghaiDate <= asOf }
+            .sorted { ($0.receipt!.deliveredAt, $0.manifestNo) < ($1.receipt!.deliveredAt, $1.manifestNo) }
+        var totals: [String: Int64] = [:]
+        var flagged: Set<String> = []
+        for m in received {
+            let date = m.receipt!.deliveredAt.shanghaiDate
+            let key = "\(m.receiver)/\(date.year)"
+            totals[key, default: 0] += (m.currentVersion?.lines ?? m.receipt!.lines).reduce(0) { $0 + $1.grams }
+            guard !flagged.contains(key) else { continue }
+            let capacity = (permits[m.receiver] ?? []).filter { $0.kind == .operating && $0.isValid(on: date) }.compactMap(\.capacityGrams).max()
+            if let capacity, totals[key]! > capacity {
+                flagged.insert(key)
+                out.append(Anomaly(
+                    id: "A-CAPACITY", subject: m.manifestNo, due: nil,
+                    detail: "receiver \(m.receiver), \(date.year): \(totals[key]!.t) received exceed the permitted capacity of \(capacity.t)"))
+            }
+        }
+        return out
+    }
+}
