@@ -10,7 +10,7 @@ struct HWLedgerCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Keygen.self, Init.self, Submit.self, Verify.self, CheckpointCommand.self, Proof.self, ReceiptCommand.self,
-            Audit.self, Entries.self, Rebuild.self,
+            Audit.self, Entries.self, Rebuild.self, Manifest.self, Approval.self, Whitelist.self,
         ])
 
     /// Parses, runs, and maps every outcome to SPEC §4.1's exit codes and `error[ID]: sentence` lines.

@@ -50,6 +50,12 @@ public struct ApplicationRecord: Sendable, Equatable, Codable {
         public var year: Int
         public var listingProvince: String
         public var entry: Int
+
+        public init(year: Int, listingProvince: String, entry: Int) {
+            self.year = year
+            self.listingProvince = listingProvince
+            self.entry = entry
+        }
     }
 
     public var applicationId: String

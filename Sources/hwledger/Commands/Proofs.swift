@@ -112,7 +112,7 @@ extension HWLedgerCommand {
     }
 
     struct Audit: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Audit checks.", subcommands: [Consistency.self])
+        static let configuration = CommandConfiguration(abstract: "Audit checks.", subcommands: [Consistency.self, Anomalies.self])
 
         struct Consistency: ParsableCommand {
             static let configuration = CommandConfiguration(

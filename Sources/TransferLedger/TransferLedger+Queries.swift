@@ -1,0 +1,158 @@
+import Foundation
+import LedgerCore
+import TransferRules
+
+/// Filters of `manifest list` and `GET /v1/manifests`.
+public struct ManifestFilter: Sendable {
+    public var status: ManifestState?
+    /// A party (generator, listed carrier or receiver).
+    public var party: String?
+    /// Filing dates (Asia/Shanghai), both inclusive.
+    public var from: CivilDate?
+    public var to: CivilDate?
+    /// Only manifests visible to this predicate (the daemon's visibility rule).
+    public var visible: (@Sendable (ManifestRecord) -> Bool)?
+
+    public init(status: ManifestState? = nil, party: String? = nil, from: CivilDate? = nil, to: CivilDate? = nil) {
+        self.status = status
+        self.party = party
+        self.from = from
+        self.to = to
+    }
+
+    func matches(_ m: ManifestRecord) -> Bool {
+        if let status, m.state != status { return false }
+        if let party, !m.namedParties.contains(party) { return false }
+        if let from, m.filedOn < from { return false }
+        if let to, m.filedOn > to { return false }
+        if let visible, !visible(m) { return false }
+        return true
+    }
+}
+
+/// One page of manifests; `nextCursor` is opaque (the last manifest number) and nil on the last page.
+public struct ManifestPage: Sendable {
+    public var manifests: [ManifestRecord]
+    public var nextCursor: String?
+}
+
+/// One row of `whitelist report --year Y` (SPEC §2.3).
+public struct WhitelistReportRow: Sendable, Equatable {
+    public var listingProvince: String
+    public var receiver: String
+    public var wasteCode: String
+    public var capGrams: Int64
+    public var approvedGrams: Int64
+    public var shippedGrams: Int64
+    public var receivedGrams: Int64
+    public var suspended: Bool
+}
+
+extension TransferLedger {
+    func withState<T>(_ body: (ProjectionState) throws -> T) throws -> T {
+        let origin = try origin()
+        return try store.read { try body(ProjectionState(reader: $0, origin: origin)) }
+    }
+
+    public func manifest(_ no: String) throws -> ManifestRecord? { try withState { try $0.manifest(no) } }
+    public func application(_ id: String) throws -> ApplicationRecord? { try withState { try $0.application(id) } }
+    public func enterprise(_ uscc: String) throws -> Enterprise? { try withState { try $0.enterprise(uscc) } }
+    public func regulator(_ id: String) throws -> Regulator? { try withState { try $0.regulator(id) } }
+
+    /// Streams every record of one projection kind in key order.
+    func all<T: Decodable>(_ type: T.Type, kind: String, after: String? = nil, while keepGoing: (T) throws -> Bool) throws {
+        try store.read { r in
+            try r.forEachProjection(kind: kind, after: after) { key, bytes in
+                let value: T
+                do { value = try JSONDecoder().decode(T.self, from: Data(bytes)) } catch {
+                    throw LedgerError.integrity(index: nil, "projection \(kind)/\(key) does not decode: \(error)")
+                }
+                return try keepGoing(value)
+            }
+        }
+    }
+
+    /// A page of manifests in number order, starting after `cursor`.
+    public func manifests(_ filter: ManifestFilter, cursor: String? = nil, limit: Int = 100) throws -> ManifestPage {
+        var page: [ManifestRecord] = []
+        var more = false
+        try all(ManifestRecord.self, kind: ProjectionKind.manifest, after: cursor) { m in
+            guard filter.matches(m) else { return true }
+            if page.count == limit {
+                more = true
+                return false
+            }
+            page.append(m)
+            return true
+        }
+        return ManifestPage(manifests: page, nextCursor: more ? page.last?.manifestNo : nil)
+    }
+
+    public func applications() throws -> [ApplicationRecord] {
+        var list: [ApplicationRecord] = []
+        try all(ApplicationRecord.self, kind: ProjectionKind.application) { list.append($0); return true }
+        return list
+    }
+
+    public func whitelists(year: Int? = nil) throws -> [WhitelistRecord] {
+        var list: [WhitelistRecord] = []
+        try all(WhitelistRecord.self, kind: ProjectionKind.whitelist) { w in
+            if year == nil || w.year == year { list.append(w) }
+            return true
+        }
+        return list
+    }
+
+    func allManifests() throws -> [ManifestRecord] {
+        var list: [ManifestRecord] = []
+        try all(ManifestRecord.self, kind: ProjectionKind.manifest) { list.append($0); return true }
+        return list
+    }
+
+    /// Per whitelist entry of `year`: cap, approved (direct decisions charged to it), shipped (non-cancelled
+    /// manifests picked up under those approvals) and received grams; returns are not counted.
+    public func whitelistReport(year: Int) throws -> [WhitelistReportRow] {
+        let lists = try whitelists(year: year)
+        let applications = try applications()
+        let manifests = try allManifests()
+        var rows: [WhitelistReportRow] = []
+        for list in lists {
+            for (i, entry) in list.entries.enumerated() {
+                let charge = ApplicationRecord.WhitelistCharge(year: list.year, listingProvince: list.listingProvince, entry: i)
+                let approvalNos = Set(applications.filter { $0.whitelistCharge == charge }.compactMap { $0.decision?.approvalNo })
+                let under = manifests.filter { m in
+                    guard m.returnOf == nil, case .approval(let no) = m.basis else { return false }
+                    return approvalNos.contains(no)
+                }
+                let shipped = under.filter { m in m.pickup != nil && m.state != ManifestState.cancelled }
+                    .reduce(Int64(0)) { $0 + $1.totalGrams }
+                let received = under.compactMap { m in m.currentVersion }
+                    .reduce(Int64(0)) { sum, v in sum + v.lines.reduce(Int64(0)) { $0 + $1.grams } }
+                rows.append(WhitelistReportRow(
+                    listingProvince: list.listingProvince, receiver: entry.receiver, wasteCode: entry.wasteCode, capGrams: entry.capGrams,
+                    approvedGrams: entry.approvedGrams, shippedGrams: shipped, receivedGrams: received, suspended: entry.suspended))
+            }
+        }
+        return rows
+    }
+
+    /// Every anomaly open or incurred by `asOf` (SPEC §4.1 `audit anomalies`).
+    public func anomalies(asOf: CivilDate) throws -> [Anomaly] {
+        let manifests = try allManifests()
+        var permits: [String: [PermitRecord]] = [:]
+        try all(PermitRecord.self, kind: ProjectionKind.permit) { p in
+            permits[p.holder, default: []].append(p)
+            return true
+        }
+        return try context().anomalies(asOf: asOf, applications: try applications(), manifests: manifests, permits: permits)
+    }
+}
+
+extension Encodable {
+    /// This record as a JSON value (records hold only strings, integers, booleans, arrays and objects).
+    public func jsonValue() throws -> JSONValue {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try CanonicalJSON.decode(Array(try encoder.encode(self)))
+    }
+}
