@@ -28,6 +28,19 @@ struct EventProcessor: Sendable {
             try context.check(e, actor: actor, state: state)
             return ["manifestNo": .string(try nextManifestNumber(e, time: time, state: state))]
         case .manifestStep(let no, let step): try context.check(step, manifestNo: no, actor: actor, state: state)
+        case .p2pRegistered(let e): try context.check(e, actor: actor, state: state)
+        case .p2pRevoked(let e): try context.check(e, actor: actor, state: state)
+        case .ratesPublished(let e): try context.check(e, actor: actor, state: state)
+        case .ratesConfirmed(let id): try context.checkConfirmation(rateTableId: id, actor: actor, state: state)
+        case .statementClosed(let e):
+            try context.checkClose(e, actor: actor, state: state)
+            let statement = try CompensationReader(reader: state.reader, context: context).statement(quarter: e.quarter, payer: e.payer, payee: e.payee)
+            let digest = StatementJSON.digest(statement)
+            guard statement.totalFen == e.totalFen, digest == e.digest else {
+                throw RuleViolation(
+                    .statement,
+                    "the recomputed \(e.quarter) statement \(e.payer) → \(e.payee) totals \(statement.totalFen) fen with digest \(digest); the close says \(e.totalFen) fen, \(e.digest)")
+            }
         }
         return [:]
     }
@@ -102,6 +115,22 @@ struct EventProcessor: Sendable {
             try writer.putProjection(
                 kind: ProjectionKind.manifestSerial, key: String(no.prefix(8)), value: Array(String(Int(no.suffix(6)) ?? 0).utf8))
         case .manifestStep(let no, let step): writes = try context.effects(of: step, manifestNo: no, event: ref, state: state)
+        case .p2pRegistered(let e): writes = context.effects(of: e, actor: entry.submission.actor, index: entry.index)
+        case .p2pRevoked(let e): writes = try context.effects(of: e, state: state)
+        case .ratesPublished(let e):
+            try writer.put(RateTableRecord(e, publishedBy: entry.submission.actor, publishedAt: entry.index), kind: ProjectionKind.rateTable, key: e.rateTableId)
+            writes = []
+        case .ratesConfirmed(let id):
+            if var t = try state.rateTable(id) {
+                t.confirmedBy = entry.submission.actor
+                t.confirmedAt = entry.index
+                try writer.put(t, kind: ProjectionKind.rateTable, key: id)
+            }
+            writes = []
+        case .statementClosed(let e):
+            let record = ClosedStatementRecord(e, closedAt: entry.index)
+            try writer.put(record, kind: ProjectionKind.statementClosed, key: record.key)
+            writes = []
         default: writes = []
         }
         for w in writes { try writer.store(w) }

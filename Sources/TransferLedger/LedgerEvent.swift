@@ -15,6 +15,11 @@ enum LedgerEvent {
     case whitelistChange(WhitelistChange)
     case manifestFiled(ManifestFiled)
     case manifestStep(String, ManifestStep)
+    case p2pRegistered(P2PRegistered)
+    case p2pRevoked(P2PRevoked)
+    case ratesPublished(RatesPublished)
+    case ratesConfirmed(rateTableId: String)
+    case statementClosed(StatementClosed)
 
     static func decode(type: String, body: [String: JSONValue]) throws(RuleViolation) -> LedgerEvent {
         let value = JSONValue.object(body)
@@ -52,6 +57,7 @@ enum LedgerEvent {
             guard Hex.isLowerHex(keyId, count: 8) else { throw r.fail("keyId", "must be 8 lower-case hex digits") }
             return .keyRevoked(KeyRevoked(principal: principal, keyId: keyId))
         default:
+            if regimeTypes.contains(type) { return try decodeRegime(type: type, body: value) }
             guard transferTypes.contains(type) else {
                 throw RuleViolation(.schema, "submission.type \(type) is not an event type this ledger accepts")
             }

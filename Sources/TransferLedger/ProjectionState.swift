@@ -18,11 +18,14 @@ enum ProjectionKind {
     static let manifest = "manifest"
     /// Last manifest serial per `<year><province 2><city 2>`.
     static let manifestSerial = "manifestSerial"
+    static let p2p = "p2p"
+    static let rateTable = "rateTable"
+    static let statementClosed = "statementClosed"
 }
 
 /// Reads and writes typed projection rows. Values are JSON with sorted keys; they are derived data, never signed
 /// or hashed, and `rebuild --check` compares them byte for byte after a replay.
-struct ProjectionState: TransferState {
+struct ProjectionState: TransferState, CompensationState {
     let reader: any LedgerReader
     let origin: String
 
@@ -77,6 +80,14 @@ struct ProjectionState: TransferState {
 
     func manifest(_ no: String) throws -> ManifestRecord? { try load(ManifestRecord.self, kind: ProjectionKind.manifest, key: no) }
 
+    func p2p(_ registrationNo: String) throws -> P2PRecord? { try load(P2PRecord.self, kind: ProjectionKind.p2p, key: registrationNo) }
+
+    func rateTable(_ id: String) throws -> RateTableRecord? { try load(RateTableRecord.self, kind: ProjectionKind.rateTable, key: id) }
+
+    func closedStatement(quarter: Quarter, payer: String, payee: String) throws -> ClosedStatementRecord? {
+        try load(ClosedStatementRecord.self, kind: ProjectionKind.statementClosed, key: ClosedStatementRecord.key(quarter: quarter, payer: payer, payee: payee))
+    }
+
     func lastSerial(_ prefix: String) throws -> Int {
         try reader.projection(kind: ProjectionKind.manifestSerial, key: prefix).flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? 0
     }
@@ -100,6 +111,7 @@ extension LedgerWriter {
             }
         case .whitelist(let w): try put(w, kind: ProjectionKind.whitelist, key: w.key)
         case .manifest(let m): try put(m, kind: ProjectionKind.manifest, key: m.manifestNo)
+        case .p2p(let r): try put(r, kind: ProjectionKind.p2p, key: r.registrationNo)
         }
     }
 

@@ -23,6 +23,15 @@ public enum RuleID: String, Sendable, CaseIterable, Codable {
     case whitelistQuota = "R-WHITELIST-QUOTA"
     case whitelistYear = "R-WHITELIST-YEAR"
     case returnExceeds = "R-RETURN"
+    case p2pScope = "R-P2P-SCOPE"
+    case p2pBanned = "R-P2P-BANNED"
+    case p2pGeneral = "R-P2P-GENERAL"
+    case p2pThreshold = "R-P2P-THRESHOLD"
+    case p2pWindow = "R-P2P-WINDOW"
+    case p2pInactive = "R-P2P-INACTIVE"
+    case p2pMismatch = "R-P2P-MISMATCH"
+    case p2pCap = "R-P2P-CAP"
+    case statement = "R-STATEMENT"
 }
 
 /// Why a submission was rejected: one rule id and a sentence with the values involved.

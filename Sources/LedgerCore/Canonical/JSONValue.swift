@@ -1,7 +1,8 @@
 /// A JSON document restricted to what hwledger signs: no floats, integers with |n| < 2^53.
 ///
-/// Objects keep their members in a dictionary; order is imposed only when encoding (byte order of keys),
-/// so two values that are equal encode to the same bytes.
+/// Objects keep their members in a dictionary; order is imposed only when encoding (byte order of keys).
+/// Equality and hashing compare the canonical bytes, so two values are equal exactly when they encode to the same
+/// bytes: `"\u{E9}"` and `"e\u{301}"` are different values here, although Swift's `String` calls them equal.
 public enum JSONValue: Hashable, Sendable {
     case null
     case bool(Bool)
@@ -9,6 +10,14 @@ public enum JSONValue: Hashable, Sendable {
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
+
+    public static func == (a: JSONValue, b: JSONValue) -> Bool {
+        CanonicalJSON.encode(a) == CanonicalJSON.encode(b)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(CanonicalJSON.encode(self))
+    }
 
     /// The largest magnitude an integer may have (exclusive): 2^53.
     public static let integerLimit: Int64 = 1 << 53

@@ -25,8 +25,12 @@ extension RegimeContext {
             }
             approval = a
         }
+        var registration: P2PRecord?
         if case .p2p(let no) = e.basis {
-            throw RuleViolation(.notFound, "body.basis.p2p \(no) is not a 点对点 registration of this ledger")
+            guard let r = try state.p2p(no) else {
+                throw RuleViolation(.notFound, "body.basis.p2p \(no) is not a 点对点 registration of this ledger")
+            }
+            registration = r
         }
         var original: ManifestRecord?
         if let returnOf = e.returnOf {
@@ -86,7 +90,13 @@ extension RegimeContext {
                     .approvalQuota, "\(e.totalGrams.t) exceeds the \(a.remainingGrams.t) left on approval \(d.approvalNo!) (approved \(d.grams!.t), filed \(a.filedGrams.t))")
             }
         case .p2p:
-            break
+            // No operating permit is needed for the utiliser under an active pair (§2.5); the §2.5 rules follow the
+            // §2.4 ones.
+            try checkCarrierPermits(e, state: state)
+            let shipment = P2PShipment(
+                generator: e.generator, utiliser: e.receiver, wasteCodes: e.lines.map(\.wasteCode), grams: e.totalGrams, pickup: e.plannedPickup)
+            if let first = p2pReasons(shipment, registration: registration!).first { throw first }
+            return
         }
         try checkReceiverPermit(e, state: state)
         try checkCarrierPermits(e, state: state)

@@ -8,6 +8,8 @@ public protocol TransferState: RegistryState {
     func applicationID(forApprovalNo no: String) throws -> String?
     func whitelist(year: Int, listingProvince: String) throws -> WhitelistRecord?
     func manifest(_ no: String) throws -> ManifestRecord?
+    /// A 点对点 registration.
+    func p2p(_ registrationNo: String) throws -> P2PRecord?
 }
 
 /// The context every transfer rule judges in: reference lists, policy and the working-day calendar.

@@ -4,6 +4,7 @@ public enum StateWrite: Sendable, Equatable {
     case application(ApplicationRecord)
     case whitelist(WhitelistRecord)
     case manifest(ManifestRecord)
+    case p2p(P2PRecord)
 }
 
 /// How accepted events change the transfer records. Pure: the same events in the same order give the same
@@ -85,6 +86,9 @@ extension RegimeContext {
         } else if case .approval(let no) = e.basis, let id = try state.applicationID(forApprovalNo: no), var a = try state.application(id) {
             a.filedGrams += e.totalGrams
             writes.append(.application(a))
+        } else if case .p2p(let no) = e.basis, var r = try state.p2p(no) {
+            r.usedGrams[String(e.plannedPickup.year), default: 0] += e.totalGrams
+            writes.append(.p2p(r))
         }
         return writes
     }
@@ -108,6 +112,9 @@ extension RegimeContext {
             } else if case .approval(let no) = m.basis, let id = try state.applicationID(forApprovalNo: no), var a = try state.application(id) {
                 a.filedGrams -= m.totalGrams
                 writes.append(.application(a))
+            } else if case .p2p(let no) = m.basis, var r = try state.p2p(no) {
+                r.usedGrams[String(m.plannedPickup.year), default: 0] -= m.totalGrams
+                writes.append(.p2p(r))
             }
         case .pickedUp(let plate, let driver, let at):
             m.state = .inTransit
@@ -141,5 +148,18 @@ extension RegimeContext {
         }
         writes.insert(.manifest(m), at: 0)
         return writes
+    }
+}
+
+extension RegimeContext {
+    public func effects(of e: P2PRegistered, actor: String, index: UInt64) -> [StateWrite] {
+        [.p2p(P2PRecord(e, registeredBy: actor, registeredAt: index))]
+    }
+
+    public func effects(of e: P2PRevoked, state: some TransferState) throws -> [StateWrite] {
+        guard var r = try state.p2p(e.registrationNo) else { return [] }
+        r.revokedOn = e.revokedOn
+        r.revokeReason = e.reason
+        return [.p2p(r)]
     }
 }

@@ -1,0 +1,113 @@
+import ArgumentParser
+import Foundation
+import LedgerCore
+import TransferLedger
+import TransferRules
+
+extension HWLedgerCommand {
+    struct Compensation: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Cross-regional disposal compensation (跨区域处置补偿): statements, closing, rate tables.",
+            subcommands: [StatementCommand.self, Close.self, Rates.self])
+
+        struct StatementCommand: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "statement", abstract: "The statement of a quarter for one direction, or the net of both.")
+
+            @OptionGroup var ledger: LedgerOptions
+            @Option(help: "The quarter, e.g. 2025Q3.") var quarter: String
+            @Option(help: "The paying province (the generators' side), e.g. 510000.") var payer: String?
+            @Option(help: "The receiving province, e.g. 500000.") var payee: String?
+            @Flag(help: "Net the two directions between the provinces.") var net = false
+            @Option(help: "json or csv.") var format: String = "json"
+            @Option(help: "CSV column labels: en or zh.") var labels: String = "en"
+
+            func validate() throws {
+                guard Quarter(quarter) != nil else { throw ValidationError("--quarter must look like 2025Q3") }
+                guard ["json", "csv"].contains(format) else { throw ValidationError("--format must be json or csv") }
+                guard ["en", "zh"].contains(labels) else { throw ValidationError("--labels must be en or zh") }
+                if !net { guard payer != nil, payee != nil else { throw ValidationError("give --payer and --payee, or --net") } }
+                if net, format == "csv" { throw ValidationError("--net prints JSON only") }
+            }
+
+            func run() throws {
+                let facade = try ledger.openLedger()
+                let q = Quarter(quarter)!
+                if net {
+                    let a = payer ?? "510000"
+                    let b = payee ?? (a == "510000" ? "500000" : "510000")
+                    let ab = try facade.statement(quarter: q, payer: a, payee: b)
+                    let ba = try facade.statement(quarter: q, payer: b, payee: a)
+                    let difference = ab.totalFen - ba.totalFen
+                    Output.json(.object([
+                        "quarter": .string(q.description),
+                        "directions": .array([
+                            .object(["payer": .string(a), "payee": .string(b), "totalFen": .int(ab.totalFen)]),
+                            .object(["payer": .string(b), "payee": .string(a), "totalFen": .int(ba.totalFen)]),
+                        ]),
+                        "net": .object([
+                            "payer": .string(difference >= 0 ? a : b), "payee": .string(difference >= 0 ? b : a),
+                            "amountFen": .int(abs(difference)), "amountYuan": .string(Fen.yuan(abs(difference))),
+                        ]),
+                    ]))
+                    return
+                }
+                let s = try facade.statement(quarter: q, payer: payer!, payee: payee!)
+                if format == "csv" { Output.raw(StatementJSON.csv(s, chinese: labels == "zh")) } else { Output.json(StatementJSON.json(s)) }
+            }
+        }
+
+        struct Close: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Close a quarter's statement: sign compensation.statement.closed with its total and digest (payee regulator).")
+
+            @OptionGroup var ledger: LedgerOptions
+            @Option(help: "The quarter, e.g. 2025Q3.") var quarter: String
+            @Option(help: "The paying province.") var payer: String
+            @Option(help: "The receiving province, whose regulator closes.") var payee: String
+            @Option(help: "The payee regulator's private key file.") var key: String
+            @Option(name: .customLong("operator-key"), help: "The operator key for the closing checkpoint (default: recorded at init).") var operatorKey: String?
+
+            func validate() throws {
+                guard Quarter(quarter) != nil else { throw ValidationError("--quarter must look like 2025Q3") }
+            }
+
+            func run() throws {
+                let facade = try ledger.openLedger()
+                guard let operatorKeyPath = try operatorKey ?? facade.operatorKeyPath() else { throw CLIFailure.io("no operator key: pass --operator-key") }
+                let checkpointKey = try InputFiles.signingKey(operatorKeyPath)
+                let signer = try InputFiles.signingKey(key)
+                let s = try facade.statement(quarter: Quarter(quarter)!, payer: payer, payee: payee)
+                let event = UnsignedEvent(type: "compensation.statement.closed", actor: signer.name, body: [
+                    "quarter": .string(quarter), "payer": .string(payer), "payee": .string(payee), "totalFen": .int(s.totalFen),
+                    "digest": .string(StatementJSON.digest(s)),
+                ])
+                let outcome = try facade.submit([event.signed(with: signer, at: TransferLedger.systemClock(), nonce: randomNonce())])[0]
+                try facade.publishCheckpoint(keys: [checkpointKey])
+                switch outcome {
+                case .appended: Output.json(outcome.appendedJSON!)
+                case .rejected(let v): throw CLIFailure.rule(v)
+                }
+            }
+        }
+
+        struct Rates: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List the published rate tables and whether they are confirmed.")
+            @OptionGroup var ledger: LedgerOptions
+            @Flag(help: "Print JSON.") var json = false
+
+            func run() throws {
+                let facade = try ledger.openLedger()
+                let tables = try facade.rateTables()
+                if json { Output.json(.object(["rateTables": .array(try tables.map { try $0.jsonValue() })])); return }
+                Output.line(["费率表", "生效日期", "发布", "确认", "方向与基准(分/吨)"].joined(separator: "\t"))
+                for t in tables {
+                    Output.line([
+                        t.table.rateTableId, t.table.effectiveFrom.description, t.publishedBy, t.confirmedBy ?? "未确认",
+                        t.table.directions.map { "\($0.payer)→\($0.payee) \($0.baseFenPerTonne)" }.joined(separator: "; "),
+                    ].joined(separator: "\t"))
+                }
+            }
+        }
+    }
+}
