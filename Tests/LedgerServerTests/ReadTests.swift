@@ -1,0 +1,133 @@
+import Foundation
+import LedgerCore
+import LedgerHTTPClient
+import LedgerTestSupport
+import Testing
+import TransferLedger
+import TransferRules
+
+@Suite("Public reads: checkpoint, proofs, receipts, tiles, healthz, metrics", .serialized)
+struct ReadTests {
+    /// Appends `n` registrations over HTTP and returns their leaf hashes by index.
+    func append(_ d: DaemonFixture, count n: Int, from serial: Int) throws -> [UInt64: Hash] {
+        var leaves: [UInt64: Hash] = [:]
+        let batch = (0..<n).map { DaemonFixture.registration(serial: serial + $0).json }
+        let r = try d.post(.object(["batch": .array(batch)]))
+        #expect(r.status == 201)
+        for item in r.json?.arrayValue ?? [] {
+            if let i = item["index"]?.intValue, let h = item["leafHash"]?.stringValue.flatMap(Hash.init(hex:)) { leaves[UInt64(i)] = h }
+        }
+        #expect(leaves.count == n)
+        return leaves
+    }
+
+    @Test("inclusion proofs, consistency proofs and receipts verify against the signed /checkpoint")
+    func proofsVerify() throws {
+        let d = try DaemonFixture()
+        let first = try d.checkpoint(atLeast: 3)
+        let leaves = try append(d, count: 20, from: 1000)
+        let signed = try d.checkpoint(atLeast: 23)
+        let checkpointResponse = try d.request("GET", "/checkpoint")
+        #expect(checkpointResponse.headers["content-type"] == "text/plain; charset=utf-8")
+        let size = signed.checkpoint.size
+        for (index, leaf) in leaves {
+            let r = try d.request("GET", "/v1/proofs/inclusion?index=\(index)&size=\(size)")
+            #expect(r.status == 200)
+            let hashes = (r.json?["hashes"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(Hash.init(base64:)) }
+            try ProofVerifier.verifyInclusion(leaf: leaf, index: index, size: size, proof: hashes, root: signed.checkpoint.root)
+            let receipt = try d.request("GET", "/v1/receipts/\(index)")
+            #expect(receipt.status == 200)
+            let proof = try TlogProof(verifying: receipt.body, keys: [TestKeys.operatorKey.verifier])
+            try proof.verify(leaf: leaf)
+        }
+        let c = try d.request("GET", "/v1/proofs/consistency?from=\(first.checkpoint.size)&to=\(size)")
+        #expect(c.status == 200)
+        let hashes = (c.json?["hashes"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(Hash.init(base64:)) }
+        try ProofVerifier.verifyConsistency(
+            oldSize: first.checkpoint.size, oldRoot: first.checkpoint.root, newSize: size, newRoot: signed.checkpoint.root, proof: hashes)
+        let defaulted = try d.request("GET", "/v1/proofs/inclusion?index=0")
+        #expect(defaulted.json?["size"]?.intValue == Int64(size))
+    }
+
+    @Test("bad proof queries are 400; a receipt beyond the checkpoint is 404", arguments: [
+        "/v1/proofs/inclusion", "/v1/proofs/inclusion?index=x", "/v1/proofs/inclusion?index=-1", "/v1/proofs/inclusion?index=01",
+        "/v1/proofs/inclusion?index=999", "/v1/proofs/inclusion?index=0&size=999", "/v1/proofs/consistency?from=0",
+        "/v1/proofs/consistency?from=3&to=2",
+    ])
+    func badQueries(path: String) throws {
+        let d = try DaemonFixture()
+        _ = try d.checkpoint(atLeast: 3)
+        let r = try d.request("GET", path)
+        #expect(r.status == 400, "\(path)")
+        #expect(r.rule == "USAGE")
+        let receipt = try d.request("GET", "/v1/receipts/999")
+        #expect(receipt.status == 404)
+        #expect(receipt.rule == "R-NOT-FOUND")
+    }
+
+    @Test("level-0 and level-1 hash tiles hold the stored node hashes, up to the signed checkpoint only")
+    func tiles() throws {
+        let d = try DaemonFixture()
+        var leaves = try append(d, count: 300, from: 2000)
+        let signed = try d.checkpoint(atLeast: 303)
+        let size = signed.checkpoint.size
+        #expect(size == 303)
+        // Leaves 0…2 were appended through the facade; read their hashes from the store.
+        for i in 0..<UInt64(3) { leaves[i] = try d.store.read { try $0.nodeHash(NodeID(level: 0, index: i)) } }
+        let full = try d.request("GET", "/tile/0/000")
+        #expect(full.status == 200)
+        #expect(full.body.count == 256 * 32)
+        for i in 0..<256 { #expect(Array(full.body[(i * 32)..<(i * 32 + 32)]) == leaves[UInt64(i)]!.bytes, "leaf \(i)") }
+        let partial = try d.request("GET", "/tile/0/001.p/47")
+        #expect(partial.status == 200)
+        #expect(partial.body.count == 47 * 32)
+        #expect(Array(partial.body.suffix(32)) == leaves[302]!.bytes)
+        // Level 1 holds level-8 nodes: node 0 is the root of the first 256 leaves.
+        let level1 = try d.request("GET", "/tile/1/000.p/1")
+        #expect(level1.status == 200)
+        var hashes = (0..<256).map { leaves[UInt64($0)]! }
+        while hashes.count > 1 { hashes = stride(from: 0, to: hashes.count, by: 2).map { TreeHasher.nodeHash(hashes[$0], hashes[$0 + 1]) } }
+        #expect(level1.body == hashes[0].bytes)
+        for path in ["/tile/0/001", "/tile/0/001.p/48", "/tile/1/000", "/tile/0/x000/000", "/tile/0/0", "/tile/0/000.p/0", "/tile/8/000"] {
+            #expect(try d.request("GET", path).status == 404, "\(path)")
+        }
+        let entries = try d.request("GET", "/tile/entries/000")
+        #expect(entries.status == 401)
+        let signedEntries = try d.get("/tile/entries/000", signedBy: TestKeys.operatorKey)
+        #expect(signedEntries.status == 404)
+    }
+
+    @Test("/healthz reports sizes and the verifier's result; /metrics is Prometheus text")
+    func health() throws {
+        let d = try DaemonFixture()
+        _ = try append(d, count: 3, from: 3000)
+        _ = try d.checkpoint(atLeast: 6)
+        let deadline = Date().addingTimeInterval(10)
+        var json: JSONValue?
+        repeat {
+            json = try d.request("GET", "/healthz").json
+            if json?["verify"]?["size"]?.intValue == 6 { break }
+            Thread.sleep(forTimeInterval: 0.2)
+        } while Date() < deadline
+        #expect(json?["treeSize"]?.intValue == 6)
+        #expect(json?["checkpointSize"]?.intValue == 6)
+        #expect(json?["verify"]?["ok"] == .bool(true))
+        #expect(json?["status"]?.stringValue == "ok")
+        let metrics = try d.request("GET", "/metrics").text
+        for name in ["hwledger_appends_total 3", "hwledger_http_request_duration_seconds_bucket", "hwledger_last_verify_ok 1",
+                     "hwledger_last_verify_timestamp_seconds", "hwledger_tree_size"] {
+            #expect(metrics.contains(name), "\(name)")
+        }
+    }
+
+    @Test("appends made by another writer (the CLI's path) are checkpointed within the interval")
+    func checkpointsOtherWriters() throws {
+        let d = try DaemonFixture()
+        _ = try d.checkpoint(atLeast: 3)
+        try d.test.submit("enterprise.registered", actor: "REG-510000", key: TestKeys.sichuan, body: [
+            "uscc": .string(TestKeys.uscc(serial: 4000)), "name": "外部写入", "division": "510100", "roles": ["generator"],
+        ])
+        let signed = try d.checkpoint(atLeast: 4, timeout: 5)
+        #expect(signed.checkpoint.size == 4)
+    }
+}
