@@ -59,11 +59,11 @@ extension TransferLedger {
                 throw LedgerError.integrity(index: nil, "the trusted checkpoint is not signed by this ledger's operator key")
             }
         }
-        let origin = try origin()
+        let processor = try processor()
         return try store.read { reader in
             var authority = KeyReplay()
             let report = try LedgerVerifier(operatorKeys: operatorKeys).verify(reader, authority: &authority, trusted: trusted) { entries in
-                try replay(entries, into: scratch, origin: origin)
+                try replay(entries, into: scratch, processor: processor)
             }
             try compareProjections(reader, scratch)
             return report
@@ -73,7 +73,7 @@ extension TransferLedger {
     /// Rebuilds the projections from the entries into `scratch` and compares them with the stored ones
     /// (`hwledger rebuild --check`). No signature or tree checks: that is `verify`.
     public func rebuildCheck(scratch: any LedgerStore) throws {
-        let origin = try origin()
+        let processor = try processor()
         try store.read { reader in
             let size = try reader.treeSize()
             var start: UInt64 = 0
@@ -86,15 +86,16 @@ extension TransferLedger {
                     }
                     return true
                 }
-                try replay(entries, into: scratch, origin: origin)
+                try replay(entries, into: scratch, processor: processor)
                 start = end
             }
             try compareProjections(reader, scratch)
         }
     }
 
-    func replay(_ entries: [Entry], into scratch: any LedgerStore, origin: String) throws {
-        let processor = try processor()
+    /// Applies `entries` to the projections in `scratch`. Must not read this ledger's store: it runs inside a read
+    /// of it, and SQLite connections are not reentrant.
+    func replay(_ entries: [Entry], into scratch: any LedgerStore, processor: EventProcessor) throws {
         try scratch.write { w in
             for entry in entries {
                 let s = entry.submission

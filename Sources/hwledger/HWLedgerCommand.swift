@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+import LedgerCore
+import TransferLedger
+import TransferRules
 
 /// `hwledger`: the command-line front end of the ledger (SPEC §4.1).
 @main
@@ -16,31 +19,43 @@ struct HWLedgerCommand: ParsableCommand {
 
     /// Parses, runs, and maps every outcome to SPEC §4.1's exit codes and `error[ID]: sentence` lines.
     static func main() {
-        var command: any ParsableCommand
-        do {
-            command = try parseAsRoot()
-        } catch {
-            let code = exitCode(for: error)
-            if code == .success {
-                // --help and --version
-                Output.raw(fullMessage(for: error) + "\n")
-                Foundation.exit(0)
-            }
-            let message = fullMessage(for: error).split(separator: "\n").first.map(String.init) ?? "invalid usage"
-            let trimmed = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
-            Output.error(.usage(trimmed), json: false)
-            FileHandle.standardError.write(Data((usageString() + "\n").utf8))
-            Foundation.exit(64)
-        }
         let json = CommandLine.arguments.contains("--json")
         do {
+            var command = try parseAsRoot()
             try command.run()
+        } catch let error as CLIFailure {
+            fail(error, json: json)
+        } catch let error where error is RuleViolation || error is LedgerError || error is ReferenceLoadError {
+            fail(CLIFailure(error), json: json)
+        } catch let error where isParserError(error) {
+            if exitCode(for: error) == .success {
+                let asked = CommandLine.arguments.dropFirst().contains { ["-h", "--help", "help", "--version"].contains($0) }
+                if asked {
+                    Output.raw(fullMessage(for: error) + "\n")
+                    Foundation.exit(0)
+                }
+                // A command group run without a subcommand: show its help, as a usage error.
+                Output.error(.usage("a subcommand is required"), json: false)
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(64)
+            }
+            let message = fullMessage(for: error).split(separator: "\n").first.map(String.init) ?? "invalid usage"
+            fail(.usage(message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message), json: false)
         } catch {
-            let failure = CLIFailure(error)
-            Output.error(failure, json: json)
-            Foundation.exit(failure.code)
+            fail(CLIFailure(error), json: json)
         }
         Foundation.exit(0)
+    }
+
+    static func fail(_ failure: CLIFailure, json: Bool) -> Never {
+        Output.error(failure, json: json)
+        if failure.code == 64 { FileHandle.standardError.write(Data((usageString() + "\n").utf8)) }
+        Foundation.exit(failure.code)
+    }
+
+    /// Errors ArgumentParser throws while parsing or validating (its own types; `CommandError` is internal).
+    static func isParserError(_ error: any Error) -> Bool {
+        error is ValidationError || error is CleanExit || error is ExitCode || String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
     }
 
     static func usageString() -> String {

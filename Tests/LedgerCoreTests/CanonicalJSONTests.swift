@@ -75,6 +75,7 @@ struct CanonicalJSONTests {
     static let rejectCases: [RejectCase] = [
         RejectCase("duplicate key", #"{"a":1,"a":1}"#),
         RejectCase("duplicate key in a nested object", #"{"x":{"b":1,"a":2,"b":3}}"#),
+        RejectCase("duplicate key spelled with an escape", #"{"a":1,"\u0061":2}"#),
         RejectCase("fraction", "1.5"),
         RejectCase("zero fraction", "[1.0]"),
         RejectCase("exponent", "1e5"),

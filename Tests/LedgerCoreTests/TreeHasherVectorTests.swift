@@ -56,11 +56,22 @@ struct TreeHasherVectorTests {
             for (index, want) in row.enumerated() {
                 let id = NodeID(level: level, index: UInt64(index))
                 #expect(tree.nodes[id]?.hex == want, "CompactRange node \(id)")
-                let size = UInt64(index + 1) << UInt64(level)
-                var sub = tree.builder(size: size)
-                #expect(try sub.root(size: size).hex == want, "ProofBuilder root of the perfect tree at \(id)")
                 count += 1
             }
+        }
+        // In the perfect tree of 8, hash l of leaf i's inclusion proof is node (l, (i >> l) ^ 1): every node below
+        // the root appears as some leaf's sibling.
+        for i in 0..<8 {
+            let proof = try builder.inclusionProof(index: UInt64(i), size: 8)
+            #expect(proof.count == 3)
+            for (level, h) in proof.enumerated() {
+                #expect(h.hex == v.node_hashes_by_level_hex[level][(i >> level) ^ 1], "ProofBuilder sibling at level \(level) of leaf \(i)")
+            }
+        }
+        // Perfect prefixes: the root of size 2^l is node (l, 0).
+        for level in 0...3 {
+            var sub = tree.builder(size: 1 << UInt64(level))
+            #expect(try sub.root(size: 1 << UInt64(level)).hex == v.node_hashes_by_level_hex[level][0])
         }
         #expect(count == 15)
         #expect(tree.nodes.count == 15)

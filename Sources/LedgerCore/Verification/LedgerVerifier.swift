@@ -106,6 +106,9 @@ public struct LedgerVerifier {
             var nodeCursor = 0
             try reader.forEachEntry(from: start, to: end) { index, bytes in
                 do {
+                    guard index == range.size else {
+                        throw LedgerError.integrity(index: range.size, "entry \(range.size) is missing")
+                    }
                     let entry: Entry
                     do { entry = try Entry(bytes: bytes) } catch { throw LedgerError.integrity(index: index, "entry does not parse: \(error)") }
                     guard entry.index == index else {

@@ -28,7 +28,9 @@ extension HWLedgerCommand {
 
             func run() throws {
                 let facade = try ledger.openLedger()
-                let treeSize = try size ?? facade.latestCheckpoint().size
+                let signed = try facade.latestCheckpoint().size
+                let treeSize = size ?? signed
+                guard treeSize <= signed else { throw CLIFailure.usage("--size \(treeSize) exceeds the latest signed checkpoint's size \(signed)") }
                 guard index < treeSize else { throw CLIFailure.usage("--index \(index) is outside the tree of size \(treeSize)") }
                 let hashes = try facade.store.read { try LogProofs.inclusion(index: index, size: treeSize, in: $0) }
                 Output.json(.object([
@@ -46,7 +48,9 @@ extension HWLedgerCommand {
 
             func run() throws {
                 let facade = try ledger.openLedger()
-                let newSize = try to ?? facade.latestCheckpoint().size
+                let signed = try facade.latestCheckpoint().size
+                let newSize = to ?? signed
+                guard newSize <= signed else { throw CLIFailure.usage("--to \(newSize) exceeds the latest signed checkpoint's size \(signed)") }
                 guard from >= 1, from <= newSize else { throw CLIFailure.usage("--from \(from) must lie between 1 and \(newSize)") }
                 let hashes = try facade.store.read { try LogProofs.consistency(from: from, to: newSize, in: $0) }
                 Output.json(.object([
