@@ -127,6 +127,7 @@ extension LedgerEvent {
                     lines.append(ReceivedLine(line: Int(try f.int("line", min: 1)), grams: try f.int("grams"), rejectedGrams: try f.optionalInt("rejectedGrams") ?? 0))
                     try f.finish()
                 }
+                guard Set(lines.map(\.line)).count == lines.count else { throw r.fail("lines", "lists a line twice") }
                 step = .received(deliveredAt: at, method: method, lines: lines, significantDiscrepancy: try r.bool("significantDiscrepancy"), note: try r.optionalString("note"))
             case "manifest.rejected":
                 step = .rejected(deliveredAt: try r.instant("deliveredAt"), reason: try r.string("reason"))
@@ -143,6 +144,7 @@ extension LedgerEvent {
                         try f.finish()
                     }
                 }
+                guard method != nil || lines != nil else { throw RuleViolation(.schema, "a correction changes body.method or body.lines") }
                 step = .correctionProposed(correctionId: id, reason: reason, method: method, lines: lines)
             case "manifest.correction.approved":
                 step = .correctionApproved(correctionId: try r.string("correctionId"))

@@ -48,6 +48,9 @@ enum LedgerEvent {
             try r.finish()
             let key: VerifierKey
             do { key = try VerifierKey(parsing: keyText) } catch { throw r.fail("key", "is not a verifier key string: \(error)") }
+            guard key.name == principal else {
+                throw RuleViolation(.schema, "body.key is named \(key.name), but body.principal is \(principal); a key's name must be its principal")
+            }
             return .keyAdded(KeyAdded(principal: principal, key: key.description, keyName: key.name, keyId: key.keyIDHex))
         case "key.revoked":
             var r = try FieldReader(value, path: "body")

@@ -75,6 +75,7 @@ public struct RegistryRules: Sendable {
     }
 
     public func check(_ e: KeyAdded, actor: String, state: some RegistryState) throws {
+        // Also checked when the body is decoded, so that R-SCHEMA precedes R-SIG; kept here so the rule stands alone.
         guard e.keyName == e.principal else {
             throw RuleViolation(.schema, "body.key is named \(e.keyName), but body.principal is \(e.principal); a key's name must be its principal")
         }

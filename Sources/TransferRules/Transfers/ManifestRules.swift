@@ -151,6 +151,18 @@ extension RegimeContext {
         }
         guard let m = try state.manifest(manifestNo) else { throw RuleViolation(.notFound, "manifest \(manifestNo) does not exist") }
         let event = step.eventType
+        // Shape checks that need the manifest's line count come first among the rules (R-SCHEMA precedes all).
+        switch step {
+        case .received(_, _, let lines, _, _):
+            guard lines.map(\.line).sorted() == Array(1...m.lines.count) else {
+                throw RuleViolation(.schema, "body.lines must list every line of \(manifestNo) (1…\(m.lines.count)) exactly once")
+            }
+        case .correctionProposed(_, _, _, let lines):
+            for (i, l) in (lines ?? []).enumerated() where !(1...m.lines.count).contains(l.line) {
+                throw RuleViolation(.schema, "body.lines[\(i)].line \(l.line) is not a line of \(manifestNo)")
+            }
+        default: break
+        }
         func requireState(_ allowed: ManifestState...) throws {
             guard allowed.contains(m.state) else {
                 throw RuleViolation(.state, "\(event) is not allowed on manifest \(manifestNo) in state \(m.state.rawValue)")
@@ -183,24 +195,16 @@ extension RegimeContext {
                 throw RuleViolation(.state, "\(actor) comes before the current carrier \(current) in the carriers' order")
             }
             try notBeforeMovement(at)
-        case .received(let at, _, let lines, _, _):
+        case .received(let at, _, _, _, _):
             guard actor == m.receiver else { throw RuleViolation(.auth, "only the receiver \(m.receiver) may receive \(manifestNo)") }
-            let numbers = lines.map(\.line).sorted()
-            guard numbers == Array(1...m.lines.count) else {
-                throw RuleViolation(.schema, "body.lines must list every line of \(manifestNo) (1…\(m.lines.count)) exactly once")
-            }
             try requireState(.inTransit)
             try notBeforeMovement(at)
         case .rejected(let at, _):
             guard actor == m.receiver else { throw RuleViolation(.auth, "only the receiver \(m.receiver) may reject \(manifestNo)") }
             try requireState(.inTransit)
             try notBeforeMovement(at)
-        case .correctionProposed(let id, _, let method, let lines):
+        case .correctionProposed(let id, _, _, _):
             guard m.parties.contains(actor) else { throw RuleViolation(.auth, "\(actor) is not a party of \(manifestNo)") }
-            if method == nil, lines == nil { throw RuleViolation(.schema, "a correction changes body.method or body.lines") }
-            for (i, l) in (lines ?? []).enumerated() where !(1...m.lines.count).contains(l.line) {
-                throw RuleViolation(.schema, "body.lines[\(i)].line \(l.line) is not a line of \(manifestNo)")
-            }
             try requireState(.received)
             if m.corrections.contains(where: { $0.correctionId == id }) {
                 throw RuleViolation(.duplicate, "correction \(id) of \(manifestNo) already exists")
