@@ -9,7 +9,11 @@
    `hwledger submit --db DB --key keys/<actor>.key batch.jsonl` call, unless an event refers (by "@Mnn") to a
    manifest filed in the batch not yet submitted; "@Mnn" (the nn-th manifest.filed of the file) is replaced by the
    `assigned.manifestNo` the ledger printed for it.
-3. Fails loudly: any rejected event stops the build with exit 1, printing the event and the ledger's error.
+3. Marked points: a line `{"type":"@close","quarter":Q,"payer":P,"payee":R,"actor":"REG-R"}` is not an event; there
+   the script runs `hwledger compensation close --db DB --quarter Q --payer P --payee R --key keys/<actor>.key`, so the
+   `compensation.statement.closed` it appends carries the totalFen and digest of the statement the ledger recomputes
+   at that point (SPEC §2.6: anything else is R-STATEMENT).
+4. Fails loudly: any rejected event stops the build with exit 1, printing the event and the ledger's error.
 
 The CLI is $HWLEDGER, else .build/debug/hwledger or .build/release/hwledger under the repository root (the newer).
 """
@@ -142,10 +146,27 @@ def main():
         i = 0
         while i < len(events):
             actor = events[i][1].get("actor")
+            if events[i][1].get("type") == "@close":
+                n, e = events[i]
+                missing = [k for k in ("quarter", "payer", "payee", "actor") if not isinstance(e.get(k), str)]
+                if missing:
+                    die(f"events.jsonl line {n}: @close needs {', '.join(missing)}")
+                r = subprocess.run([cli, "compensation", "close", "--db", db, "--quarter", e["quarter"], "--payer", e["payer"],
+                                    "--payee", e["payee"], "--key", key_path(actor, origin),
+                                    "--operator-key", key_path(origin, origin)],
+                                   capture_output=True, text=True)
+                calls += 1
+                if r.returncode != 0:
+                    print(f"REJECTED events.jsonl line {n}: {json.dumps(e, ensure_ascii=False)} "
+                          f"(hwledger compensation close exited {r.returncode})\n{r.stdout}{r.stderr}", file=sys.stderr)
+                    die(f"fixture ledger {db} is incomplete: fix fixtures/ledger/events.jsonl and rebuild into a new path")
+                appended += 1
+                i += 1
+                continue
             batch = []  # indices into events
             pending = set()  # ordinals filed in this batch
             j = i
-            while j < len(events) and events[j][1].get("actor") == actor:
+            while j < len(events) and events[j][1].get("actor") == actor and events[j][1].get("type") != "@close":
                 if placeholders(events[j][1], set()) & pending:
                     break
                 batch.append(j)

@@ -2,7 +2,7 @@
 # The README's one command on a fresh machine:
 #   installs what the build needs (scripts/setup.sh), builds the CLI, builds the 2025 demo ledger from fixtures/ledger
 #   into out/fixture.sqlite (git-ignored; rebuilt on every run), verifies it, prints a summary and the anomalies
-#   as of 2025-12-31.
+#   as of 2025-12-31, the 2025Q3 compensation net settlement and the 点对点 registrations.
 # Environment: HWLEDGER=path/to/hwledger to use a CLI built elsewhere (skips `swift build`); DEMO_DB=path to build the
 # ledger somewhere else (must not exist).
 set -euo pipefail
@@ -88,3 +88,28 @@ if out=$("$HWLEDGER" audit anomalies --db "$DB" --as-of 2025-12-31); then
 else
     echo "(hwledger audit anomalies failed or is not available in this build)" >&2
 fi
+
+echo "== hwledger compensation statement --quarter 2025Q3 --net"
+# 跨区域处置补偿 (SPEC §2.6) with the illustrative rate tables of the fixture (no official rate is published): each
+# direction's 2025Q3 statement (Sichuan's includes a rate change on 2025-08-01 and an adjustment for a correction to
+# the closed 2025Q2), netted.
+NET=$("$HWLEDGER" compensation statement --db "$DB" --quarter 2025Q3 --net)
+NETLINE=$(cat <<'PY'
+import json, sys
+names = {"510000": "四川省", "500000": "重庆市"}
+def yuan(fen):
+    return ("-" if fen < 0 else "") + "%d.%02d" % divmod(abs(fen), 100)
+s = json.load(sys.stdin)
+for d in s["directions"]:
+    print("  %s → %s: %s 元" % (d["payer"], d["payee"], yuan(d["totalFen"])))
+n = s["net"]
+print("%s net settlement: %s (%s) pays %s (%s) %s 元 (%d fen)" % (
+    s["quarter"], names.get(n["payer"], n["payer"]), n["payer"], names.get(n["payee"], n["payee"]), n["payee"],
+    n["amountYuan"], n["amountFen"]))
+PY
+)
+printf '%s\n' "$NET" | python3 -c "$NETLINE"
+printf '%s\n' "$NET"
+
+echo "== hwledger p2p list --year 2025"
+"$HWLEDGER" p2p list --db "$DB" --year 2025

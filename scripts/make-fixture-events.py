@@ -9,6 +9,8 @@ Deterministic: the same key files give byte-identical output. Run from anywhere:
 Every event is {"type","actor","body"}; `actor` names the signer (a USCC, a REG-… id, or the origin for the
 operator). Steps on a manifest refer to it as "@Mnn": the nn-th `manifest.filed` of this file (from 1), replaced by
 scripts/build-fixture-ledger.py with the number the ledger assigned (SPEC §1: the ledger numbers manifests).
+One line is not an event but a marked point, {"type":"@close","quarter","payer","payee","actor"}: there the build
+script runs `hwledger compensation close`, because a close must carry the recomputed statement's total and digest.
 
 Signing keys: fixtures/ledger/keys/<principal>.key (+ .vkey, the verifier key string). They are demo keys generated
 once with `hwledger keygen` and committed; this script only creates the ones that are missing (needs the CLI then).
@@ -72,7 +74,11 @@ ENTERPRISES = {
     "cqR2": ("重庆示例固废处置有限公司", "500118", ["receiver"]),
     "cqU": ("重庆示例铅业有限公司", "500117", ["utiliser"]),
     "cqR3": ("重庆示例照明回收有限公司", "500120", ["receiver"]),
+    # Sichuan, registered in 2025 for the 点对点 pilot: a utiliser without an operating permit
+    "scU": ("乐山示例净水材料有限公司", "511100", ["utiliser"]),
 }
+# enterprises registered later than the November 2024 registry: alias -> date
+LATE_REGISTRATION = {"scU": "2025-05-06"}
 U = {alias: make_uscc(div, i + 1) for i, (alias, (_, div, _)) in enumerate(ENTERPRISES.items())}
 
 
@@ -112,6 +118,9 @@ WASTE = {
     "900-039-49": ("废活性炭", ["T"], "固态", "吨袋"),
     "900-041-49": ("沾染危险废物的废包装物", ["T", "In"], "固态", "吨袋"),
     "336-064-17": ("表面处理废槽液", ["T", "C"], "液态", "IBC吨桶"),
+    "261-057-34": ("废硫酸", ["C", "T"], "液态", "耐酸槽罐"),
+    "900-300-34": ("酸洗废盐酸", ["C", "T"], "液态", "耐酸槽罐"),
+    "398-007-34": ("氧化物浸蚀废酸液", ["C", "T"], "液态", "IBC吨桶"),
 }
 
 # -------------------------------------------------------------------------------------------------------- events
@@ -132,7 +141,8 @@ def actor_of(x):
 
 # Registry (November 2024: before anything else).
 for alias, (name, div, roles) in ENTERPRISES.items():
-    emit("2024-11-01T00:00:00Z", "enterprise.registered", REG[province(alias)],
+    day = LATE_REGISTRATION.get(alias)
+    emit(at(day, "01:00") if day else "2024-11-01T00:00:00Z", "enterprise.registered", REG[province(alias)],
          {"uscc": U[alias], "name": name, "division": div, "roles": roles})
 
 
@@ -146,7 +156,9 @@ def key_file(principal):
 
 
 for alias in ENTERPRISES:
-    emit("2024-11-02T00:00:00Z", "key.added", REG[province(alias)], {"principal": U[alias], "key": None})
+    day = LATE_REGISTRATION.get(alias)
+    emit(at(day, "01:05") if day else "2024-11-02T00:00:00Z", "key.added", REG[province(alias)],
+         {"principal": U[alias], "key": None})
 for holder, no, codes, methods, cap, vf, vt in OPERATING:
     emit("2024-11-03T00:00:00Z", "permit.issued", REG[province(holder)],
          {"permitNo": no, "holder": U[holder], "kind": "operating", "wasteCodes": codes, "methods": methods,
@@ -171,6 +183,33 @@ emit("2024-12-18T02:00:00Z", "whitelist.published", REG[CQ],
       "entries": [{"receiver": U[r], "wasteCode": c, "capGrams": g, "methods": m} for r, c, g, m in WL[CQ]]})
 emit("2024-12-20T02:00:00Z", "whitelist.confirmed", REG[CQ], {"year": 2025, "listingProvince": SC})
 emit("2024-12-23T02:00:00Z", "whitelist.confirmed", REG[SC], {"year": 2025, "listingProvince": CQ})
+
+# ------------------------------------------------------------------------------------------ compensation rates
+# SPEC §2.6: no official rate is published, so the tables are the SPEC's default *illustrative* table, labelled as
+# such in their ids. Method factors: D1 1500, D10 and Y10–Y16 1200, D9 and D16 1000, C1–C3 800, R* 500. Y14 and Y15
+# are not in fixtures/reference/disposal_method_codes.csv (the ledger rejects unknown method keys, R-METHOD-CODE), so
+# only the Y codes the reference knows are listed.
+METHOD_PERMILLE = {"D1": 1500, "D10": 1200, "Y10": 1200, "Y11": 1200, "Y12": 1200, "Y13": 1200, "Y16": 1200,
+                   "D9": 1000, "D16": 1000, "C1": 800, "C2": 800, "C3": 800, "R*": 500}
+CATEGORY_PERMILLE = {"HW18": 1500, "HW17": 1200, "HW48": 1200}
+
+
+def rate_table(table_id, effective, bases, published_by, published, confirmed):
+    """bases: {(payer, payee): fen per tonne}; published by one regulator, confirmed by the other."""
+    emit(at(published, "02:00"), "compensation.rates.published", REG[published_by],
+         {"rateTableId": table_id, "effectiveFrom": effective,
+          "directions": [{"payer": a, "payee": b, "baseFenPerTonne": fen} for (a, b), fen in bases.items()],
+          "categoryPermille": CATEGORY_PERMILLE, "defaultCategoryPermille": 1000, "methodPermille": METHOD_PERMILLE,
+          "p2pPermille": 0})
+    other = CQ if published_by == SC else SC
+    emit(at(confirmed, "02:00"), "compensation.rates.confirmed", REG[other], {"rateTableId": table_id})
+
+
+# In force from 2025-01-01: published by Sichuan, confirmed by Chongqing before the first 2025 receipt.
+rate_table("ILLUSTRATIVE-2025-01", "2025-01-01", {(SC, CQ): 10_000, (CQ, SC): 10_000}, SC, "2024-12-24", "2024-12-27")
+# A rate change inside 2025Q3: from 2025-08-01 Sichuan pays 120 元/t for what Chongqing handles; the other way is
+# unchanged. Published by Chongqing, confirmed by Sichuan in July, before the August receipts.
+rate_table("ILLUSTRATIVE-2025-02", "2025-08-01", {(SC, CQ): 12_000, (CQ, SC): 10_000}, CQ, "2025-07-10", "2025-07-17")
 
 # ------------------------------------------------------------------------------------------------------ approvals
 APPROVALS = {}  # key -> dict(approvalNo, generator, receiver, code, method)
@@ -440,7 +479,7 @@ for d, g, pk in [("2025-02-25", 42_000_000, 40), ("2025-05-13", 45_500_000, 44),
     trip(AW1_M[-1], d, 1, handover=True)
 AW1_M[0].correction("cqR1", "2025-03-10T02:00:00Z", "JZ-2025-001", "地磅年度检定后复核，实收重量更正为41.850吨",
                     ["scA", "scT1", "cqT1"], lines=[(1, 41_850_000)])
-for d, g, pk in [("2025-03-04", 3_200_000, 110), ("2025-09-09", 2_900_000, 98)]:
+for d, g, pk in [("2025-03-04", 3_200_000, 110), ("2025-07-08", 3_050_000, 104), ("2025-09-09", 2_900_000, 98)]:
     trip(M("scC", ["scT1"], "cqR1", d, "R4", by(AW2), lines("900-023-29", g, pk)), d, 1)
 AW3_M = []
 for d, g, pk in [("2025-03-25", 62_000_000, 120), ("2025-06-10", 58_000_000, 112), ("2025-06-24", 60_000_000, 118),
@@ -471,6 +510,51 @@ trip(AW6_M[0], "2025-06-04", 1)
 trip(AW6_M[1], "2025-09-03", 1)
 # Left in transit: picked up 2025-11-20, never received (A-IN-TRANSIT-OVERDUE).
 AW6_M[2].picked_up(ts("2025-11-20", "01:00"), *PLATES["scT1"])
+
+# --- 点对点 定向利用豁免 (SPEC §2.5): Sichuan pairs, registered by REG-510000 ---
+# The utiliser scU (乐山, registered in May 2025) holds no 经营许可证: under an active pair it needs none; the waste
+# still travels on manifests with the registration as basis, by permitted carriers.
+P2P = {}
+
+
+def p2p_register(key, gen, code, use, cap, declared, on, vf, vt):
+    no = "川环点对点〔2025〕%d号" % key
+    emit(at(on, "06:00"), "p2p.registered", REG[SC],
+         {"registrationNo": no, "generator": U[gen], "utiliser": U["scU"], "wasteCode": code, "substituteUse": use,
+          "capGrams": cap, "validFrom": vf, "validTo": vt, "declaredAnnualGrams": declared,
+          "controlledDrugProduction": False, "generalExemptionApplies": False})
+    P2P[key] = {"no": no, "gen": gen, "code": code}
+    return P2P[key]
+
+
+PA = p2p_register(1, "scD", "261-057-34", "替代工业硫酸生产聚合硫酸铁净水剂", 1_200 * T, 1_500 * T,
+                  "2025-06-10", "2025-06-15", "2026-06-14")
+PB = p2p_register(2, "scB", "900-300-34", "替代工业盐酸生产聚合氯化铝净水剂", 300 * T, 360 * T,
+                  "2025-06-12", "2025-06-15", "2026-06-14")
+PC = p2p_register(3, "scC", "398-007-34", "替代工业酸调节聚合硫酸铁生产工序pH", 120 * T, 150 * T,
+                  "2025-06-20", "2025-07-01", "2026-06-30")
+P2P_M = []
+for reg, carrier, d, g in [(PA, "scT2", "2025-07-03", 29_400_000), (PB, "scT1", "2025-07-10", 24_800_000),
+                           (PC, "scT1", "2025-07-24", 9_600_000), (PA, "scT2", "2025-08-07", 30_100_000),
+                           (PB, "scT1", "2025-08-21", 25_600_000), (PA, "scT2", "2025-09-04", 28_700_000),
+                           (PB, "scT1", "2025-09-18", 23_900_000)]:
+    P2P_M.append(M(reg["gen"], [carrier], "scU", d, "R5", {"p2p": reg["no"]}, lines(reg["code"], g, 1)))
+    trip(P2P_M[-1], d, 0, deliver_at="06:30")
+# The third pair is revoked in August: the utiliser's product failed a spot check.
+emit(at("2025-08-15", "06:00"), "p2p.revoked", REG[SC],
+     {"registrationNo": PC["no"], "revokedOn": "2025-08-15",
+      "reason": "利用单位聚合硫酸铁产品抽检重金属指标超标，利用过程不符合豁免条件，撤销登记"})
+
+# --- compensation: close 2025Q2 (Sichuan pays Chongqing), then a correction to a closed-quarter receipt ---
+# "@close" is not a ledger event: scripts/build-fixture-ledger.py runs `hwledger compensation close` there, so the
+# close carries the totalFen and digest of the statement the ledger recomputes (SPEC §2.6, R-STATEMENT).
+EVENTS.append((at("2025-07-21", "02:00"), len(EVENTS),
+               {"type": "@close", "quarter": "2025Q2", "payer": SC, "payee": CQ, "actor": REG[CQ]}))
+# After the close, the receiver finds the 2025-05-14 weighing wrong: the approved correction becomes an adjustment
+# in 2025Q3's statement (the first quarter after 2025Q2 still open).
+AW1_M[1].correction("cqR1", "2025-08-04T02:00:00Z", "JZ-2025-003",
+                    "季度对账复核发现入厂地磅未扣除托盘皮重，实收重量更正为45.320吨", ["scA", "scT1", "cqT1"],
+                    lines=[(1, 45_320_000)])
 
 # A correction on an intra-province receipt, proposed by the generator, approved by the carrier and the receiver.
 SC_A_Q2.correction("scA", "2025-04-21T03:00:00Z", "JZ-2025-002", "联单填报时件数与重量录入错误，经双方复磅确认为7.405吨",
