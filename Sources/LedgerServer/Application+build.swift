@@ -22,7 +22,8 @@ import TransferLedger
 ///     to serve an empty `/metrics`.
 ///   - makeScratch: a fresh scratch store for each verification run.
 ///   - onListening: called with the bound host and port once the server listens.
-/// - Throws: ``LedgerError`` if the ledger has no origin or the key does not fit it.
+/// - Throws: ``LedgerError`` if the ledger has no origin, or the key is not named after it or is not the genesis
+///   entry's operator key.
 public func buildApplication(
     ledger: TransferLedger,
     operatorKey: SigningKey,
@@ -34,6 +35,10 @@ public func buildApplication(
 ) throws -> some ApplicationProtocol {
     let origin = try ledger.origin()
     _ = try Checkpointer(origin: origin, keys: [operatorKey])
+    let genesisKeys = try ledger.operatorVerifierKeys()
+    guard genesisKeys.isEmpty || genesisKeys.contains(operatorKey.verifier) else {
+        throw LedgerError.malformedKey("the operator key \(operatorKey.verifier.keyIDHex) is not the one named in the genesis entry")
+    }
     let writer = GroupCommitWriter(ledger: ledger, operatorKey: operatorKey, logger: logger)
     let health = HealthState()
     let authenticator = RequestAuthenticator(ledger: ledger, origin: origin) { Int64(Date().timeIntervalSince1970) }

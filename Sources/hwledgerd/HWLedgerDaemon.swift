@@ -92,6 +92,10 @@ struct HWLedgerDaemon: AsyncParsableCommand {
             guard let keyData = FileManager.default.contents(atPath: keyPath) else { throw DaemonFailure("cannot read operator key \(keyPath)") }
             let key = try SigningKey(parsing: String(decoding: keyData, as: UTF8.self))
             _ = try Checkpointer(origin: try ledger.origin(), keys: [key])
+            let genesisKeys = try ledger.operatorVerifierKeys()
+            guard genesisKeys.isEmpty || genesisKeys.contains(key.verifier) else {
+                throw DaemonFailure("operator key \(keyPath) is not the operator key named in the genesis entry")
+            }
             return (ledger, key)
         } catch {
             FileHandle.standardError.write(Data("error[IO]: cannot open ledger \(db): \(error)\n".utf8))

@@ -38,3 +38,18 @@ struct StartupTests {
         #expect(usage.status == 64)
     }
 }
+
+@Suite("hwledgerd refuses a foreign operator key")
+struct ForeignKeyTests {
+    @Test("an operator key named after the origin but not the genesis key is exit 66")
+    func foreignOperatorKey() throws {
+        let dir = TempDirectory()
+        let db = dir.path("l.sqlite")
+        let store = try SQLiteLedgerStore(path: db, create: true)
+        _ = try TestLedger(store: store)
+        let impostor = dir.write("impostor.key", TestKeys.key(TestKeys.origin, variant: 9).fileText)
+        let r = try Run.executable(Fixtures.executable("hwledgerd"), ["--db", db, "--listen", "127.0.0.1:0", "--operator-key", impostor])
+        #expect(r.status == 66)
+        #expect(r.stderr.contains("not the operator key named in the genesis entry"))
+    }
+}
