@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["LedgerTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "LedgerServerTests",
-            dependencies: ["LedgerTestSupport", "LedgerHTTPClient", "TransferLedger", "TransferRules", "LedgerCore", "LedgerSQLite"],
+            dependencies: ["LedgerTestSupport", "LedgerHTTPClient", "LedgerServer", "TransferLedger", "TransferRules", "LedgerCore", "LedgerSQLite"],
             swiftSettings: strict),
     ]
 )
