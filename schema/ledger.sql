@@ -1,4 +1,4 @@
--- hwledger SQLite schema, version 1 (the canonical current schema).
+-- hwledger SQLite schema, version 2 (the canonical current schema).
 -- LedgerSQLite's migration "v1" creates exactly these objects; SchemaSnapshotTests checks that they agree.
 -- The database runs in WAL mode with synchronous=FULL: a committed append is on disk.
 -- Migrations are append-only: a released migration is never edited, a change is a new migration and a new
@@ -16,6 +16,10 @@ CREATE TRIGGER entries_refuse_update BEFORE UPDATE ON entries
 BEGIN SELECT RAISE(ABORT, 'entries are append-only: UPDATE refused'); END;
 CREATE TRIGGER entries_refuse_delete BEFORE DELETE ON entries
 BEGIN SELECT RAISE(ABORT, 'entries are append-only: DELETE refused'); END;
+-- INSERT OR REPLACE deletes the old row without firing the DELETE trigger; this refuses an insert whose idx exists.
+CREATE TRIGGER entries_refuse_replace BEFORE INSERT ON entries
+WHEN EXISTS (SELECT 1 FROM entries WHERE idx = NEW.idx)
+BEGIN SELECT RAISE(ABORT, 'entries are append-only: REPLACE refused'); END;
 
 -- tree_nodes: the hash of every perfect subtree of the RFC 9162 tree over the entries, so that any proof needs
 -- O(log n) reads. Node (level, index) covers leaves [index·2^level, (index+1)·2^level); level 0 is the leaf hash.
@@ -30,6 +34,9 @@ CREATE TRIGGER tree_nodes_refuse_update BEFORE UPDATE ON tree_nodes
 BEGIN SELECT RAISE(ABORT, 'tree_nodes are append-only: UPDATE refused'); END;
 CREATE TRIGGER tree_nodes_refuse_delete BEFORE DELETE ON tree_nodes
 BEGIN SELECT RAISE(ABORT, 'tree_nodes are append-only: DELETE refused'); END;
+CREATE TRIGGER tree_nodes_refuse_replace BEFORE INSERT ON tree_nodes
+WHEN EXISTS (SELECT 1 FROM tree_nodes WHERE id = NEW.id)
+BEGIN SELECT RAISE(ABORT, 'tree_nodes are append-only: REPLACE refused'); END;
 
 -- checkpoints: every checkpoint the ledger signed (C2SP signed notes). Each was signed only after a consistency
 -- proof from the previous one verified.
@@ -45,6 +52,9 @@ CREATE TRIGGER checkpoints_refuse_update BEFORE UPDATE ON checkpoints
 BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only: UPDATE refused'); END;
 CREATE TRIGGER checkpoints_refuse_delete BEFORE DELETE ON checkpoints
 BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only: DELETE refused'); END;
+CREATE TRIGGER checkpoints_refuse_replace BEFORE INSERT ON checkpoints
+WHEN EXISTS (SELECT 1 FROM checkpoints WHERE size = NEW.size)
+BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only: REPLACE refused'); END;
 
 -- projections: state derived from the entries (registry, keys, nonces, manifests, …), written in the same
 -- transaction as the append that causes it. Never authoritative: `hwledger rebuild --check` and `verify` rebuild

@@ -8,8 +8,24 @@ enum Migrations {
         migrator.registerMigration("v1") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2-refuse-replace") { db in
+            try db.execute(sql: v2)
+        }
         return migrator
     }
+
+    /// `INSERT OR REPLACE` deletes the old row without firing DELETE triggers; these refuse an insert whose key exists.
+    static let v2 = """
+        CREATE TRIGGER entries_refuse_replace BEFORE INSERT ON entries
+        WHEN EXISTS (SELECT 1 FROM entries WHERE idx = NEW.idx)
+        BEGIN SELECT RAISE(ABORT, 'entries are append-only: REPLACE refused'); END;
+        CREATE TRIGGER tree_nodes_refuse_replace BEFORE INSERT ON tree_nodes
+        WHEN EXISTS (SELECT 1 FROM tree_nodes WHERE id = NEW.id)
+        BEGIN SELECT RAISE(ABORT, 'tree_nodes are append-only: REPLACE refused'); END;
+        CREATE TRIGGER checkpoints_refuse_replace BEFORE INSERT ON checkpoints
+        WHEN EXISTS (SELECT 1 FROM checkpoints WHERE size = NEW.size)
+        BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only: REPLACE refused'); END;
+        """
 
     static let v1 = """
         CREATE TABLE entries (

@@ -159,9 +159,9 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
         }
 
         func forEachProjection(kind: String, after afterKey: String?, _ body: (String, [UInt8]) throws -> Bool) throws {
-            let cursor = try Row.fetchCursor(
-                db, sql: "SELECT key, value FROM projections WHERE kind = ? AND key > ? ORDER BY key",
-                arguments: [kind, afterKey ?? ""])
+            let cursor = try afterKey.map {
+                try Row.fetchCursor(db, sql: "SELECT key, value FROM projections WHERE kind = ? AND key > ? ORDER BY key", arguments: [kind, $0])
+            } ?? Row.fetchCursor(db, sql: "SELECT key, value FROM projections WHERE kind = ? ORDER BY key", arguments: [kind])
             while let row = try cursor.next() {
                 let data: Data = row[1]
                 guard try body(row[0], Array(data)) else { return }

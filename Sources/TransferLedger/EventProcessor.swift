@@ -15,6 +15,7 @@ struct EventProcessor: Sendable {
     func judge(_ event: LedgerEvent, actor: String, time: UTCInstant, state: ProjectionState) throws -> [String: JSONValue] {
         switch event {
         case .genesis:
+            guard actor == state.origin else { throw RuleViolation(.auth, "only the operator \(state.origin) emits ledger.genesis") }
             throw RuleViolation(.state, "the ledger already has its genesis entry")
         case .enterpriseRegistered(let e): try registry.check(e, actor: actor, state: state)
         case .keyAdded(let e): try registry.check(e, actor: actor, state: state)

@@ -163,8 +163,6 @@ extension LedgerEvent {
         return p
     }
 
-    static let hazardCodes: Set<String> = ["T", "C", "I", "R", "In"]
-
     static func decodeFiled(_ r: inout FieldReader) throws(RuleViolation) -> ManifestFiled {
         let generator = try r.string("generator")
         let carriers = try r.stringArray("carriers")
@@ -189,7 +187,7 @@ extension LedgerEvent {
         for (i, item) in try r.array("lines").enumerated() {
             var f = try FieldReader(item, path: "body.lines[\(i)]")
             let hazards = try f.stringArray("hazards", nonEmpty: false)
-            for (j, h) in hazards.enumerated() where !hazardCodes.contains(h) {
+            for (j, h) in hazards.enumerated() where !ReferenceData.hazardCodes.contains(h) {
                 throw f.fail("hazards[\(j)]", "is \(h), not one of T, C, I, R, In")
             }
             guard Set(hazards).count == hazards.count else { throw f.fail("hazards", "repeats a characteristic") }

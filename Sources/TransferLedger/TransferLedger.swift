@@ -126,6 +126,11 @@ public final class TransferLedger: Sendable {
             var outcomes: [SubmitOutcome] = []
             for (i, item) in items.enumerated() {
                 do {
+                    do { try item.submission.json.checkLimits(path: "submission", depth: 1) } catch { throw RuleViolation(.schema, "\(error)") }
+                    let size = Entry.size(submissionBytes: item.submission.canonicalBytes.count, index: appender.size)
+                    guard size < CanonicalJSON.maxEntryBytes else {
+                        throw RuleViolation(.schema, "the entry would be \(size) bytes, reaching the limit of \(CanonicalJSON.maxEntryBytes)")
+                    }
                     let event = try checkEnvelope(item, state: state, precheck: prechecked[i])
                     let assigned = try processor.judge(event, actor: item.submission.actor, time: now, state: state)
                     let appended: (entry: Entry, bytes: [UInt8], leafHash: Hash)

@@ -75,7 +75,7 @@ struct LoadCommand: ParsableCommand {
         let sc = try SigningKey(generatingFor: "REG-510000")
         let cq = try SigningKey(generatingFor: "REG-500000")
         let keyPath = dir.appendingPathComponent("operator.key").path
-        FileManager.default.createFile(atPath: keyPath, contents: Data(op.fileText.utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: keyPath, contents: Data(op.fileText.utf8), attributes: [.posixPermissions: 0o600])
         let dbPath = dir.appendingPathComponent("ledger.sqlite").path
         let store = try SQLiteLedgerStore(path: dbPath, create: true)
         let ledger = TransferLedger(

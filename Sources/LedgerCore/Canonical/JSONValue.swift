@@ -47,6 +47,26 @@ public enum JSONValue: Hashable, Sendable {
         return nil
     }
 
+    /// Checks what the decoder guarantees for parsed input, for values built in code: integers with |n| < 2^53 and
+    /// nesting of at most ``CanonicalJSON/maxDepth``.
+    ///
+    /// - Throws: ``LedgerError/malformedSubmission(_:)`` naming the path of the first offending value.
+    public func checkLimits(path: String = "$", depth: Int = 0) throws(LedgerError) {
+        switch self {
+        case .int(let n):
+            guard n.magnitude < UInt64(Self.integerLimit) else {
+                throw .malformedSubmission("\(path): integer \(n) is outside ±2^53")
+            }
+        case .array(let items):
+            guard depth < CanonicalJSON.maxDepth else { throw .malformedSubmission("\(path): nesting deeper than \(CanonicalJSON.maxDepth)") }
+            for (i, item) in items.enumerated() { try item.checkLimits(path: "\(path)[\(i)]", depth: depth + 1) }
+        case .object(let members):
+            guard depth < CanonicalJSON.maxDepth else { throw .malformedSubmission("\(path): nesting deeper than \(CanonicalJSON.maxDepth)") }
+            for (key, value) in members { try value.checkLimits(path: "\(path).\(key)", depth: depth + 1) }
+        case .null, .bool, .string: break
+        }
+    }
+
     /// A short name of the value's JSON type, for error messages.
     public var typeName: String {
         switch self {

@@ -33,6 +33,17 @@ public struct Entry: Sendable, Equatable {
         return .object(o)
     }
 
+    /// The size of an entry at `index` without `assigned`, for a submission of `submissionBytes` canonical bytes:
+    /// lets the ledger refuse an oversized entry (R-SCHEMA) before judging anything else.
+    public static func size(submissionBytes: Int, index: UInt64) -> Int {
+        let shell = JSONValue.object([
+            "index": .int(Int64(index)), "prev": .string(String(repeating: "0", count: 64)),
+            "sig": .string(String(repeating: "A", count: 88)), "submission": .object([:]),
+            "time": .string("2000-01-01T00:00:00Z"),
+        ])
+        return CanonicalJSON.encode(shell).count - 2 + submissionBytes
+    }
+
     /// The exact bytes stored and hashed.
     public var canonicalBytes: [UInt8] { CanonicalJSON.encode(json) }
 

@@ -28,6 +28,7 @@ public struct LogAppender {
     public mutating func append(
         _ submission: Submission, signature: [UInt8], time: String, assigned: [String: JSONValue] = [:]
     ) throws -> (entry: Entry, bytes: [UInt8], leafHash: Hash) {
+        try submission.json.checkLimits(path: "submission", depth: 1)
         let entry = Entry(index: size, prev: lastLeaf, submission: submission, signature: signature, time: time, assigned: assigned)
         let bytes = entry.canonicalBytes
         guard bytes.count < CanonicalJSON.maxEntryBytes else {

@@ -38,6 +38,9 @@ public struct ReferenceData: Sendable {
         self.adjustedWorkdays = adjustedWorkdays
     }
 
+    /// The hazard characteristics (危险特性): toxicity, corrosivity, ignitability, reactivity, infectivity.
+    public static let hazardCodes: Set<String> = ["T", "C", "I", "R", "In"]
+
     /// File names the loader reads from a reference directory.
     public enum File: String, CaseIterable, Sendable {
         case divisions = "admin_divisions_sc_cq.csv"
@@ -75,7 +78,12 @@ public struct ReferenceData: Sendable {
                     guard WasteCode.isWellFormed(row[code]) else {
                         throw RuleViolation(.schema, "\(source) record \(n + 2): code \(row[code]) is not NNN-SSS-CC")
                     }
-                    let hazards = row[hazard].split(separator: "/").map(String.init)
+                    // Editions separate characteristics with "/" or ","; both are read.
+                    let hazards = row[hazard].split(whereSeparator: { $0 == "/" || $0 == "," })
+                        .map { $0.trimmingCharacters(in: " ") }.filter { !$0.isEmpty }
+                    for h in hazards where !Self.hazardCodes.contains(h) {
+                        throw RuleViolation(.schema, "\(source) record \(n + 2): hazard \(h) is not one of T, C, I, R, In")
+                    }
                     wasteCodes[row[code]] = WasteCodeInfo(
                         code: row[code], category: row[category], description: row[description], hazards: hazards)
                 }
@@ -116,4 +124,13 @@ public enum WasteCode {
 
     /// The HW category, `HW` + the last two digits.
     public static func category(of code: String) -> String { "HW" + code.suffix(2) }
+}
+
+extension Substring {
+    func trimmingCharacters(in set: Character) -> String {
+        var s = self
+        while s.first == set { s = s.dropFirst() }
+        while s.last == set { s = s.dropLast() }
+        return String(s)
+    }
 }

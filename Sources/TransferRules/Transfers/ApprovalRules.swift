@@ -1,12 +1,15 @@
 extension RegimeContext {
-    /// The last allowed validTo of a period starting `from`: `from` + N months − 1 day (N = policy, 12).
+    /// The last allowed validTo of a period starting `from`: `from` + N months − 1 day (N = policy, 12), so
+    /// 2025-03-01 may run to 2026-02-28. When the target month has no corresponding day (from 2024-02-29), the period
+    /// ends on that month's last day (民法典 第二百零三条), 2025-02-28.
     public func latestValidTo(from: CivilDate) -> CivilDate {
         let months = policy.approvalMaxValidityMonths
         let total = from.month - 1 + months
         let year = from.year + total / 12
         let month = total % 12 + 1
-        let day = min(from.day, CivilDate.daysIn(year: year, month: month))
-        return CivilDate(year: year, month: month, day: day)!.adding(days: -1)
+        let last = CivilDate.daysIn(year: year, month: month)
+        guard from.day <= last else { return CivilDate(year: year, month: month, day: last)! }
+        return CivilDate(year: year, month: month, day: from.day)!.adding(days: -1)
     }
 
     /// `approval.applied` (SPEC §2.2 step 1).

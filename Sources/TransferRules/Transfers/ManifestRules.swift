@@ -54,8 +54,9 @@ extension RegimeContext {
         }
 
         if let original {
-            try checkReturn(e, original: original, state: state)
+            // §2.4 lists R-CARRIER-PERMIT among the filing rules before the returns paragraph's R-RETURN.
             try checkCarrierPermits(e, state: state)
+            try checkReturn(e, original: original, state: state)
             return
         }
         let crossProvince = generator.province != receiver.province
