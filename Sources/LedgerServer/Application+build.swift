@@ -60,6 +60,16 @@ public func buildApplication(
     router.group("/v1/entries")
         .add(middleware: SignedReadMiddleware(authenticator: authenticator))
         .get("{index}", use: routes.entry)
+    router.group("/v1/manifests")
+        .add(middleware: SignedReadMiddleware(authenticator: authenticator))
+        .get(use: routes.manifests)
+        .get("{no}", use: routes.manifest)
+    router.group("/v1/audit")
+        .add(middleware: SignedReadMiddleware(authenticator: authenticator))
+        .get("anomalies", use: routes.anomalies)
+    router.group("/v1/compensation")
+        .add(middleware: SignedReadMiddleware(authenticator: authenticator))
+        .get("statements", use: routes.statement)
 
     var app = Application(
         router: router,

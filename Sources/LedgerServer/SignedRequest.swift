@@ -121,12 +121,12 @@ public struct RequestAuthenticator: Sendable {
         case .operatorOf(let o)?:
             return .operatorOf(origin: o)
         case .regulator(let province)?:
-            guard try ledger.registeredRegulator(request.principal) != nil else {
+            guard try ledger.regulator(request.principal) != nil else {
                 throw ServerError.unauthenticated("\(request.principal) is not a regulator of this ledger")
             }
             return .regulator(id: request.principal, province: province)
         case .enterprise(let uscc)?:
-            guard let enterprise = try ledger.registeredEnterprise(uscc) else {
+            guard let enterprise = try ledger.enterprise(uscc) else {
                 throw ServerError.unauthenticated("\(uscc) is not a registered enterprise")
             }
             return .enterprise(uscc: uscc, province: enterprise.province)

@@ -16,14 +16,4 @@ extension TransferLedger {
             return try? VerifierKey(parsing: record.key)
         }
     }
-
-    /// The registered enterprise `uscc`, if any.
-    public func registeredEnterprise(_ uscc: String) throws -> Enterprise? {
-        try store.read { try ProjectionState(reader: $0, origin: "").enterprise(uscc) }
-    }
-
-    /// The regulator `id` named in the genesis entry, if any.
-    public func registeredRegulator(_ id: String) throws -> Regulator? {
-        try store.read { try ProjectionState(reader: $0, origin: "").regulator(id) }
-    }
 }

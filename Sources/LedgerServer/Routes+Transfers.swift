@@ -1,0 +1,108 @@
+import Foundation
+import Hummingbird
+import LedgerCore
+import TransferLedger
+import TransferRules
+
+/// Signed reads of the regime's records (SPEC §4.2): manifests, anomalies, compensation statements.
+extension LedgerRoutes {
+    /// The provinces a manifest touches: the generator's and the receiver's (carriers do not count).
+    static func scope(of m: ManifestRecord, provinces: [String: String]) -> ResourceScope {
+        ResourceScope(parties: m.namedParties, provinces: Set([provinces[m.generator], provinces[m.receiver]].compactMap { $0 }))
+    }
+
+    /// `GET /v1/manifests/{no}`: parties and the regulators of the provinces it touches.
+    func manifest(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        guard let number = context.parameters.get("no") else { throw ServerError.usage("a manifest number is required") }
+        let ledger = self.ledger
+        let (found, provinces) = try await Blocking.run { (try ledger.manifest(number), try ledger.enterpriseProvinces()) }
+        guard let m = found else { throw RuleViolation(.notFound, "manifest \(number) does not exist") }
+        try Visibility.require(principal, Self.scope(of: m, provinces: provinces), resource: "manifest \(number)")
+        return JSONResponse.make(try m.jsonValue())
+    }
+
+    /// `GET /v1/manifests?status=&party=&from=&to=&cursor=&limit=`: what the principal may see, paged.
+    func manifests(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let query = request.uri.queryParameters
+        var filter = ManifestFilter()
+        if let s = query.get("status") {
+            guard let state = ManifestState(rawValue: s) else {
+                throw ServerError.usage("status must be one of filed, inTransit, received, rejected, cancelled")
+            }
+            filter.status = state
+        }
+        filter.party = query.get("party")
+        filter.from = try Self.date(query.get("from"), name: "from")
+        filter.to = try Self.date(query.get("to"), name: "to")
+        let limit = try Self.optionalNumber(query.get("limit"), name: "limit").map(Int.init) ?? 100
+        guard (1...1000).contains(limit) else { throw ServerError.usage("limit must lie between 1 and 1000") }
+        var after: String?
+        if let cursor = query.get("cursor") {
+            guard let raw = Data(base64Encoded: cursor), let text = String(data: raw, encoding: .utf8) else {
+                throw ServerError.usage("cursor is not one this server issued")
+            }
+            after = text
+        }
+        let ledger = self.ledger
+        let base = filter
+        let cursor = after
+        let page = try await Blocking.run { () -> ManifestPage in
+            let provinces = try ledger.enterpriseProvinces()
+            var visibleFilter = base
+            visibleFilter.visible = { m in Visibility.allows(principal, LedgerRoutes.scope(of: m, provinces: provinces)) }
+            return try ledger.manifests(visibleFilter, cursor: cursor, limit: limit)
+        }
+        var body: [String: JSONValue] = ["manifests": .array(try page.manifests.map { try $0.jsonValue() })]
+        if let next = page.nextCursor { body["nextCursor"] = .string(Data(next.utf8).base64EncodedString()) }
+        return JSONResponse.make(.object(body))
+    }
+
+    /// `GET /v1/audit/anomalies?asOf=DATE`: regulators (their province's) and the operator.
+    func anomalies(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        if case .enterprise = principal { throw ServerError.forbidden("anomalies are for regulators") }
+        guard let asOf = try Self.date(request.uri.queryParameters.get("asOf"), name: "asOf") else {
+            throw ServerError.usage("query parameter asOf is required")
+        }
+        let ledger = self.ledger
+        let list = try await Blocking.run { () -> [Anomaly] in
+            let all = try ledger.anomalies(asOf: asOf)
+            guard case .regulator(_, let province) = principal else { return all }
+            let provinces = try ledger.enterpriseProvinces()
+            return try all.filter { a in
+                if let m = try ledger.manifest(a.subject) { return Self.scope(of: m, provinces: provinces).provinces.contains(province) }
+                if let app = try ledger.application(a.subject) { return [app.originProvince, app.destinationProvince].contains(province) }
+                return false
+            }
+        }
+        return JSONResponse.make(.object([
+            "asOf": .string(asOf.description),
+            "anomalies": .array(list.map {
+                .object(["id": .string($0.id), "subject": .string($0.subject), "due": $0.due.map { .string($0.description) } ?? .null, "detail": .string($0.detail)])
+            }),
+        ]))
+    }
+
+    /// `GET /v1/compensation/statements?quarter=&payer=&payee=`: the regulators of payer and payee, and the operator.
+    func statement(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let query = request.uri.queryParameters
+        guard let q = query.get("quarter"), let quarter = Quarter(q) else { throw ServerError.usage("quarter must look like 2025Q3") }
+        guard let payer = query.get("payer"), let payee = query.get("payee"), Division.isCode(payer), Division.isCode(payee) else {
+            throw ServerError.usage("payer and payee must be province codes like 510000")
+        }
+        if case .enterprise = principal { throw ServerError.forbidden("compensation statements are for regulators") }
+        try Visibility.require(principal, ResourceScope(provinces: [payer, payee]), resource: "the \(quarter) statement \(payer) → \(payee)")
+        let ledger = self.ledger
+        let s = try await Blocking.run { try ledger.statement(quarter: quarter, payer: payer, payee: payee) }
+        return JSONResponse.make(StatementJSON.json(s))
+    }
+
+    static func date(_ text: String?, name: String) throws -> CivilDate? {
+        guard let text else { return nil }
+        guard let d = CivilDate(text) else { throw ServerError.usage("\(name) must be a date YYYY-MM-DD") }
+        return d
+    }
+}
