@@ -17,7 +17,7 @@ extension LedgerRoutes {
         guard let number = context.parameters.get("no") else { throw ServerError.usage("a manifest number is required") }
         let ledger = self.ledger
         let (found, provinces) = try await Blocking.run { (try ledger.manifest(number), try ledger.enterpriseProvinces()) }
-        guard let m = found else { throw RuleViolation(.notFound, "manifest \(number) does not exist") }
+        guard let m = found else { throw ServerError.notFound("manifest \(number) does not exist") }
         try Visibility.require(principal, Self.scope(of: m, provinces: provinces), resource: "manifest \(number)")
         return JSONResponse.make(try m.jsonValue())
     }
@@ -40,10 +40,11 @@ extension LedgerRoutes {
         guard (1...1000).contains(limit) else { throw ServerError.usage("limit must lie between 1 and 1000") }
         var after: String?
         if let cursor = query.get("cursor") {
-            guard let raw = Data(base64Encoded: cursor), let text = String(data: raw, encoding: .utf8) else {
-                throw ServerError.usage("cursor is not one this server issued")
-            }
-            after = text
+            guard let raw = Data(base64Encoded: cursor), let text = String(data: raw, encoding: .utf8), text.hasPrefix(Self.cursorPrefix),
+                case let no = String(text.dropFirst(Self.cursorPrefix.count)), no.utf8.count == 14,
+                no.utf8.allSatisfy({ (0x30...0x39).contains($0) })
+            else { throw ServerError.usage("cursor is not one this server issued") }
+            after = no
         }
         let ledger = self.ledger
         let base = filter
@@ -55,7 +56,7 @@ extension LedgerRoutes {
             return try ledger.manifests(visibleFilter, cursor: cursor, limit: limit)
         }
         var body: [String: JSONValue] = ["manifests": .array(try page.manifests.map { try $0.jsonValue() })]
-        if let next = page.nextCursor { body["nextCursor"] = .string(Data(next.utf8).base64EncodedString()) }
+        if let next = page.nextCursor { body["nextCursor"] = .string(Data((Self.cursorPrefix + next).utf8).base64EncodedString()) }
         return JSONResponse.make(.object(body))
     }
 
@@ -99,6 +100,9 @@ extension LedgerRoutes {
         let s = try await Blocking.run { try ledger.statement(quarter: quarter, payer: payer, payee: payee) }
         return JSONResponse.make(StatementJSON.json(s))
     }
+
+    /// Cursors are `base64("manifests/v1:" + last manifest number)`: opaque to clients, checked on the way back.
+    static let cursorPrefix = "manifests/v1:"
 
     static func date(_ text: String?, name: String) throws -> CivilDate? {
         guard let text else { return nil }

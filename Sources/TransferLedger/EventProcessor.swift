@@ -59,7 +59,9 @@ struct EventProcessor: Sendable {
     }
 
     /// Writes the projection rows that entry `index` causes.
-    func apply(_ event: LedgerEvent, entry: Entry, writer: any LedgerWriter) throws {
+    ///
+    /// - Parameter state: reads of the same transaction as `writer` (with its cache); writes go through it.
+    func apply(_ event: LedgerEvent, entry: Entry, writer: any LedgerWriter, state: ProjectionState) throws {
         let submission = entry.submission
         let index = entry.index
         try writer.putProjection(
@@ -67,38 +69,36 @@ struct EventProcessor: Sendable {
         switch event {
         case .genesis(let g):
             for entry in g.regulators {
-                try writer.put(entry.regulator, kind: ProjectionKind.regulator, key: entry.regulator.id)
-                try writer.put(
+                try state.put(entry.regulator, kind: ProjectionKind.regulator, key: entry.regulator.id, to: writer)
+                try state.put(
                     KeyRecord(principal: entry.regulator.id, keyId: entry.key.keyIDHex, key: entry.key.description, addedAt: index),
-                    kind: ProjectionKind.key, key: "\(entry.regulator.id)/\(entry.key.keyIDHex)")
+                    kind: ProjectionKind.key, key: "\(entry.regulator.id)/\(entry.key.keyIDHex)", to: writer)
             }
             if let op = g.operatorKey {
-                try writer.put(
+                try state.put(
                     KeyRecord(principal: g.origin, keyId: op.keyIDHex, key: op.description, addedAt: index),
-                    kind: ProjectionKind.key, key: "\(g.origin)/\(op.keyIDHex)")
+                    kind: ProjectionKind.key, key: "\(g.origin)/\(op.keyIDHex)", to: writer)
             }
         case .enterpriseRegistered(let e):
-            try writer.put(
+            try state.put(
                 Enterprise(uscc: e.uscc, name: e.name, division: e.division, roles: e.roles, registeredAt: index),
-                kind: ProjectionKind.enterprise, key: e.uscc)
+                kind: ProjectionKind.enterprise, key: e.uscc, to: writer)
         case .keyAdded(let e):
-            try writer.put(
+            try state.put(
                 KeyRecord(principal: e.principal, keyId: e.keyId, key: e.key, addedAt: index),
-                kind: ProjectionKind.key, key: "\(e.principal)/\(e.keyId)")
+                kind: ProjectionKind.key, key: "\(e.principal)/\(e.keyId)", to: writer)
         case .keyRevoked(let e):
-            let state = ProjectionState(reader: writer, origin: "")
             guard var record = try state.key(principal: e.principal, keyId: e.keyId) else {
                 throw LedgerError.integrity(index: index, "key.revoked names a key that was never added")
             }
             record.revokedAt = index
-            try writer.put(record, kind: ProjectionKind.key, key: "\(e.principal)/\(e.keyId)")
+            try state.put(record, kind: ProjectionKind.key, key: "\(e.principal)/\(e.keyId)", to: writer)
         default:
-            try applyTransfer(event, entry: entry, writer: writer)
+            try applyTransfer(event, entry: entry, writer: writer, state: state)
         }
     }
 
-    func applyTransfer(_ event: LedgerEvent, entry: Entry, writer: any LedgerWriter) throws {
-        let state = ProjectionState(reader: writer, origin: "")
+    func applyTransfer(_ event: LedgerEvent, entry: Entry, writer: any LedgerWriter, state: ProjectionState) throws {
         let time = UTCInstant(entry.time) ?? UTCInstant(seconds: 0)
         let ref = ManifestRecord.EventRef(index: entry.index, type: entry.submission.type, actor: entry.submission.actor, time: time)
         let writes: [StateWrite]
@@ -119,21 +119,21 @@ struct EventProcessor: Sendable {
         case .p2pRegistered(let e): writes = context.effects(of: e, actor: entry.submission.actor, index: entry.index)
         case .p2pRevoked(let e): writes = try context.effects(of: e, state: state)
         case .ratesPublished(let e):
-            try writer.put(RateTableRecord(e, publishedBy: entry.submission.actor, publishedAt: entry.index), kind: ProjectionKind.rateTable, key: e.rateTableId)
+            try state.put(RateTableRecord(e, publishedBy: entry.submission.actor, publishedAt: entry.index), kind: ProjectionKind.rateTable, key: e.rateTableId, to: writer)
             writes = []
         case .ratesConfirmed(let id):
             if var t = try state.rateTable(id) {
                 t.confirmedBy = entry.submission.actor
                 t.confirmedAt = entry.index
-                try writer.put(t, kind: ProjectionKind.rateTable, key: id)
+                try state.put(t, kind: ProjectionKind.rateTable, key: id, to: writer)
             }
             writes = []
         case .statementClosed(let e):
             let record = ClosedStatementRecord(e, closedAt: entry.index)
-            try writer.put(record, kind: ProjectionKind.statementClosed, key: record.key)
+            try state.put(record, kind: ProjectionKind.statementClosed, key: record.key, to: writer)
             writes = []
         default: writes = []
         }
-        for w in writes { try writer.store(w) }
+        for w in writes { try state.store(w, to: writer) }
     }
 }

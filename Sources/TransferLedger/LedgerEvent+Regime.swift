@@ -34,7 +34,11 @@ extension LedgerEvent {
                 try f.finish()
             }
             let categories = try permilleMap(&r, "categoryPermille") { key in
-                key.count == 4 && key.hasPrefix("HW") && key.dropFirst(2).allSatisfy(\.isASCII) && Int(key.dropFirst(2)) != nil
+                // HW01–HW40 and HW45–HW50 (SPEC §1).
+                guard key.utf8.count == 4, key.hasPrefix("HW"), key.utf8.dropFirst(2).allSatisfy({ (0x30...0x39).contains($0) }),
+                    let n = Int(key.dropFirst(2))
+                else { return false }
+                return (1...40).contains(n) || (45...50).contains(n)
             }
             let defaultCategory = try r.int("defaultCategoryPermille")
             let methods = try permilleMap(&r, "methodPermille") { !$0.isEmpty }

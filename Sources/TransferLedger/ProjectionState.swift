@@ -25,9 +25,20 @@ enum ProjectionKind {
 
 /// Reads and writes typed projection rows. Values are JSON with sorted keys; they are derived data, never signed
 /// or hashed, and `rebuild --check` compares them byte for byte after a replay.
+///
+/// Inside one write transaction a ``ProjectionCache`` keeps the records already decoded, so a batch that reads the
+/// same regulator or key two thousand times decodes it once; every write goes through ``put(_:kind:key:to:)`` and
+/// updates the cache, so it is never stale within the transaction. A cache never outlives its transaction.
 struct ProjectionState: TransferState, CompensationState {
     let reader: any LedgerReader
     let origin: String
+    var cache: ProjectionCache?
+
+    init(reader: any LedgerReader, origin: String, cache: ProjectionCache? = nil) {
+        self.reader = reader
+        self.origin = origin
+        self.cache = cache
+    }
 
     static let encoder: JSONEncoder = {
         let e = JSONEncoder()
@@ -35,13 +46,26 @@ struct ProjectionState: TransferState, CompensationState {
         return e
     }()
 
+    static let decoder = JSONDecoder()
+
     func load<T: Decodable>(_ type: T.Type, kind: String, key: String) throws -> T? {
+        let slot = kind + "\u{0}" + key
+        if let cached = cache?.values[slot] { return cached as? T }
         guard let bytes = try reader.projection(kind: kind, key: key) else { return nil }
+        let value: T
         do {
-            return try JSONDecoder().decode(T.self, from: Data(bytes))
+            value = try Self.decoder.decode(T.self, from: Data(bytes))
         } catch {
             throw LedgerError.integrity(index: nil, "projection \(kind)/\(key) does not decode: \(error)")
         }
+        cache?.values[slot] = value
+        return value
+    }
+
+    /// Writes a record row through `writer` and keeps the cache in step.
+    func put<T: Encodable>(_ value: T, kind: String, key: String, to writer: any LedgerWriter) throws {
+        try writer.putProjection(kind: kind, key: key, value: Self.encode(value))
+        cache?.values[kind + "\u{0}" + key] = value
     }
 
     static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
@@ -97,25 +121,26 @@ struct ProjectionState: TransferState, CompensationState {
     }
 }
 
-extension LedgerWriter {
+extension ProjectionState {
     /// Stores what an accepted transfer event wrote, with its index rows.
-    func store(_ write: StateWrite) throws {
+    func store(_ write: StateWrite, to writer: any LedgerWriter) throws {
         switch write {
         case .permit(let p):
-            try put(p, kind: ProjectionKind.permit, key: p.permitNo)
-            try putProjection(kind: ProjectionKind.holderPermit, key: "\(p.holder)/\(p.permitNo)", value: [])
+            try put(p, kind: ProjectionKind.permit, key: p.permitNo, to: writer)
+            try writer.putProjection(kind: ProjectionKind.holderPermit, key: "\(p.holder)/\(p.permitNo)", value: [])
         case .application(let a):
-            try put(a, kind: ProjectionKind.application, key: a.applicationId)
+            try put(a, kind: ProjectionKind.application, key: a.applicationId, to: writer)
             if let no = a.decision?.approvalNo {
-                try putProjection(kind: ProjectionKind.approvalNo, key: no, value: Array(a.applicationId.utf8))
+                try writer.putProjection(kind: ProjectionKind.approvalNo, key: no, value: Array(a.applicationId.utf8))
             }
-        case .whitelist(let w): try put(w, kind: ProjectionKind.whitelist, key: w.key)
-        case .manifest(let m): try put(m, kind: ProjectionKind.manifest, key: m.manifestNo)
-        case .p2p(let r): try put(r, kind: ProjectionKind.p2p, key: r.registrationNo)
+        case .whitelist(let w): try put(w, kind: ProjectionKind.whitelist, key: w.key, to: writer)
+        case .manifest(let m): try put(m, kind: ProjectionKind.manifest, key: m.manifestNo, to: writer)
+        case .p2p(let r): try put(r, kind: ProjectionKind.p2p, key: r.registrationNo, to: writer)
         }
     }
+}
 
-    func put<T: Encodable>(_ value: T, kind: String, key: String) throws {
-        try putProjection(kind: kind, key: key, value: ProjectionState.encode(value))
-    }
+/// Decoded projection records of one transaction (see ``ProjectionState``).
+final class ProjectionCache {
+    var values: [String: Any] = [:]
 }

@@ -97,13 +97,14 @@ extension TransferLedger {
     /// of it, and SQLite connections are not reentrant.
     func replay(_ entries: [Entry], into scratch: any LedgerStore, processor: EventProcessor) throws {
         try scratch.write { w in
+            let state = ProjectionState(reader: w, origin: "", cache: ProjectionCache())
             for entry in entries {
                 let s = entry.submission
                 let event: LedgerEvent
                 do { event = try LedgerEvent.decode(type: s.type, body: s.body) } catch let v as RuleViolation {
                     throw LedgerError.integrity(index: entry.index, "event does not decode: \(v.message)")
                 }
-                try processor.apply(event, entry: entry, writer: w)
+                try processor.apply(event, entry: entry, writer: w, state: state)
             }
         }
     }

@@ -53,7 +53,8 @@ public final class TransferLedger: Sendable {
             var appender = try LogAppender(writer: w)
             let appended = try appender.append(submission.submission, signature: submission.signature, time: clock().description)
             let event = LedgerEvent.genesis(try Genesis(json: .object(body), path: "body", requireOperatorKey: true))
-            try EventProcessor(context: RegimeContext(reference: reference, policy: genesis.policy)).apply(event, entry: appended.entry, writer: w)
+            try EventProcessor(context: RegimeContext(reference: reference, policy: genesis.policy))
+                .apply(event, entry: appended.entry, writer: w, state: ProjectionState(reader: w, origin: genesis.origin))
             return try checkpointer.publish(in: w)
         }
     }
@@ -122,12 +123,13 @@ public final class TransferLedger: Sendable {
         let time = now.description
         let outcomes = try store.write { w -> [SubmitOutcome] in
             var appender = try LogAppender(writer: w)
-            let state = ProjectionState(reader: w, origin: origin)
+            let state = ProjectionState(reader: w, origin: origin, cache: ProjectionCache())
             var outcomes: [SubmitOutcome] = []
             for (i, item) in items.enumerated() {
                 do {
                     do { try item.submission.json.checkLimits(path: "submission", depth: 1) } catch { throw RuleViolation(.schema, "\(error)") }
-                    let size = Entry.size(submissionBytes: item.submission.canonicalBytes.count, index: appender.size)
+                    let submissionBytes = item.submission.canonicalBytes
+                    let size = Entry.size(submissionBytes: submissionBytes.count, index: appender.size)
                     guard size < CanonicalJSON.maxEntryBytes else {
                         throw RuleViolation(.schema, "the entry would be \(size) bytes, reaching the limit of \(CanonicalJSON.maxEntryBytes)")
                     }
@@ -135,11 +137,12 @@ public final class TransferLedger: Sendable {
                     let assigned = try processor.judge(event, actor: item.submission.actor, time: now, state: state)
                     let appended: (entry: Entry, bytes: [UInt8], leafHash: Hash)
                     do {
-                        appended = try appender.append(item.submission, signature: item.signature, time: time, assigned: assigned)
+                        appended = try appender.append(
+                            item.submission, signature: item.signature, time: time, assigned: assigned, submissionBytes: submissionBytes)
                     } catch LedgerError.malformedSubmission(let message) {
                         throw RuleViolation(.schema, message)
                     }
-                    try processor.apply(event, entry: appended.entry, writer: w)
+                    try processor.apply(event, entry: appended.entry, writer: w, state: state)
                     outcomes.append(.appended(index: appended.entry.index, leafHash: appended.leafHash, assigned: assigned))
                 } catch let violation as RuleViolation {
                     outcomes.append(.rejected(violation))
@@ -160,13 +163,16 @@ public final class TransferLedger: Sendable {
 
     func precheckSignatures(_ items: [SignedSubmission], origin: String) throws -> [Precheck?] {
         let keys: [String?] = try store.read { r in
-            let state = ProjectionState(reader: r, origin: origin)
+            let state = ProjectionState(reader: r, origin: origin, cache: ProjectionCache())
             return try items.map { try state.key(principal: $0.submission.actor, keyId: $0.submission.keyID)?.key }
         }
         var checks: [SignatureCheck] = []
         var positions: [Int] = []
+        var parsed: [String: VerifierKey] = [:]
         for (i, item) in items.enumerated() {
-            if let keyText = keys[i], let key = try? VerifierKey(parsing: keyText) {
+            guard let keyText = keys[i] else { continue }
+            if parsed[keyText] == nil { parsed[keyText] = try? VerifierKey(parsing: keyText) }
+            if let key = parsed[keyText] {
                 checks.append(SignatureCheck(message: item.submission.signedMessage, signature: item.signature, key: key))
                 positions.append(i)
             }

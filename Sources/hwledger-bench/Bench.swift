@@ -20,8 +20,9 @@ struct Bench {
             case "--entries": options.entries = Int(args.popFirst() ?? "") ?? options.entries
             case "--cli-entries": options.cliEntries = Int(args.popFirst() ?? "") ?? options.cliEntries
             case "--samples": options.samples = Int(args.popFirst() ?? "") ?? options.samples
+            case "--manifests": options.manifests = Int(args.popFirst() ?? "") ?? options.manifests
             default:
-                FileHandle.standardError.write(Data("usage: hwledger-bench [--entries N] [--cli-entries N] [--samples N]\n".utf8))
+                FileHandle.standardError.write(Data("usage: hwledger-bench [--entries N] [--cli-entries N] [--samples N] [--manifests N]\n".utf8))
                 exit(64)
             }
         }
@@ -32,6 +33,7 @@ struct Bench {
         var entries = 1_000_000
         var cliEntries = 100_000
         var samples = 2000
+        var manifests = 100_000
     }
 
     let options: Options
@@ -116,6 +118,12 @@ struct Bench {
         guard cliStatus == 0 else { throw BenchError("submit --signed exited \(cliStatus)") }
         report.add("bulk signed submit, CLI process (\(cliSubmissions.count) events)", Double(cliSubmissions.count) / cliSeconds, unit: "events/s",
                    against: [("target 5,000/s", 5000), ("50 % of \(cores)-core verify limit", verifyAllCores * 0.5)])
+
+        // Transfer rules: filing + pickup + receipt of many manifests through the library, on a fresh ledger.
+        let transferRate = try TransferWorkload(directory: dir, reference: reference, manifests: options.manifests).run()
+        report.add("manifest filing + pickup + receipt, library (\(options.manifests * 3) events)", transferRate, unit: "events/s",
+                   against: [("rules cost < 30 % of the ledger-core rate (≥ 70 %)", libRate * 0.7)])
+        report.add("  rules' share of the cost vs ledger-core", (1 - transferRate / libRate) * 100, unit: "%")
         report.print()
     }
 

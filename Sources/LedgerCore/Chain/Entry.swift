@@ -45,7 +45,33 @@ public struct Entry: Sendable, Equatable {
     }
 
     /// The exact bytes stored and hashed.
-    public var canonicalBytes: [UInt8] { CanonicalJSON.encode(json) }
+    public var canonicalBytes: [UInt8] { canonicalBytes(submissionBytes: submission.canonicalBytes) }
+
+    /// The exact bytes stored and hashed, given the submission's canonical bytes (computed once by the caller).
+    /// Same bytes as `CanonicalJSON.encode(json)`: keys in byte order `assigned`, `index`, `prev`, `sig`,
+    /// `submission`, `time`.
+    public func canonicalBytes(submissionBytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(submissionBytes.count + 256)
+        out.append(UInt8(ascii: "{"))
+        if !assigned.isEmpty {
+            out += Array(#""assigned":"#.utf8)
+            CanonicalJSON.write(.object(assigned), into: &out)
+            out.append(UInt8(ascii: ","))
+        }
+        out += Array(#""index":"#.utf8)
+        CanonicalJSON.writeInteger(Int64(index), into: &out)
+        out += Array(#","prev":""#.utf8)
+        out += Array(prev.hex.utf8)
+        out += Array(#"","sig":""#.utf8)
+        out += Array(Base64.encode(signature).utf8)
+        out += Array(#"","submission":"#.utf8)
+        out += submissionBytes
+        out += Array(#","time":"#.utf8)
+        CanonicalJSON.writeString(time, into: &out)
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
 
     /// Parses stored entry bytes and checks that they are canonical and well-shaped.
     ///

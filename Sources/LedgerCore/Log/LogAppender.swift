@@ -25,12 +25,14 @@ public struct LogAppender {
     /// - Returns: the entry as stored and its leaf hash.
     /// - Throws: ``LedgerError/malformedSubmission(_:)`` when the entry would reach ``CanonicalJSON/maxEntryBytes``;
     ///   storage errors.
+    /// - Parameter submissionBytes: the submission's canonical bytes, if the caller already has them.
     public mutating func append(
-        _ submission: Submission, signature: [UInt8], time: String, assigned: [String: JSONValue] = [:]
+        _ submission: Submission, signature: [UInt8], time: String, assigned: [String: JSONValue] = [:],
+        submissionBytes: [UInt8]? = nil
     ) throws -> (entry: Entry, bytes: [UInt8], leafHash: Hash) {
         try submission.json.checkLimits(path: "submission", depth: 1)
         let entry = Entry(index: size, prev: lastLeaf, submission: submission, signature: signature, time: time, assigned: assigned)
-        let bytes = entry.canonicalBytes
+        let bytes = entry.canonicalBytes(submissionBytes: submissionBytes ?? submission.canonicalBytes)
         guard bytes.count < CanonicalJSON.maxEntryBytes else {
             throw LedgerError.malformedSubmission("entry of \(bytes.count) bytes reaches the limit of \(CanonicalJSON.maxEntryBytes)")
         }
