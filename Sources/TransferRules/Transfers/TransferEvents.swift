@@ -130,10 +130,37 @@ public enum WhitelistChange: Sendable, Equatable {
 }
 
 /// A manifest's basis: exactly one of an approval, a 点对点 registration, or none (same province).
-public enum Basis: Sendable, Equatable, Codable {
+public enum Basis: Sendable, Equatable {
     case approval(String)
     case p2p(String)
     case intraProvince
+}
+
+/// Encoded as in SPEC §5: `{"approval":no}`, `{"p2p":no}` or `{"intraProvince":true}`.
+extension Basis: Codable {
+    enum Key: String, CodingKey { case approval, p2p, intraProvince }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        if let no = try c.decodeIfPresent(String.self, forKey: .approval) {
+            self = .approval(no)
+        } else if let no = try c.decodeIfPresent(String.self, forKey: .p2p) {
+            self = .p2p(no)
+        } else if try c.decodeIfPresent(Bool.self, forKey: .intraProvince) == true {
+            self = .intraProvince
+        } else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "no basis"))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        switch self {
+        case .approval(let no): try c.encode(no, forKey: .approval)
+        case .p2p(let no): try c.encode(no, forKey: .p2p)
+        case .intraProvince: try c.encode(true, forKey: .intraProvince)
+        }
+    }
 }
 
 /// One line of a manifest.
