@@ -103,21 +103,24 @@ public final class TransferLedger: Sendable {
     ///
     /// Signatures are checked in parallel before the transaction against the keys known then; inside the
     /// transaction a pre-check is used only if the key it used is still the actor's valid key.
+    ///
+    /// Batches are pipelined: while one batch's transaction runs on this thread, the next batch's signatures are
+    /// checked on the other cores.
     public func submit(_ items: [SignedSubmission]) throws -> [SubmitOutcome] {
+        let origin = try origin()
+        let batches = stride(from: 0, to: items.count, by: Self.batchSize).map { Array(items[$0..<min(items.count, $0 + Self.batchSize)]) }
         var outcomes: [SubmitOutcome] = []
         outcomes.reserveCapacity(items.count)
-        var start = 0
-        while start < items.count {
-            let end = min(items.count, start + Self.batchSize)
-            outcomes += try submitBatch(Array(items[start..<end]))
-            start = end
+        var next = batches.first.map { PrecheckJob(ledger: self, items: $0, origin: origin) }
+        for (k, batch) in batches.enumerated() {
+            let prechecked = try next!.result()
+            next = k + 1 < batches.count ? PrecheckJob(ledger: self, items: batches[k + 1], origin: origin) : nil
+            outcomes += try submitBatch(batch, origin: origin, prechecked: prechecked)
         }
         return outcomes
     }
 
-    func submitBatch(_ items: [SignedSubmission]) throws -> [SubmitOutcome] {
-        let origin = try origin()
-        let prechecked = try precheckSignatures(items, origin: origin)
+    func submitBatch(_ items: [SignedSubmission], origin: String, prechecked: [Precheck?]) throws -> [SubmitOutcome] {
         let processor = try processor()
         let now = clock()
         let time = now.description
@@ -156,7 +159,7 @@ public final class TransferLedger: Sendable {
     }
 
     /// The key a signature was checked against before the transaction, and the result.
-    struct Precheck {
+    struct Precheck: Sendable {
         var key: String
         var valid: Bool
     }
@@ -233,5 +236,22 @@ final class GenesisCache: @unchecked Sendable {
     var value: Genesis? {
         get { lock.withLock { stored } }
         set { lock.withLock { stored = newValue } }
+    }
+}
+
+/// The signature pre-checks of one batch, running in the background.
+final class PrecheckJob: @unchecked Sendable {
+    private let group = DispatchGroup()
+    private var outcome: Result<[TransferLedger.Precheck?], any Error> = .success([])
+
+    init(ledger: TransferLedger, items: [SignedSubmission], origin: String) {
+        DispatchQueue.global().async(group: group) { [self] in
+            outcome = Result { try ledger.precheckSignatures(items, origin: origin) }
+        }
+    }
+
+    func result() throws -> [TransferLedger.Precheck?] {
+        group.wait()
+        return try outcome.get()
     }
 }

@@ -42,7 +42,8 @@ struct Bench {
 
     func run() throws {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        // HWLEDGER_BENCH_KEEP=1 keeps the ledgers for inspection (the path is printed first).
+        defer { if ProcessInfo.processInfo.environment["HWLEDGER_BENCH_KEEP"] == nil { try? FileManager.default.removeItem(at: dir) } }
         let cores = ProcessInfo.processInfo.activeProcessorCount
         print("hwledger-bench: \(options.entries) entries, \(cores) cores, \(dir.path)")
 
@@ -219,24 +220,30 @@ struct Bench {
 
     // MARK: Processes
 
-    /// Runs a child process; returns wall seconds, its peak RSS in bytes and its exit status.
+    /// Runs a child process under `/usr/bin/time -f %M`; returns wall seconds, the child's peak RSS in bytes and its
+    /// exit status. (`wait4`'s `ru_maxrss` would report this benchmark's own resident size for a spawned child,
+    /// since the maximum survives the exec; /usr/bin/time is a small parent, so its figure is the child's.)
     static func runMeasured(_ path: String, _ arguments: [String]) throws -> (Double, Int, Int32) {
+        let timeTool = "/usr/bin/time"
+        guard FileManager.default.isExecutableFile(atPath: timeTool) else { throw BenchError("\(timeTool) is needed (Debian package time)") }
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("hwledger-bench-time-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: report) }
         var pid: pid_t = 0
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let argv = ([timeTool, "-o", report, "-f", "%M", path] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
-        let devnull = "/dev/null"
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
-        posix_spawn_file_actions_addopen(&actions, 1, devnull, O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         defer { posix_spawn_file_actions_destroy(&actions) }
         let start = Date()
-        guard posix_spawn(&pid, path, &actions, nil, argv, environ) == 0 else { throw BenchError("cannot start \(path)") }
+        guard posix_spawn(&pid, timeTool, &actions, nil, argv, environ) == 0 else { throw BenchError("cannot start \(path)") }
         var status: Int32 = 0
-        var usage = rusage()
-        guard wait4(pid, &status, 0, &usage) == pid else { throw BenchError("wait4 failed") }
+        guard waitpid(pid, &status, 0) == pid else { throw BenchError("waitpid failed") }
         let seconds = Date().timeIntervalSince(start)
         let exitStatus = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-        return (seconds, Int(usage.ru_maxrss) * 1024, exitStatus)
+        let text = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
+        let kilobytes = text.split(separator: "\n").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 0
+        return (seconds, kilobytes * 1024, exitStatus)
     }
 
     static func executable(_ name: String) -> String {

@@ -77,6 +77,12 @@ public struct Entry: Sendable, Equatable {
     ///
     /// - Throws: ``LedgerError/malformedJSON(_:)`` or ``LedgerError/malformedSubmission(_:)``.
     public init(bytes: [UInt8]) throws(LedgerError) {
+        self = try Self.parse(bytes).entry
+    }
+
+    /// Parses stored entry bytes like ``init(bytes:)`` and also returns the submission's canonical bytes, which the
+    /// canonical-form check computes anyway (the verifier signs over them).
+    public static func parse(_ bytes: [UInt8]) throws(LedgerError) -> (entry: Entry, submissionBytes: [UInt8]) {
         let value = try CanonicalJSON.decode(bytes)
         guard case .object(let o) = value else { throw .malformedSubmission("entry is not an object") }
         for key in o.keys where !Self.fields.contains(key) { throw .malformedSubmission("entry.\(key): unknown field") }
@@ -97,7 +103,11 @@ public struct Entry: Sendable, Equatable {
             guard case .object(let ao) = a, !ao.isEmpty else { throw .malformedSubmission("entry.assigned: must be a non-empty object") }
             assigned = ao
         }
-        self.init(index: UInt64(index), prev: prev, submission: submission, signature: sig, time: time, assigned: assigned)
-        guard canonicalBytes == bytes else { throw .malformedSubmission("entry bytes are not in canonical form") }
+        let entry = Entry(index: UInt64(index), prev: prev, submission: submission, signature: sig, time: time, assigned: assigned)
+        let submissionBytes = submission.canonicalBytes
+        guard entry.canonicalBytes(submissionBytes: submissionBytes) == bytes else {
+            throw .malformedSubmission("entry bytes are not in canonical form")
+        }
+        return (entry, submissionBytes)
     }
 }

@@ -91,6 +91,9 @@ public struct LedgerVerifier {
         }
         try checkRoots()
 
+        // Signatures of chunk k are checked on the other cores while this thread parses chunk k + 1 and replays
+        // chunk k; errors are still reported in index order.
+        var previous: SignatureJob?
         var start: UInt64 = 0
         while start < size {
             let end = min(size, start + UInt64(chunkSize))
@@ -110,7 +113,10 @@ public struct LedgerVerifier {
                         throw LedgerError.integrity(index: range.size, "entry \(range.size) is missing")
                     }
                     let entry: Entry
-                    do { entry = try Entry(bytes: bytes) } catch { throw LedgerError.integrity(index: index, "entry does not parse: \(error)") }
+                    let submissionBytes: [UInt8]
+                    do { (entry, submissionBytes) = try Entry.parse(bytes) } catch {
+                        throw LedgerError.integrity(index: index, "entry does not parse: \(error)")
+                    }
                     guard entry.index == index else {
                         throw LedgerError.integrity(index: index, "entry claims index \(entry.index)")
                     }
@@ -127,7 +133,7 @@ public struct LedgerVerifier {
                     lastLeaf = leaf
                     let key: VerifierKey
                     do { key = try authority.admit(entry) } catch { throw LedgerError.integrity(index: index, "\(error)") }
-                    pending.append((index, SignatureCheck(message: entry.submission.signedMessage, signature: entry.signature, key: key)))
+                    pending.append((index, SignatureCheck(message: Submission.signaturePrefix + submissionBytes, signature: entry.signature, key: key)))
                     entries.append(entry)
                     try checkRoots()
                     return true
@@ -139,14 +145,17 @@ public struct LedgerVerifier {
             if structural == nil, range.size != end {
                 structural = .integrity(index: range.size, "entry \(range.size) is missing")
             }
-            let badSignature = firstBadSignature(pending)
-            if let badSignature {
-                throw LedgerError.integrity(index: badSignature, "signature does not verify")
+            let job = SignatureJob(pending, parallelism: parallelism)
+            if let bad = previous?.firstBadIndex() { throw LedgerError.integrity(index: bad, "signature does not verify") }
+            if let structural {
+                if let bad = job.firstBadIndex() { throw LedgerError.integrity(index: bad, "signature does not verify") }
+                throw structural
             }
-            if let structural { throw structural }
             try observe(entries)
+            previous = job
             start = end
         }
+        if let bad = previous?.firstBadIndex() { throw LedgerError.integrity(index: bad, "signature does not verify") }
         let nodeTotal = NodeID.nodeCount(forSize: size)
         var extraNode = false
         try reader.forEachNode(fromStorageID: nodeTotal, to: UInt64.max) { _, _ in
@@ -160,9 +169,25 @@ public struct LedgerVerifier {
         return VerificationReport(size: size, root: range.root, checkpointsChecked: checked, trustedSize: trusted?.checkpoint.size)
     }
 
-    /// The lowest index whose signature fails.
-    func firstBadSignature(_ items: [(index: UInt64, check: SignatureCheck)]) -> UInt64? {
-        let results = SignatureBatch.verify(items.map(\.check), parallelism: parallelism)
-        return zip(items, results).first { !$0.1 }?.0.index
+}
+
+/// The signature checks of one chunk, running in the background.
+final class SignatureJob: @unchecked Sendable {
+    private let group = DispatchGroup()
+    private var result: UInt64?
+
+    init(_ items: [(index: UInt64, check: SignatureCheck)], parallelism: Int) {
+        let checks = items.map(\.check)
+        let indexes = items.map(\.index)
+        DispatchQueue.global().async(group: group) { [self] in
+            let valid = SignatureBatch.verify(checks, parallelism: parallelism)
+            result = zip(indexes, valid).first { !$0.1 }?.0
+        }
+    }
+
+    /// Waits for the checks; the lowest index whose signature fails, if any.
+    func firstBadIndex() -> UInt64? {
+        group.wait()
+        return result
     }
 }
