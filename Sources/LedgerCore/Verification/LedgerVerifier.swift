@@ -103,27 +103,31 @@ public struct LedgerVerifier {
                 storedNodes.append(h)
                 return true
             }
+            var rows: [(index: UInt64, bytes: [UInt8])] = []
+            rows.reserveCapacity(Int(end - start))
+            try reader.forEachEntry(from: start, to: end) { index, bytes in
+                rows.append((index, bytes))
+                return true
+            }
+            // Parsing, the canonical-form check and leaf hashing need nothing from other entries: all cores.
+            let parsed = ParsedChunk.parse(rows, parallelism: parallelism)
             var pending: [(index: UInt64, check: SignatureCheck)] = []
             var entries: [Entry] = []
             var structural: LedgerError?
             var nodeCursor = 0
-            try reader.forEachEntry(from: start, to: end) { index, bytes in
+            for (position, row) in rows.enumerated() {
                 do {
+                    let index = row.index
                     guard index == range.size else {
                         throw LedgerError.integrity(index: range.size, "entry \(range.size) is missing")
                     }
-                    let entry: Entry
-                    let submissionBytes: [UInt8]
-                    do { (entry, submissionBytes) = try Entry.parse(bytes) } catch {
-                        throw LedgerError.integrity(index: index, "entry does not parse: \(error)")
-                    }
+                    let (entry, submissionBytes, leaf) = try parsed[position].get()
                     guard entry.index == index else {
                         throw LedgerError.integrity(index: index, "entry claims index \(entry.index)")
                     }
                     guard entry.prev == lastLeaf else {
                         throw LedgerError.integrity(index: index, "prev does not match the leaf hash of the entry before")
                     }
-                    let leaf = TreeHasher.leafHash(bytes)
                     for (id, hash) in range.append(leaf) {
                         guard nodeCursor < storedNodes.count, storedNodes[nodeCursor] == hash else {
                             throw LedgerError.integrity(index: index, "stored tree node \(id) does not match the entries")
@@ -136,10 +140,9 @@ public struct LedgerVerifier {
                     pending.append((index, SignatureCheck(message: Submission.signaturePrefix + submissionBytes, signature: entry.signature, key: key)))
                     entries.append(entry)
                     try checkRoots()
-                    return true
                 } catch let error as LedgerError {
                     structural = error
-                    return false
+                    break
                 }
             }
             if structural == nil, range.size != end {
@@ -190,4 +193,36 @@ final class SignatureJob: @unchecked Sendable {
         group.wait()
         return result
     }
+}
+
+/// Entries parsed in parallel: each entry, its submission's canonical bytes and its leaf hash, or why it failed.
+enum ParsedChunk {
+    static func parse(
+        _ rows: [(index: UInt64, bytes: [UInt8])], parallelism: Int
+    ) -> [Result<(Entry, [UInt8], Hash), LedgerError>] {
+        let slots = ParseSlots(count: rows.count)
+        let workers = max(1, min(parallelism, rows.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var i = w
+            while i < rows.count {
+                let (index, bytes) = rows[i]
+                do {
+                    let (entry, submissionBytes) = try Entry.parse(bytes)
+                    slots.set(i, .success((entry, submissionBytes, TreeHasher.leafHash(bytes))))
+                } catch {
+                    slots.set(i, .failure(.integrity(index: index, "entry does not parse: \(error)")))
+                }
+                i += workers
+            }
+        }
+        return slots.values
+    }
+}
+
+final class ParseSlots: @unchecked Sendable {
+    private var slots: [Result<(Entry, [UInt8], Hash), LedgerError>?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ value: Result<(Entry, [UInt8], Hash), LedgerError>) { lock.withLock { slots[i] = value } }
+    var values: [Result<(Entry, [UInt8], Hash), LedgerError>] { lock.withLock { slots.map { $0! } } }
 }
