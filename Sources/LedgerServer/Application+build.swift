@@ -35,9 +35,9 @@ public func buildApplication(
 ) throws -> some ApplicationProtocol {
     let origin = try ledger.origin()
     _ = try Checkpointer(origin: origin, keys: [operatorKey])
-    let genesisKeys = try ledger.operatorVerifierKeys()
+    let genesisKeys = try ledger.activeOperatorVerifierKeys()
     guard genesisKeys.isEmpty || genesisKeys.contains(operatorKey.verifier) else {
-        throw LedgerError.malformedKey("the operator key \(operatorKey.verifier.keyIDHex) is not the one named in the genesis entry")
+        throw LedgerError.malformedKey("the operator key \(operatorKey.verifier.keyIDHex) is not an active operator key of this ledger")
     }
     let writer = GroupCommitWriter(ledger: ledger, operatorKey: operatorKey, logger: logger)
     let health = HealthState()

@@ -17,6 +17,24 @@ struct EventProcessor: Sendable {
         case .genesis:
             guard actor == state.origin else { throw RuleViolation(.auth, "only the operator \(state.origin) emits ledger.genesis") }
             throw RuleViolation(.state, "the ledger already has its genesis entry")
+        case .operatorKeyAnnounced(let key):
+            guard key.name == state.origin else {
+                throw RuleViolation(.schema, "body.key is named \(key.name); an operator key is named after the origin \(state.origin)")
+            }
+            guard actor == state.origin else { throw RuleViolation(.auth, "only the operator \(state.origin) announces operator keys") }
+            if try state.key(principal: state.origin, keyId: key.keyIDHex) != nil {
+                throw RuleViolation(.duplicate, "operator key \(key.keyIDHex) was already announced")
+            }
+        case .operatorKeyRetired(let keyId):
+            guard let record = try state.key(principal: state.origin, keyId: keyId) else {
+                throw RuleViolation(.notFound, "body.keyId \(keyId) is not an operator key")
+            }
+            guard actor == state.origin else { throw RuleViolation(.auth, "only the operator \(state.origin) retires operator keys") }
+            if let at = record.revokedAt { throw RuleViolation(.state, "operator key \(keyId) was already retired at entry \(at)") }
+            let active = try state.keys(of: state.origin).filter { $0.revokedAt == nil }
+            guard active.count > 1 else {
+                throw RuleViolation(.state, "operator key \(keyId) is the last active one; announce its successor first")
+            }
         case .enterpriseRegistered(let e): try registry.check(e, actor: actor, state: state)
         case .keyAdded(let e): try registry.check(e, actor: actor, state: state)
         case .keyRevoked(let e): try registry.check(e, actor: actor, state: state)
@@ -87,6 +105,16 @@ struct EventProcessor: Sendable {
             try state.put(
                 KeyRecord(principal: e.principal, keyId: e.keyId, key: e.key, addedAt: index),
                 kind: ProjectionKind.key, key: "\(e.principal)/\(e.keyId)", to: writer)
+        case .operatorKeyAnnounced(let key):
+            try state.put(
+                KeyRecord(principal: submission.actor, keyId: key.keyIDHex, key: key.description, addedAt: index),
+                kind: ProjectionKind.key, key: "\(submission.actor)/\(key.keyIDHex)", to: writer)
+        case .operatorKeyRetired(let keyId):
+            guard var record = try state.key(principal: submission.actor, keyId: keyId) else {
+                throw LedgerError.integrity(index: index, "operator.key.retired names a key that was never announced")
+            }
+            record.revokedAt = index
+            try state.put(record, kind: ProjectionKind.key, key: "\(submission.actor)/\(keyId)", to: writer)
         case .keyRevoked(let e):
             guard var record = try state.key(principal: e.principal, keyId: e.keyId) else {
                 throw LedgerError.integrity(index: index, "key.revoked names a key that was never added")

@@ -8,6 +8,10 @@ enum LedgerEvent {
     case enterpriseRegistered(EnterpriseRegistered)
     case keyAdded(KeyAdded)
     case keyRevoked(KeyRevoked)
+    /// `operator.key.announced`: the operator adds a checkpoint-signing key (rotation, issue 6).
+    case operatorKeyAnnounced(VerifierKey)
+    /// `operator.key.retired`: the operator retires one of its keys.
+    case operatorKeyRetired(keyId: String)
     case permitIssued(PermitIssued)
     case approvalApplied(ApprovalApplied)
     case approvalStep(String, ApprovalStep)
@@ -59,6 +63,19 @@ enum LedgerEvent {
             try r.finish()
             guard Hex.isLowerHex(keyId, count: 8) else { throw r.fail("keyId", "must be 8 lower-case hex digits") }
             return .keyRevoked(KeyRevoked(principal: principal, keyId: keyId))
+        case "operator.key.announced":
+            var r = try FieldReader(value, path: "body")
+            let keyText = try r.string("key")
+            try r.finish()
+            do { return .operatorKeyAnnounced(try VerifierKey(parsing: keyText)) } catch {
+                throw r.fail("key", "is not a verifier key string: \(error)")
+            }
+        case "operator.key.retired":
+            var r = try FieldReader(value, path: "body")
+            let keyId = try r.string("keyId")
+            try r.finish()
+            guard Hex.isLowerHex(keyId, count: 8) else { throw r.fail("keyId", "must be 8 lower-case hex digits") }
+            return .operatorKeyRetired(keyId: keyId)
         default:
             if regimeTypes.contains(type) { return try decodeRegime(type: type, body: value) }
             guard transferTypes.contains(type) else {

@@ -116,6 +116,18 @@ struct ProjectionState: TransferState, CompensationState {
         try reader.projection(kind: ProjectionKind.manifestSerial, key: prefix).flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? 0
     }
 
+    /// Every key of a principal, revoked or not, in key-id order.
+    func keys(of principal: String) throws -> [KeyRecord] {
+        var ids: [String] = []
+        let prefix = principal + "/"
+        try reader.forEachProjection(kind: ProjectionKind.key, after: prefix) { key, _ in
+            guard key.hasPrefix(prefix) else { return false }
+            ids.append(String(key.dropFirst(prefix.count)))
+            return true
+        }
+        return try ids.compactMap { try key(principal: principal, keyId: $0) }
+    }
+
     func nonceUsed(actor: String, nonce: String) throws -> Bool {
         try reader.projection(kind: ProjectionKind.nonce, key: "\(actor)/\(nonce)") != nil
     }

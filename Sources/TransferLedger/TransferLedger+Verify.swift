@@ -24,10 +24,12 @@ struct KeyReplay: EntryAuthority {
         }
         guard !revoked else { throw LedgerError.integrity(index: entry.index, "signed with key \(s.keyID) after it was revoked") }
         switch s.type {
-        case "key.added", "key.revoked":
+        case "key.added", "key.revoked", "operator.key.announced", "operator.key.retired":
             switch try LedgerEvent.decode(type: s.type, body: s.body) {
             case .keyAdded(let e): keys["\(e.principal)/\(e.keyId)"] = (try VerifierKey(parsing: e.key), false)
             case .keyRevoked(let e): keys["\(e.principal)/\(e.keyId)"]?.revoked = true
+            case .operatorKeyAnnounced(let key): keys["\(s.actor)/\(key.keyIDHex)"] = (key, false)
+            case .operatorKeyRetired(let keyId): keys["\(s.actor)/\(keyId)"]?.revoked = true
             default: break
             }
         case "ledger.genesis":

@@ -90,10 +90,23 @@ public final class TransferLedger: Sendable {
 
     func processor() throws -> EventProcessor { EventProcessor(context: try context()) }
 
-    /// The verifier keys that sign checkpoints.
+    /// Every key that has signed or may sign checkpoints: the genesis key and every key announced since, retired or
+    /// not (old checkpoints stay verifiable after a rotation).
     public func operatorVerifierKeys() throws -> [VerifierKey] {
-        guard let key = try genesis().operatorKey else { return [] }
-        return [key]
+        let genesis = try genesis()
+        var keys = genesis.operatorKey.map { [$0] } ?? []
+        let announced = try store.read { try ProjectionState(reader: $0, origin: genesis.origin).keys(of: genesis.origin) }
+        for record in announced {
+            if let key = try? VerifierKey(parsing: record.key), !keys.contains(key) { keys.append(key) }
+        }
+        return keys
+    }
+
+    /// The operator keys not retired: the ones that sign new checkpoints.
+    public func activeOperatorVerifierKeys() throws -> [VerifierKey] {
+        let origin = try origin()
+        return try store.read { try ProjectionState(reader: $0, origin: origin).keys(of: origin) }
+            .filter { $0.revokedAt == nil }.compactMap { try? VerifierKey(parsing: $0.key) }
     }
 
     // MARK: Submitting
@@ -214,7 +227,13 @@ public final class TransferLedger: Sendable {
 
     /// Signs a checkpoint of the current tree unless the latest one covers it.
     @discardableResult
+    ///
+    /// - Throws: ``LedgerError/malformedKey(_:)`` when a key is not an active operator key of this ledger.
     public func publishCheckpoint(keys: [SigningKey]) throws -> StoredCheckpoint {
+        let active = try activeOperatorVerifierKeys()
+        for key in keys where !active.contains(key.verifier) {
+            throw LedgerError.malformedKey("operator key \(key.verifier.keyIDHex) is not an active operator key of this ledger")
+        }
         let checkpointer = try Checkpointer(origin: try origin(), keys: keys)
         return try store.write { try checkpointer.publish(in: $0) }
     }

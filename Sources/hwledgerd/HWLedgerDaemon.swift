@@ -92,9 +92,9 @@ struct HWLedgerDaemon: AsyncParsableCommand {
             guard let keyData = FileManager.default.contents(atPath: keyPath) else { throw DaemonFailure("cannot read operator key \(keyPath)") }
             let key = try SigningKey(parsing: String(decoding: keyData, as: UTF8.self))
             _ = try Checkpointer(origin: try ledger.origin(), keys: [key])
-            let genesisKeys = try ledger.operatorVerifierKeys()
+            let genesisKeys = try ledger.activeOperatorVerifierKeys()
             guard genesisKeys.isEmpty || genesisKeys.contains(key.verifier) else {
-                throw DaemonFailure("operator key \(keyPath) is not the operator key named in the genesis entry")
+                throw DaemonFailure("operator key \(keyPath) is not an active operator key of this ledger (genesis or announced, not retired)")
             }
             return (ledger, key)
         } catch {

@@ -66,7 +66,8 @@ extension HWLedgerCommand {
             @Option(help: "The paying province.") var payer: String
             @Option(help: "The receiving province, whose regulator closes.") var payee: String
             @Option(help: "The payee regulator's private key file.") var key: String
-            @Option(name: .customLong("operator-key"), help: "The operator key for the closing checkpoint (default: recorded at init).") var operatorKey: String?
+            @Option(name: .customLong("operator-key"), help: "An operator key for the closing checkpoint (default: recorded at init); repeatable.")
+            var operatorKey: [String] = []
 
             func validate() throws {
                 guard Quarter(quarter) != nil else { throw ValidationError("--quarter must look like 2025Q3") }
@@ -74,8 +75,7 @@ extension HWLedgerCommand {
 
             func run() throws {
                 let facade = try ledger.openLedger()
-                guard let operatorKeyPath = try operatorKey ?? facade.operatorKeyPath() else { throw CLIFailure.io("no operator key: pass --operator-key") }
-                let checkpointKey = try InputFiles.signingKey(operatorKeyPath)
+                let checkpointKeys = try InputFiles.operatorKeys(operatorKey, facade: facade)
                 let signer = try InputFiles.signingKey(key)
                 let s = try facade.statement(quarter: Quarter(quarter)!, payer: payer, payee: payee)
                 let event = UnsignedEvent(type: "compensation.statement.closed", actor: signer.name, body: [
@@ -83,7 +83,7 @@ extension HWLedgerCommand {
                     "digest": .string(StatementJSON.digest(s)),
                 ])
                 let outcome = try facade.submit([event.signed(with: signer, at: TransferLedger.systemClock(), nonce: randomNonce())])[0]
-                try facade.publishCheckpoint(keys: [checkpointKey])
+                try facade.publishCheckpoint(keys: checkpointKeys)
                 switch outcome {
                 case .appended: Output.json(outcome.appendedJSON!)
                 case .rejected(let v): throw CLIFailure.rule(v)

@@ -22,8 +22,10 @@ extension HWLedgerCommand {
         @Option(help: "A JSON-lines file of submissions already signed elsewhere: {\"submission\":{…},\"sig\":\"base64\"}.")
         var signed: String?
 
-        @Option(name: .customLong("operator-key"), help: "The operator key that signs the closing checkpoint (default: the one recorded at init).")
-        var operatorKey: String?
+        @Option(
+            name: .customLong("operator-key"),
+            help: "An operator key that signs the closing checkpoint (default: the one recorded at init); repeat it during a key rotation.")
+        var operatorKey: [String] = []
 
         @Argument(help: "Event files (.json: one event; .jsonl: one per line), or - for JSON lines on stdin.")
         var events: [String] = []
@@ -45,9 +47,7 @@ extension HWLedgerCommand {
 
         func run() throws {
             let facade = try ledger.openLedger()
-            let operatorKeyPath = try operatorKey ?? facade.operatorKeyPath()
-            guard let operatorKeyPath else { throw CLIFailure.io("no operator key: pass --operator-key") }
-            let checkpointKey = try InputFiles.signingKey(operatorKeyPath)
+            let checkpointKeys = try InputFiles.operatorKeys(operatorKey, facade: facade)
 
             var lines: [Line] = []
             if let signed {
@@ -97,7 +97,7 @@ extension HWLedgerCommand {
                     Output.json(.object(["line": .int(Int64(number)), "error": .object(["rule": .string(v.rule.rawValue), "message": .string(v.message)])]))
                 }
             }
-            try facade.publishCheckpoint(keys: [checkpointKey])
+            try facade.publishCheckpoint(keys: checkpointKeys)
             if rejected { throw CLIFailure.rejectedSilently }
         }
 

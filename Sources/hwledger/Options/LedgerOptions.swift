@@ -82,6 +82,22 @@ enum InputFiles {
         do { return try SigningKey(parsing: text) } catch { throw CLIFailure.malformed("key file \(path): \(error)") }
     }
 
+    /// The operator keys that sign closing checkpoints: the given files, or the one recorded at init. Each must be an
+    /// active operator key, checked before anything is appended (exit 66 when unreadable, 65 when not usable).
+    static func operatorKeys(_ paths: [String], facade: TransferLedger) throws -> [SigningKey] {
+        var chosen = paths
+        if chosen.isEmpty {
+            guard let recorded = try facade.operatorKeyPath() else { throw CLIFailure.io("no operator key: pass --operator-key") }
+            chosen = [recorded]
+        }
+        let keys = try chosen.map(signingKey)
+        let active = try facade.activeOperatorVerifierKeys()
+        for (path, key) in zip(chosen, keys) where !active.contains(key.verifier) {
+            throw CLIFailure.malformed("operator key \(path) (\(key.verifier.keyIDHex)) is not an active operator key of this ledger")
+        }
+        return keys
+    }
+
     /// A verifier key given as the string itself or as the path of a file holding it.
     static func verifierKey(_ value: String) throws -> VerifierKey {
         if let key = try? VerifierKey(parsing: value) { return key }
