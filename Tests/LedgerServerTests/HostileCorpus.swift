@@ -1,0 +1,1 @@
+../TransferLedgerTests/HostileCorpus.swift
