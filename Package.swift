@@ -9,6 +9,8 @@ let package = Package(
     products: [
         .library(name: "TransferLedger", targets: ["TransferLedger"]),
         .library(name: "LedgerCore", targets: ["LedgerCore"]),
+        .library(name: "TransferRules", targets: ["TransferRules"]),
+        .library(name: "LedgerServer", targets: ["LedgerServer"]),
         .executable(name: "hwledger", targets: ["hwledger"]),
         .executable(name: "hwledgerd", targets: ["hwledgerd"]),
         .executable(name: "hwledger-load", targets: ["hwledger-load"]),

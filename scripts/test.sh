@@ -8,3 +8,7 @@ scripts/check-openapi.sh
 command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
 swift build --build-tests
 swift test --skip-build "$@"
+# Coverage-guided fuzzing of the parsers, 30 s per target (issue 6); HWLEDGER_FUZZ=0 skips it.
+if [ "${HWLEDGER_FUZZ:-1}" != "0" ]; then
+    scripts/fuzz.sh 30
+fi
