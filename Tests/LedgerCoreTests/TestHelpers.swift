@@ -20,15 +20,16 @@ struct TestRNG: RandomNumberGenerator {
     }
 }
 
-/// Known-answer vector files in /work/shared/vectors, found from this file's path.
+/// Known-answer vector files: `fixtures/vectors/` (an unmodified copy of the shared vectors, committed so that a
+/// clean clone tests alone), found from this file's path.
 enum Vectors {
-    /// Walks up from this source file to the package root (the folder holding Package.swift), then `../shared/vectors`.
+    /// Walks up from this source file to the package root (the folder holding Package.swift).
     static func url(_ name: String, filePath: String = #filePath) -> URL {
         var dir = URL(fileURLWithPath: filePath).deletingLastPathComponent()
         while dir.path != "/" && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
             dir = dir.deletingLastPathComponent()
         }
-        return dir.deletingLastPathComponent().appendingPathComponent("shared/vectors").appendingPathComponent(name)
+        return dir.appendingPathComponent("fixtures/vectors").appendingPathComponent(name)
     }
 
     static func load<T: Decodable>(_ type: T.Type, from name: String) throws -> T {

@@ -50,6 +50,6 @@ struct ForeignKeyTests {
         let impostor = dir.write("impostor.key", TestKeys.key(TestKeys.origin, variant: 9).fileText)
         let r = try Run.executable(Fixtures.executable("hwledgerd"), ["--db", db, "--listen", "127.0.0.1:0", "--operator-key", impostor])
         #expect(r.status == 66)
-        #expect(r.stderr.contains("not the operator key named in the genesis entry"))
+        #expect(r.stderr.contains("is not an active operator key of this ledger"))
     }
 }
