@@ -29,7 +29,7 @@ public enum Fen {
 }
 
 /// A calendar quarter, written `2025Q3`.
-public struct Quarter: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
+public struct Quarter: Hashable, Comparable, Sendable, TextCodable {
     public var year: Int
     public var q: Int
 
@@ -55,17 +55,4 @@ public struct Quarter: Hashable, Comparable, Sendable, CustomStringConvertible, 
     public var next: Quarter { q == 4 ? Quarter(year: year + 1, q: 1)! : Quarter(year: year, q: q + 1)! }
     public var description: String { "\(year)Q\(q)" }
     public static func < (a: Quarter, b: Quarter) -> Bool { (a.year, a.q) < (b.year, b.q) }
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let q = Quarter(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a quarter: \(text)"))
-        }
-        self = q
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(description)
-    }
 }

@@ -112,13 +112,19 @@ extension Int64 {
     }
 }
 
-extension CivilDate: Codable {
+/// A value written in JSON as its text form (`2025-03-01`, `2025-03-01T08:00:00Z`, `2025Q3`) and read back with its
+/// failable text initialiser.
+public protocol TextCodable: Codable, CustomStringConvertible {
+    init?(_ text: String)
+}
+
+extension TextCodable {
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
-        guard let d = CivilDate(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a date: \(text)"))
+        guard let value = Self(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a \(Self.self): \(text)"))
         }
-        self = d
+        self = value
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -127,17 +133,5 @@ extension CivilDate: Codable {
     }
 }
 
-extension UTCInstant: Codable {
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let t = UTCInstant(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an instant: \(text)"))
-        }
-        self = t
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(description)
-    }
-}
+extension CivilDate: TextCodable {}
+extension UTCInstant: TextCodable {}
