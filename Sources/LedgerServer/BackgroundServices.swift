@@ -5,52 +5,6 @@ import Metrics
 import ServiceLifecycle
 import TransferLedger
 
-/// What `/healthz` and `/metrics` report; updated by the background services.
-public final class HealthState: @unchecked Sendable {
-    /// The outcome of one verification run.
-    public struct VerifyResult: Sendable, Equatable {
-        public var ok: Bool
-        /// Unix seconds when the run finished.
-        public var finishedAt: Int64
-        /// Tree size the run covered.
-        public var size: UInt64
-        public var milliseconds: Int64
-        public var message: String
-    }
-
-    private let lock = NSLock()
-    private var _verify: VerifyResult?
-    private var _checkpointSize: UInt64 = 0
-    private var _treeSize: UInt64 = 0
-
-    let treeSizeGauge = Gauge(label: "hwledger_tree_size")
-    let checkpointSizeGauge = Gauge(label: "hwledger_checkpoint_size")
-    let verifyOKGauge = Gauge(label: "hwledger_last_verify_ok")
-    let verifyTimeGauge = Gauge(label: "hwledger_last_verify_timestamp_seconds")
-    let verifyDurationGauge = Gauge(label: "hwledger_last_verify_duration_seconds")
-
-    public init() {}
-
-    public var verify: VerifyResult? { lock.withLock { _verify } }
-    public var sizes: (tree: UInt64, checkpoint: UInt64) { lock.withLock { (_treeSize, _checkpointSize) } }
-
-    func record(_ result: VerifyResult) {
-        lock.withLock { _verify = result }
-        verifyOKGauge.record(result.ok ? 1 : 0)
-        verifyTimeGauge.record(result.finishedAt)
-        verifyDurationGauge.record(Double(result.milliseconds) / 1000)
-    }
-
-    func record(treeSize: UInt64, checkpointSize: UInt64) {
-        lock.withLock {
-            _treeSize = max(_treeSize, treeSize)
-            _checkpointSize = max(_checkpointSize, checkpointSize)
-        }
-        treeSizeGauge.record(Int64(treeSize))
-        checkpointSizeGauge.record(Int64(checkpointSize))
-    }
-}
-
 /// Runs the group-commit writer for the daemon's lifetime; on graceful shutdown (it is the last service to stop)
 /// it drains the queue and publishes the final checkpoint.
 struct WriterService: Service {
@@ -136,10 +90,14 @@ struct VerifierService: Service {
                 case .success(let (report, next)):
                     trusted = next ?? trusted
                     lastVerifiedSize = currentSize
-                    health.record(.init(ok: true, finishedAt: now, size: report.size, milliseconds: ms, message: "verified \(report.size) entries"))
+                    health.record(.init(
+                        ok: true, finishedAt: now, size: report.size, milliseconds: ms, message: "verified \(report.size) entries",
+                        entriesChecked: report.size))
+                    health.set([], from: "verifier")
                     logger.debug("verified the log", metadata: ["size": "\(report.size)", "ms": "\(ms)"])
                 case .failure(let error):
                     health.record(.init(ok: false, finishedAt: now, size: currentSize, milliseconds: ms, message: "\(error)"))
+                    health.set([.failing("verification-failed", "verification of the log failed: \(error)")], from: "verifier")
                     logger.critical("log verification FAILED", metadata: ["error": "\(error)"])
                 }
             }

@@ -31,11 +31,13 @@ public final class GroupCommitWriter: @unchecked Sendable {
     let operatorKey: SigningKey
     let logger: Logger
     let appends = Counter(label: "hwledger_appends_total")
-    let rejects = Counter(label: "hwledger_rejections_total")
+    let queueDepth = Gauge(label: "hwledger_writer_queue_depth")
     let roundSize = Recorder(label: "hwledger_group_commit_round_items", aggregate: true)
 
     private let condition = NSCondition()
     private var queue: [Job] = []
+    /// Submissions in `queue`, for `hwledger_writer_queue_depth`.
+    private var queuedItems = 0
     private var closing = false
     private var finished = false
     private var finishWaiters: [CheckedContinuation<Void, Never>] = []
@@ -81,6 +83,8 @@ public final class GroupCommitWriter: @unchecked Sendable {
             return
         }
         queue.append(job)
+        if case .submit(let s, _) = job { queuedItems += s.count }
+        queueDepth.record(queuedItems)
         condition.signal()
         condition.unlock()
     }
@@ -116,6 +120,8 @@ public final class GroupCommitWriter: @unchecked Sendable {
                 if case .submit(let s, _) = first { items += s.count }
                 round.append(queue.removeFirst())
             }
+            queuedItems -= items
+            queueDepth.record(queuedItems)
             condition.unlock()
             run(round)
         }
@@ -152,7 +158,6 @@ public final class GroupCommitWriter: @unchecked Sendable {
                 var appended = 0
                 for o in outcomes { if case .appended = o { appended += 1 } }
                 appends.increment(by: appended)
-                rejects.increment(by: outcomes.count - appended)
                 roundSize.record(submissions.count)
                 var offset = 0
                 for (c, count) in owners {

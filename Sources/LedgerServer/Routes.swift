@@ -17,7 +17,17 @@ struct LedgerRoutes: Sendable {
 
     // MARK: Submissions
 
+    /// `POST /v1/submissions`. Every refusal is counted in `hwledger_rejections_total` under its rule.
     func submit(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
+        do {
+            return try await submitCounted(request, context)
+        } catch {
+            Rejections.count(ErrorMapping.problem(for: error).rule)
+            throw error
+        }
+    }
+
+    private func submitCounted(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
         let bytes = try await BodyReader.read(request, limit: configuration.maxBodyBytes, drainLimit: configuration.drainBodyBytes)
         let json: JSONValue
         do { json = try CanonicalJSON.decode(bytes) } catch {
@@ -65,6 +75,7 @@ struct LedgerRoutes: Sendable {
                 anyAppended = true
                 results.append(outcome.appendedJSON!)
             case .rejected(let v):
+                Rejections.count(v.rule.rawValue)
                 let status = ErrorMapping.status(for: v.rule)
                 statuses.insert(status.code)
                 results.append(.object([
@@ -181,27 +192,34 @@ struct LedgerRoutes: Sendable {
 
     // MARK: Operations
 
+    /// `GET /healthz`: `status` (ok / degraded / failing), the `reasons` behind it, the sizes, the verifier's last
+    /// result, and whatever fields the parts that contribute to ``HealthState`` add. 503 when failing.
     func healthz(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
         let ledger = self.ledger
         let (tree, checkpoint) = try await Blocking.run {
             try ledger.store.read { r in (try r.treeSize(), try r.latestCheckpoint()?.size ?? 0) }
         }
-        var body: [String: JSONValue] = ["treeSize": .int(Int64(tree)), "checkpointSize": .int(Int64(checkpoint))]
-        let verify = health.verify
-        if let v = verify {
+        let report = await health.report()
+        var body = report.fields
+        body["treeSize"] = .int(Int64(tree))
+        body["checkpointSize"] = .int(Int64(checkpoint))
+        if let v = health.verify {
             body["verify"] = .object([
                 "ok": .bool(v.ok), "time": .string(UTCInstant(seconds: v.finishedAt).description), "unixTime": .int(v.finishedAt),
                 "size": .int(Int64(v.size)), "milliseconds": .int(v.milliseconds), "message": .string(v.message),
+                "entriesChecked": .int(Int64(v.entriesChecked)),
             ])
         } else {
             body["verify"] = .null
         }
-        let ok = verify?.ok ?? true
-        body["status"] = .string(ok ? "ok" : "failing")
-        return JSONResponse.make(.object(body), status: ok ? .ok : .serviceUnavailable)
+        let status = report.status
+        body["status"] = .string(status.rawValue)
+        body["reasons"] = .array(report.reasons.map { $0.json })
+        return JSONResponse.make(.object(body), status: status == .failing ? .serviceUnavailable : .ok)
     }
 
     func metrics(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
+        _ = await health.report()
         var buffer: [UInt8] = []
         registry?.emit(into: &buffer)
         return Response(

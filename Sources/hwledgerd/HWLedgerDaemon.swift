@@ -54,7 +54,7 @@ struct HWLedgerDaemon: AsyncParsableCommand {
             return handler
         }
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        MetricsSystem.bootstrap(LedgerMetricsFactory(registry: registry))
         let logger = Logger(label: "hwledgerd")
 
         let (ledger, key) = try open(logger: logger)

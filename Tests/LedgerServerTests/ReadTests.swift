@@ -97,7 +97,7 @@ struct ReadTests {
         #expect(signedEntries.status == 404)
     }
 
-    @Test("/healthz reports sizes and the verifier's result; /metrics is Prometheus text")
+    @Test("/healthz reports status, reasons, sizes and the verifier's result; /metrics has HELP and TYPE for every metric")
     func health() throws {
         let d = try DaemonFixture()
         _ = try append(d, count: 3, from: 3000)
@@ -113,11 +113,22 @@ struct ReadTests {
         #expect(json?["checkpointSize"]?.intValue == 6)
         #expect(json?["verify"]?["ok"] == .bool(true))
         #expect(json?["status"]?.stringValue == "ok")
+        #expect(json?["reasons"] == .array([]))
+        #expect(json?["verify"]?["entriesChecked"]?.intValue ?? 0 >= 6)
+        _ = try d.post(.object(["submission": .object([:]), "sig": ""]))
         let metrics = try d.request("GET", "/metrics").text
         for name in ["hwledger_appends_total 3", "hwledger_http_request_duration_seconds_bucket", "hwledger_last_verify_ok 1",
-                     "hwledger_last_verify_timestamp_seconds", "hwledger_tree_size"] {
+                     "hwledger_last_verify_timestamp_seconds", "hwledger_tree_size 6", "hwledger_checkpoint_age_seconds",
+                     "hwledger_writer_queue_depth 0", "hwledger_verified_size 6", "hwledger_health_status{status=\"ok\"} 1",
+                     "hwledger_rejections_total{rule=\"R-SCHEMA\"} 1"] {
             #expect(metrics.contains(name), "\(name)")
         }
+        let lines = metrics.split(separator: "\n")
+        let typed = Set(lines.filter { $0.hasPrefix("# TYPE ") }.map { $0.split(separator: " ")[2] })
+        let helped = Set(lines.filter { $0.hasPrefix("# HELP ") }.map { $0.split(separator: " ")[2] })
+        #expect(typed.count >= 12)
+        #expect(typed.subtracting(helped).isEmpty, "metrics without # HELP: \(typed.subtracting(helped).sorted())")
+        for name in typed { #expect(name.hasPrefix("hwledger_"), "\(name)") }
     }
 
     @Test("appends made by another writer (the CLI's path) are checkpointed within the interval")
