@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "LedgerCore", targets: ["LedgerCore"]),
         .library(name: "TransferRules", targets: ["TransferRules"]),
         .library(name: "LedgerServer", targets: ["LedgerServer"]),
+        .library(name: "LedgerWitness", targets: ["LedgerWitness"]),
         .executable(name: "hwledger", targets: ["hwledger"]),
         .executable(name: "hwledgerd", targets: ["hwledgerd"]),
         .executable(name: "hwledger-load", targets: ["hwledger-load"]),
@@ -43,7 +44,10 @@ let package = Package(
         .executableTarget(
             name: "hwledger",
             dependencies: [
-                "TransferLedger", "LedgerSQLite",
+                "TransferLedger", "LedgerSQLite", "LedgerWitness",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -54,7 +58,7 @@ let package = Package(
         .target(
             name: "LedgerServer",
             dependencies: [
-                "TransferLedger", "TransferRules", "LedgerCore",
+                "TransferLedger", "TransferRules", "LedgerCore", "LedgerHTTPClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -63,6 +67,14 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(name: "LedgerHTTPClient", swiftSettings: strict),
+        .target(
+            name: "LedgerWitness",
+            dependencies: [
+                "LedgerCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         .executableTarget(
             name: "hwledgerd",
             dependencies: [
@@ -84,7 +96,7 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "LedgerTestSupport",
-            dependencies: ["TransferLedger", "LedgerSQLite"],
+            dependencies: ["TransferLedger", "LedgerSQLite", "LedgerHTTPClient"],
             path: "Tests/LedgerTestSupport",
             swiftSettings: strict),
         .testTarget(name: "TransferRulesTests", dependencies: ["TransferRules"], swiftSettings: strict),
@@ -92,6 +104,11 @@ let package = Package(
         .testTarget(name: "LedgerSQLiteTests", dependencies: ["LedgerSQLite", "LedgerTestSupport"], swiftSettings: strict),
         .testTarget(name: "TransferLedgerTests", dependencies: ["TransferLedger", "LedgerTestSupport"], swiftSettings: strict),
         .testTarget(name: "CLITests", dependencies: ["LedgerTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "WitnessTests",
+            dependencies: ["LedgerTestSupport", "LedgerHTTPClient", "LedgerCore", "LedgerSQLite", "LedgerWitness"],
+            exclude: ["tlog_witness_client.py"],
+            swiftSettings: strict),
         .testTarget(
             name: "LedgerServerTests",
             dependencies: ["LedgerTestSupport", "LedgerHTTPClient", "LedgerServer", "TransferLedger", "TransferRules", "LedgerCore", "LedgerSQLite"],

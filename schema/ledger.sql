@@ -1,4 +1,4 @@
--- hwledger SQLite schema, version 2 (the canonical current schema).
+-- hwledger SQLite schema, version 3 (the canonical current schema).
 -- LedgerSQLite's migration "v1" creates exactly these objects; SchemaSnapshotTests checks that they agree.
 -- The database runs in WAL mode with synchronous=FULL: a committed append is on disk.
 -- Migrations are append-only: a released migration is never edited, a change is a new migration and a new
@@ -55,6 +55,23 @@ BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only: DELETE refused'); END;
 CREATE TRIGGER checkpoints_refuse_replace BEFORE INSERT ON checkpoints
 WHEN EXISTS (SELECT 1 FROM checkpoints WHERE size = NEW.size)
 BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only: REPLACE refused'); END;
+
+-- cosignatures: witnesses' C2SP tlog-cosignature/v1 lines on stored checkpoints, gathered by hwledgerd from the
+-- witnesses given with --witness. A checkpoint counts as published (served at /checkpoint, used for receipts) once it
+-- carries cosignatures from the quorum. Append-only; a witness's first cosignature of a checkpoint is kept.
+CREATE TABLE cosignatures (
+    -- size: the cosigned checkpoint's tree size.
+    size INTEGER NOT NULL REFERENCES checkpoints (size),
+    -- witness: the cosigner's key name.
+    witness TEXT NOT NULL,
+    -- line: the signature line, '— <name> base64(key id ‖ timestamp ‖ signature)', without its newline.
+    line TEXT NOT NULL,
+    PRIMARY KEY (size, witness)
+) WITHOUT ROWID;
+CREATE TRIGGER cosignatures_refuse_update BEFORE UPDATE ON cosignatures
+BEGIN SELECT RAISE(ABORT, 'cosignatures are append-only: UPDATE refused'); END;
+CREATE TRIGGER cosignatures_refuse_delete BEFORE DELETE ON cosignatures
+BEGIN SELECT RAISE(ABORT, 'cosignatures are append-only: DELETE refused'); END;
 
 -- projections: state derived from the entries (registry, keys, nonces, manifests, …), written in the same
 -- transaction as the append that causes it. Never authoritative: `hwledger rebuild --check` and `verify` rebuild

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A running `hwledgerd` child process, for tests and the load generator: starts it on a loopback port, waits for
+/// A running `hwledgerd` (or `hwledger witness serve`) child process, for tests and the load generator: starts it on a loopback port, waits for
 /// the `listening on HOST:PORT` line on stderr, and stops it with a signal.
 ///
 /// The child's stderr is collected in memory (bounded by what the daemon logs); stdout is discarded.
@@ -55,7 +55,7 @@ public final class DaemonProcess: @unchecked Sendable {
 
     /// The port from a `listening on HOST:PORT` line.
     public static func parsePort(_ text: String) -> Int? {
-        for line in text.split(separator: "\n") where line.hasPrefix("hwledgerd: listening on ") {
+        for line in text.split(separator: "\n") where line.hasPrefix("hwledgerd: listening on ") || line.hasPrefix("hwledger witness: listening on ") {
             if let colon = line.lastIndex(of: ":"), let port = Int(line[line.index(after: colon)...]) { return port }
         }
         return nil

@@ -26,14 +26,14 @@ public struct WireError: Error, CustomStringConvertible {
 /// It exists so the daemon's tests and the load generator can speak HTTP without pulling in an HTTP client stack:
 /// it writes requests byte for byte (including ones a well-behaved client would never send) and reads
 /// `Content-Length` or chunked responses. Not thread-safe: use one connection per thread. No TLS, no redirects,
-/// no proxies, no IPv6.
+/// no proxies, no IPv6. `hwledgerd` also uses it to reach its witnesses.
 public final class WireConnection {
     let fd: Int32
     var buffer: [UInt8] = []
     public let host: String
     public let port: Int
 
-    /// Connects to `host:port` (an IPv4 literal).
+    /// Connects to `host:port` (an IPv4 literal, or a name resolved to its first IPv4 address).
     public init(host: String = "127.0.0.1", port: Int, timeoutSeconds: Int = 30) throws {
         self.host = host
         self.port = port
@@ -46,9 +46,22 @@ public final class WireConnection {
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        guard inet_pton(AF_INET, host, &addr.sin_addr) == 1 else {
-            close(s)
-            throw WireError("\(host) is not an IPv4 address")
+        if inet_pton(AF_INET, host, &addr.sin_addr) != 1 {
+            // A host name: its first IPv4 address.
+            var hints = addrinfo()
+            hints.ai_family = AF_INET
+            #if canImport(Glibc)
+            hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+            #else
+            hints.ai_socktype = SOCK_STREAM
+            #endif
+            var result: UnsafeMutablePointer<addrinfo>?
+            guard getaddrinfo(host, nil, &hints, &result) == 0, let first = result, let sa = first.pointee.ai_addr else {
+                close(s)
+                throw WireError("cannot resolve \(host) to an IPv4 address")
+            }
+            addr.sin_addr = sa.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr }
+            freeaddrinfo(first)
         }
         var one: Int32 = 1
         setsockopt(s, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))

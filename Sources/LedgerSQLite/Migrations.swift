@@ -11,6 +11,9 @@ enum Migrations {
         migrator.registerMigration("v2-refuse-replace") { db in
             try db.execute(sql: v2)
         }
+        migrator.registerMigration("v3-witness-cosignatures") { db in
+            try db.execute(sql: v3WitnessCosignatures)
+        }
         return migrator
     }
 
@@ -25,6 +28,20 @@ enum Migrations {
         CREATE TRIGGER checkpoints_refuse_replace BEFORE INSERT ON checkpoints
         WHEN EXISTS (SELECT 1 FROM checkpoints WHERE size = NEW.size)
         BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only: REPLACE refused'); END;
+        """
+
+    /// Witness cosignatures of checkpoints (C2SP tlog-cosignature), kept beside the checkpoints they cosign.
+    static let v3WitnessCosignatures = """
+        CREATE TABLE cosignatures (
+            size INTEGER NOT NULL REFERENCES checkpoints (size),
+            witness TEXT NOT NULL,
+            line TEXT NOT NULL,
+            PRIMARY KEY (size, witness)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER cosignatures_refuse_update BEFORE UPDATE ON cosignatures
+        BEGIN SELECT RAISE(ABORT, 'cosignatures are append-only: UPDATE refused'); END;
+        CREATE TRIGGER cosignatures_refuse_delete BEFORE DELETE ON cosignatures
+        BEGIN SELECT RAISE(ABORT, 'cosignatures are append-only: DELETE refused'); END;
         """
 
     static let v1 = """

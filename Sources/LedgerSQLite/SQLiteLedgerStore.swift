@@ -72,17 +72,23 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
     }
 
     public func write<T>(_ body: (any LedgerWriter) throws -> T) throws -> T {
+        try Self.immediate(pool) { try body(Transaction($0)) }
+    }
+
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction on `pool`'s writer, committed when it returns; SQLite errors
+    /// become ``LedgerError/storage(_:)``.
+    static func immediate<T>(_ pool: DatabasePool, _ body: (Database) throws -> T) throws -> T {
         do {
             return try pool.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction(.immediate) {
-                    result = try body(Transaction(db))
+                    result = try body(db)
                     return .commit
                 }
                 return result!
             }
         } catch let error as DatabaseError {
-            throw LedgerError.storage(Self.describe(error))
+            throw LedgerError.storage(describe(error))
         }
     }
 
@@ -149,6 +155,10 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
             try Row.fetchOne(db, sql: "SELECT size, root, note FROM checkpoints ORDER BY size DESC LIMIT 1").map(Self.checkpoint)
         }
 
+        func checkpoint(size: UInt64) throws -> StoredCheckpoint? {
+            try Row.fetchOne(db, sql: "SELECT size, root, note FROM checkpoints WHERE size = ?", arguments: [Int64(size)]).map(Self.checkpoint)
+        }
+
         static func checkpoint(_ row: Row) throws -> StoredCheckpoint {
             let size: Int64 = row[0]
             let root: Data = row[1]
@@ -206,6 +216,29 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
             try db.execute(
                 sql: "INSERT INTO checkpoints (size, root, note) VALUES (?, ?, ?)",
                 arguments: [Int64(checkpoint.size), Data(checkpoint.root.bytes), checkpoint.note])
+        }
+
+        func cosignatures(size: UInt64) throws -> [String] {
+            try String.fetchAll(db, sql: "SELECT line FROM cosignatures WHERE size = ? ORDER BY witness", arguments: [Int64(size)])
+        }
+
+        func latestCosignedSize(witnesses: [String], quorum: Int) throws -> UInt64? {
+            guard !witnesses.isEmpty else { return nil }
+            let marks = Array(repeating: "?", count: witnesses.count).joined(separator: ",")
+            return try Int64.fetchOne(
+                db,
+                sql: """
+                    SELECT size FROM cosignatures WHERE witness IN (\(marks))
+                    GROUP BY size HAVING count(*) >= ? ORDER BY size DESC LIMIT 1
+                    """,
+                arguments: StatementArguments(witnesses.map { $0 as any DatabaseValueConvertible } + [quorum])
+            ).map { UInt64($0) }
+        }
+
+        func insertCosignature(size: UInt64, witness: String, line: String) throws {
+            try db.execute(
+                sql: "INSERT INTO cosignatures (size, witness, line) VALUES (?, ?, ?) ON CONFLICT (size, witness) DO NOTHING",
+                arguments: [Int64(size), witness, line])
         }
 
         func setMeta(_ key: String, _ value: String) throws {

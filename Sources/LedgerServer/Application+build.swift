@@ -11,9 +11,9 @@ import TransferLedger
 /// Builds the daemon: routes, the group-commit writer, the checkpointer and the verifier, as one Hummingbird
 /// application whose `runService()` stops gracefully on SIGTERM/SIGINT.
 ///
-/// Shutdown order (ServiceGroup stops services in reverse): the HTTP server first (stops accepting, answers every
-/// request whose head arrived), then the verifier, then the checkpointer, then the writer, which drains its queue
-/// and publishes the final checkpoint.
+/// Shutdown order (ServiceGroup stops services in reverse): the witness services and the HTTP server first (stops
+/// accepting, answers every request whose head arrived), then the verifier, then the checkpointer, then the writer,
+/// which drains its queue and publishes the final checkpoint.
 ///
 /// - Parameters:
 ///   - ledger: the opened ledger.
@@ -40,11 +40,22 @@ public func buildApplication(
         throw LedgerError.malformedKey("the operator key \(operatorKey.verifier.keyIDHex) is not an active operator key of this ledger")
     }
     let writer = GroupCommitWriter(ledger: ledger, operatorKey: operatorKey, logger: logger)
+    let witnessPolicy = try WitnessPolicy(witnesses: configuration.witnesses.map(\.key), quorum: configuration.witnessQuorum)
+    for w in configuration.witnesses where w.key.name == origin {
+        throw LedgerError.malformedKey("witness \(w.label) is named \(w.key.name), the log's own origin")
+    }
     let health = HealthState()
+    let witnessBoard = WitnessBoard(endpoints: configuration.witnesses, quorum: configuration.witnessQuorum)
+    if !configuration.witnesses.isEmpty {
+        health.addProbe {
+            let witnessed = try await Blocking.run { try ledger.store.read { try $0.publishedCheckpoint(policy: witnessPolicy)?.size } }
+            return witnessBoard.health(witnessedSize: witnessed, now: Int64(Date().timeIntervalSince1970))
+        }
+    }
     let authenticator = RequestAuthenticator(ledger: ledger, origin: origin) { Int64(Date().timeIntervalSince1970) }
     let routes = LedgerRoutes(
         ledger: ledger, writer: writer, health: health, authenticator: authenticator, registry: registry,
-        configuration: configuration)
+        configuration: configuration, witnessPolicy: witnessPolicy)
 
     let router = Router(context: LedgerRequestContext.self)
     router.add(middleware: RequestMetricsMiddleware())
@@ -83,6 +94,11 @@ public func buildApplication(
         WriterService(writer: writer),
         CheckpointService(ledger: ledger, writer: writer, health: health, interval: configuration.checkpointInterval, logger: logger),
         VerifierService(ledger: ledger, health: health, interval: configuration.verifyInterval, makeScratch: makeScratch, logger: logger))
+    for endpoint in configuration.witnesses {
+        app.addServices(WitnessService(
+            ledger: ledger, endpoint: endpoint, board: witnessBoard, timeoutSeconds: configuration.witnessTimeoutSeconds,
+            pollInterval: configuration.witnessPollInterval, maxBackoff: configuration.witnessMaxBackoff, logger: logger))
+    }
     return app
 }
 

@@ -44,6 +44,7 @@ public enum ErrorMapping {
             case .forbidden(let m): return Problem(status: .forbidden, rule: RuleID.auth.rawValue, message: m)
             case .notFound(let m): return Problem(status: .notFound, rule: RuleID.notFound.rawValue, message: m)
             case .shuttingDown: return Problem(status: .serviceUnavailable, rule: "UNAVAILABLE", message: e.description)
+            case .awaitingWitnesses(let m): return Problem(status: .serviceUnavailable, rule: "AWAITING-WITNESSES", message: m)
             }
         case let e as LedgerError:
             switch e {
@@ -67,6 +68,7 @@ public enum ErrorMapping {
         var response = JSONResponse.make(problem.json, status: problem.status)
         if problem.status == .unauthorized { response.headers[.wwwAuthenticate] = SignedRequest.scheme }
         if problem.status == .contentTooLarge { response.headers[.connection] = "close" }
+        if problem.rule == "AWAITING-WITNESSES" { response.headers[.retryAfter] = "1" }
         return response
     }
 }

@@ -14,6 +14,8 @@ struct LedgerRoutes: Sendable {
     let authenticator: RequestAuthenticator
     let registry: PrometheusCollectorRegistry?
     let configuration: ServerConfiguration
+    /// Whose cosignatures a checkpoint needs before it is served at /checkpoint and used for receipts.
+    let witnessPolicy: WitnessPolicy
 
     // MARK: Submissions
 
@@ -93,10 +95,16 @@ struct LedgerRoutes: Sendable {
 
     // MARK: Public hash-only reads
 
+    /// The published checkpoint: with witnesses, the latest one carrying the quorum of cosignatures, with them.
     func checkpoint(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
         let ledger = self.ledger
-        let latest = try await Blocking.run { try ledger.latestCheckpoint() }
-        return JSONResponse.text(latest.note)
+        let policy = witnessPolicy
+        let published = try await Blocking.run { try ledger.store.read { try $0.publishedCheckpoint(policy: policy) } }
+        guard let published else {
+            throw ServerError.awaitingWitnesses(
+                "no checkpoint carries cosignatures from \(policy.quorum) of the witnesses (\(policy.witnesses.map(\.name).joined(separator: ", "))) yet")
+        }
+        return JSONResponse.text(published.note)
     }
 
     func tile(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
@@ -160,15 +168,18 @@ struct LedgerRoutes: Sendable {
         ]))
     }
 
+    /// The tlog-proof of an entry against the published checkpoint (cosignatures included). An entry signed into a
+    /// checkpoint that lacks the witness quorum gets 503 AWAITING-WITNESSES naming the missing cosignatures.
     func receipt(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
         let index = try Self.number(context.parameters.get("index"), name: "index")
         let ledger = self.ledger
-        let text = try await Blocking.run { () -> String in
-            let checkpoint = try ledger.latestCheckpoint()
-            guard index < checkpoint.size else {
-                throw ServerError.notFound("entry \(index) is not covered by the latest signed checkpoint of size \(checkpoint.size)")
-            }
-            return try ledger.store.read { try LogProofs.receipt(index: index, checkpoint: checkpoint, in: $0) }.text
+        let policy = witnessPolicy
+        let availability = try await Blocking.run { try ledger.store.read { try LogProofs.receipt(index: index, policy: policy, in: $0) } }
+        let text: String
+        switch availability {
+        case .ready(let proof): text = proof.text
+        case .awaitingWitnesses: throw ServerError.awaitingWitnesses("entry \(index): \(availability.reason!)")
+        case .notCovered: throw ServerError.notFound("entry \(index): \(availability.reason!)")
         }
         return JSONResponse.text(text)
     }

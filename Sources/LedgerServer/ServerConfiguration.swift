@@ -14,6 +14,16 @@ public struct ServerConfiguration: Sendable {
     public var maxBodyBytes: Int
     /// How much of an oversized body is read away before the 413 is sent; beyond it the connection is closed.
     public var drainBodyBytes: Int
+    /// The witnesses asked to cosign each checkpoint (`--witness`).
+    public var witnesses: [WitnessEndpoint] = []
+    /// How many witness cosignatures a checkpoint needs to count as published (`--witness-quorum`).
+    public var witnessQuorum: Int = 0
+    /// Seconds to wait for a witness's answer.
+    public var witnessTimeoutSeconds: Int = 5
+    /// How often each witness service looks for a new checkpoint.
+    public var witnessPollInterval: Duration = .milliseconds(50)
+    /// Longest wait between retries to a failing witness.
+    public var witnessMaxBackoff: Duration = .seconds(2)
 
     public init(
         host: String = "127.0.0.1", port: Int = 8420, checkpointInterval: Duration = .seconds(1),

@@ -16,6 +16,8 @@ public enum ServerError: Error, Equatable, Sendable, CustomStringConvertible {
     case notFound(String)
     /// The daemon is stopping and takes no new writes (503 UNAVAILABLE).
     case shuttingDown
+    /// The entry is in a signed checkpoint that does not yet carry the witness quorum (503 AWAITING-WITNESSES).
+    case awaitingWitnesses(String)
 
     public var description: String {
         switch self {
@@ -26,6 +28,7 @@ public enum ServerError: Error, Equatable, Sendable, CustomStringConvertible {
         case .forbidden(let m): m
         case .notFound(let m): m
         case .shuttingDown: "the daemon is shutting down and accepts no new submissions"
+        case .awaitingWitnesses(let m): m
         }
     }
 }

@@ -39,11 +39,32 @@ struct HWLedgerDaemon: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
+    @Option(help: "A witness to ask for cosignatures of each checkpoint, NAME=URL=VKEY (URL http://HOST:PORT, VKEY its cosigner key); repeat for each.")
+    var witness: [String] = []
+
+    @Option(name: .customLong("witness-quorum"), help: "Cosignatures a checkpoint needs before /checkpoint serves it and receipts use it (default: every witness).")
+    var witnessQuorum: Int?
+
+    @Option(name: .customLong("witness-timeout"), help: "Seconds to wait for a witness's answer.")
+    var witnessTimeout: Int = 5
+
     func validate() throws {
         guard ServerConfiguration.parseListen(listen) != nil else { throw ValidationError("--listen must be HOST:PORT, got \(listen)") }
         guard checkpointInterval > 0, checkpointInterval <= 3600 else { throw ValidationError("--checkpoint-interval must be in (0, 3600] seconds") }
         guard verifyInterval > 0 else { throw ValidationError("--verify-interval must be positive") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel) is not a log level") }
+        let endpoints = try witnessEndpoints()
+        if let q = witnessQuorum, q < 0 || q > endpoints.count {
+            throw ValidationError("--witness-quorum must be between 0 and the number of --witness options (\(endpoints.count)), got \(q)")
+        }
+        guard Set(endpoints.map(\.key.name)).count == endpoints.count else { throw ValidationError("--witness: a witness key is given twice") }
+        guard (1...300).contains(witnessTimeout) else { throw ValidationError("--witness-timeout must be 1 to 300 seconds") }
+    }
+
+    func witnessEndpoints() throws -> [WitnessEndpoint] {
+        try witness.map { text in
+            do { return try WitnessEndpoint.parse(text) } catch { throw ValidationError("\(error)") }
+        }
     }
 
     func run() async throws {
@@ -59,9 +80,12 @@ struct HWLedgerDaemon: AsyncParsableCommand {
 
         let (ledger, key) = try open(logger: logger)
         let (host, port) = ServerConfiguration.parseListen(listen)!
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: host, port: port, checkpointInterval: .milliseconds(Int64(checkpointInterval * 1000)),
             verifyInterval: .milliseconds(Int64(verifyInterval * 1000)))
+        configuration.witnesses = try witnessEndpoints()
+        configuration.witnessQuorum = witnessQuorum ?? configuration.witnesses.count
+        configuration.witnessTimeoutSeconds = witnessTimeout
         let app = try buildApplication(
             ledger: ledger, operatorKey: key, configuration: configuration, registry: registry,
             makeScratch: {

@@ -34,12 +34,17 @@ final class FlippingReader: LedgerReader {
     }
     func checkpoints() throws -> [StoredCheckpoint] { try inner.checkpoints() }
     func latestCheckpoint() throws -> StoredCheckpoint? { try inner.latestCheckpoint() }
+    func checkpoint(size: UInt64) throws -> StoredCheckpoint? { try inner.checkpoint(size: size) }
     func projection(kind: String, key: String) throws -> [UInt8]? { try inner.projection(kind: kind, key: key) }
     func forEachProjection(kind: String, after afterKey: String?, _ body: (String, [UInt8]) throws -> Bool) throws {
         try inner.forEachProjection(kind: kind, after: afterKey, body)
     }
     func projectionKinds() throws -> [String] { try inner.projectionKinds() }
     func meta(_ key: String) throws -> String? { try inner.meta(key) }
+    func cosignatures(size: UInt64) throws -> [String] { try inner.cosignatures(size: size) }
+    func latestCosignedSize(witnesses: [String], quorum: Int) throws -> UInt64? {
+        try inner.latestCosignedSize(witnesses: witnesses, quorum: quorum)
+    }
 }
 
 /// A writer that answers `nodeHash` for one node with a wrong hash and otherwise passes everything through.
@@ -67,16 +72,24 @@ final class TamperedNodeWriter: LedgerWriter {
     }
     func checkpoints() throws -> [StoredCheckpoint] { try inner.checkpoints() }
     func latestCheckpoint() throws -> StoredCheckpoint? { try inner.latestCheckpoint() }
+    func checkpoint(size: UInt64) throws -> StoredCheckpoint? { try inner.checkpoint(size: size) }
     func projection(kind: String, key: String) throws -> [UInt8]? { try inner.projection(kind: kind, key: key) }
     func forEachProjection(kind: String, after afterKey: String?, _ body: (String, [UInt8]) throws -> Bool) throws {
         try inner.forEachProjection(kind: kind, after: afterKey, body)
     }
     func projectionKinds() throws -> [String] { try inner.projectionKinds() }
     func meta(_ key: String) throws -> String? { try inner.meta(key) }
+    func cosignatures(size: UInt64) throws -> [String] { try inner.cosignatures(size: size) }
+    func latestCosignedSize(witnesses: [String], quorum: Int) throws -> UInt64? {
+        try inner.latestCosignedSize(witnesses: witnesses, quorum: quorum)
+    }
     func appendEntry(index: UInt64, bytes: [UInt8], nodes: [(NodeID, Hash)]) throws { try inner.appendEntry(index: index, bytes: bytes, nodes: nodes) }
     func putProjection(kind: String, key: String, value: [UInt8]) throws { try inner.putProjection(kind: kind, key: key, value: value) }
     func deleteProjection(kind: String, key: String) throws { try inner.deleteProjection(kind: kind, key: key) }
     func deleteAllProjections() throws { try inner.deleteAllProjections() }
+    func insertCosignature(size: UInt64, witness: String, line: String) throws {
+        try inner.insertCosignature(size: size, witness: witness, line: line)
+    }
     func insertCheckpoint(_ checkpoint: StoredCheckpoint) throws {
         insertedCheckpoints += 1
         try inner.insertCheckpoint(checkpoint)

@@ -59,17 +59,18 @@ struct SchemaSnapshotTests {
         _ = store
     }
 
-    @Test("the schema has the five tables and the nine append-only triggers (update, delete, replace)")
+    @Test("the schema has the six tables and the eleven append-only triggers (update, delete, replace)")
     func expectedObjects() throws {
         let dir = TempDirectory()
         let fresh = dir.path("fresh.sqlite")
         let store = try SQLiteLedgerStore(path: fresh, create: true)
         let objects = try Self.objects(fresh)
-        #expect(Set(objects.filter { $0.type == "table" }.map(\.name)) == ["entries", "tree_nodes", "checkpoints", "projections", "meta"])
+        #expect(Set(objects.filter { $0.type == "table" }.map(\.name)) == ["entries", "tree_nodes", "checkpoints", "projections", "meta", "cosignatures"])
         #expect(Set(objects.filter { $0.type == "trigger" }.map(\.name)) == [
             "entries_refuse_update", "entries_refuse_delete", "tree_nodes_refuse_update", "tree_nodes_refuse_delete",
             "checkpoints_refuse_update", "checkpoints_refuse_delete",
             "entries_refuse_replace", "tree_nodes_refuse_replace", "checkpoints_refuse_replace",
+            "cosignatures_refuse_update", "cosignatures_refuse_delete",
         ])
         _ = store
     }
@@ -83,7 +84,7 @@ struct SchemaSnapshotTests {
         let second = try SQLiteLedgerStore(path: path)
         #expect(try Self.objects(path) == before)
         let migrations = try SQLite3.run(path, "SELECT identifier FROM grdb_migrations")
-        #expect(migrations.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "v1\nv2-refuse-replace")
+        #expect(migrations.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "v1\nv2-refuse-replace\nv3-witness-cosignatures")
         _ = (first, second)
     }
 
@@ -114,6 +115,20 @@ struct SchemaSnapshotTests {
             }
             #expect(commented, "column \(name) has no comment")
         }
-        #expect(columns == 12)
+        #expect(columns == 15)
+    }
+
+    @Test("a fresh witness state file has exactly the objects of schema/witness.sql")
+    func witnessSchema() throws {
+        let dir = TempDirectory()
+        let fresh = dir.path("witness.sqlite")
+        let store = try SQLiteWitnessStore(path: fresh)
+        let reference = dir.path("reference.sqlite")
+        let load = try SQLite3.run(reference, stdin: try String(contentsOfFile: Fixtures.path("schema/witness.sql"), encoding: .utf8))
+        #expect(load.status == 0, "\(load.stderr)")
+        let expected = try Self.objects(reference)
+        #expect(expected.contains { $0.name == "logs" } && expected.contains { $0.name == "evidence" })
+        #expect(try Self.objects(fresh).filter { $0.name != "sqlite_sequence" } == expected.filter { $0.name != "sqlite_sequence" })
+        _ = store
     }
 }

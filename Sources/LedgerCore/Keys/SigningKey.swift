@@ -32,21 +32,9 @@ public struct SigningKey: Sendable, CustomStringConvertible {
 
     /// Parses the private key file text (surrounding whitespace ignored).
     public init(parsing text: String) throws(LedgerError) {
-        let trimmed = text.trimmingASCIIWhitespace()
-        let prefix = "PRIVATE+KEY+"
-        guard trimmed.hasPrefix(prefix) else { throw .malformedKey("a private key starts with PRIVATE+KEY+") }
-        let rest = trimmed.dropFirst(prefix.count)
-        let parts = rest.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3 else { throw .malformedKey("a private key is PRIVATE+KEY+<name>+<key id>+<key>") }
-        let name = String(parts[0])
-        guard parts[1].utf8.count == 8, let id = Hex.decode(String(parts[1])) else {
-            throw .malformedKey("key id must be 8 hex digits")
-        }
-        guard let raw = Base64.decode(String(parts[2])), raw.count == 33, raw[0] == VerifierKey.ed25519Type else {
-            throw .malformedKey("private key must be base64 of 0x01 and a 32-byte seed")
-        }
-        try self.init(name: name, seed: Array(raw[1...]))
-        guard verifier.keyID == id else { throw .malformedKey("key id \(parts[1]) does not match the name and key") }
+        let (name, id, seed) = try KeyText.parsePrivate(text, type: VerifierKey.ed25519Type)
+        try self.init(name: name, seed: seed)
+        guard verifier.keyID == id else { throw .malformedKey("key id \(Hex.encode(id)) does not match the name and key") }
     }
 
     /// The private key file text, without a trailing newline.

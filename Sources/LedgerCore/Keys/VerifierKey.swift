@@ -24,18 +24,7 @@ public struct VerifierKey: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses a verifier key string, checking that the key id matches the name and key.
     public init(parsing text: String) throws(LedgerError) {
-        let parts = text.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3 else { throw .malformedKey("a verifier key is <name>+<key id>+<key>") }
-        let name = String(parts[0])
-        try Self.checkName(name)
-        guard parts[1].utf8.count == 8, let id = Hex.decode(String(parts[1])) else { throw .malformedKey("key id must be 8 hex digits") }
-        guard let raw = Base64.decode(String(parts[2])) else { throw .malformedKey("key is not valid base64") }
-        guard raw.count == 33 else { throw .malformedKey("an Ed25519 verifier key holds 33 bytes, got \(raw.count)") }
-        guard raw[0] == Self.ed25519Type else { throw .malformedKey("unsupported key type \(raw[0]) (only Ed25519, 0x01)") }
-        let publicKey = Array(raw[1...])
-        guard Self.keyID(name: name, publicKey: publicKey) == id else {
-            throw .malformedKey("key id \(parts[1]) does not match the name and key")
-        }
+        let (name, id, publicKey) = try KeyText.parseVerifier(text, type: Self.ed25519Type)
         self.name = name
         self.keyID = id
         self.publicKey = publicKey
@@ -55,11 +44,12 @@ public struct VerifierKey: Hashable, Sendable, CustomStringConvertible {
         return key.isValidSignature(signature, for: message)
     }
 
-    /// First 4 bytes of SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key).
-    public static func keyID(name: String, publicKey: [UInt8]) -> [UInt8] {
+    /// First 4 bytes of SHA-256(name ‖ 0x0A ‖ type ‖ public key); `type` is 0x01 for note signers, 0x04 for
+    /// tlog-cosignature/v1 cosigners.
+    public static func keyID(name: String, publicKey: [UInt8], type: UInt8 = ed25519Type) -> [UInt8] {
         var hasher = SHA256()
         hasher.update(data: Array(name.utf8))
-        hasher.update(data: [0x0A, ed25519Type])
+        hasher.update(data: [0x0A, type])
         hasher.update(data: publicKey)
         return Array(hasher.finalize().prefix(4))
     }
@@ -72,5 +62,44 @@ public struct VerifierKey: Hashable, Sendable, CustomStringConvertible {
                 throw .malformedKey("key name may not contain spaces, control characters or '+'")
             }
         }
+    }
+}
+
+/// Parsing shared by the key strings of signers (type 0x01) and cosigners (type 0x04).
+enum KeyText {
+    /// `<name>+<8 hex key id>+<base64(type ‖ 32-byte public key)>`, key id checked.
+    static func parseVerifier(_ text: String, type: UInt8) throws(LedgerError) -> (name: String, keyID: [UInt8], publicKey: [UInt8]) {
+        let parts = text.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3 else { throw .malformedKey("a verifier key is <name>+<key id>+<key>") }
+        let name = String(parts[0])
+        try VerifierKey.checkName(name)
+        guard parts[1].utf8.count == 8, let id = Hex.decode(String(parts[1])) else { throw .malformedKey("key id must be 8 hex digits") }
+        guard let raw = Base64.decode(String(parts[2])) else { throw .malformedKey("key is not valid base64") }
+        guard raw.count == 33 else { throw .malformedKey("an Ed25519 verifier key holds 33 bytes, got \(raw.count)") }
+        guard raw[0] == type else {
+            throw .malformedKey("unsupported key type \(raw[0]) (expected \(type): \(type == VerifierKey.ed25519Type ? "Ed25519 note signer" : "Ed25519 cosigner"))")
+        }
+        let publicKey = Array(raw[1...])
+        guard VerifierKey.keyID(name: name, publicKey: publicKey, type: type) == id else {
+            throw .malformedKey("key id \(parts[1]) does not match the name and key")
+        }
+        return (name, id, publicKey)
+    }
+
+    /// `PRIVATE+KEY+<name>+<8 hex key id>+<base64(type ‖ 32-byte seed)>` (surrounding whitespace ignored); the key
+    /// id is returned for the caller to check against the derived public key.
+    static func parsePrivate(_ text: String, type: UInt8) throws(LedgerError) -> (name: String, keyID: [UInt8], seed: [UInt8]) {
+        let trimmed = text.trimmingASCIIWhitespace()
+        let prefix = "PRIVATE+KEY+"
+        guard trimmed.hasPrefix(prefix) else { throw .malformedKey("a private key starts with PRIVATE+KEY+") }
+        let parts = trimmed.dropFirst(prefix.count).split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3 else { throw .malformedKey("a private key is PRIVATE+KEY+<name>+<key id>+<key>") }
+        guard parts[1].utf8.count == 8, let id = Hex.decode(String(parts[1])) else {
+            throw .malformedKey("key id must be 8 hex digits")
+        }
+        guard let raw = Base64.decode(String(parts[2])), raw.count == 33, raw[0] == type else {
+            throw .malformedKey("private key must be base64 of 0x0\(type) and a 32-byte seed")
+        }
+        return (String(parts[0]), id, Array(raw[1...]))
     }
 }

@@ -9,6 +9,7 @@ public final class InMemoryLedgerStore: LedgerStore, @unchecked Sendable {
         var checkpointList: [StoredCheckpoint] = []
         var projectionRows: [String: [String: [UInt8]]] = [:]
         var metaRows: [String: String] = [:]
+        var cosignatureRows: [UInt64: [String: String]] = [:]
 
         func copy() -> State {
             let s = State()
@@ -17,6 +18,7 @@ public final class InMemoryLedgerStore: LedgerStore, @unchecked Sendable {
             s.checkpointList = checkpointList
             s.projectionRows = projectionRows
             s.metaRows = metaRows
+            s.cosignatureRows = cosignatureRows
             return s
         }
 
@@ -51,6 +53,7 @@ public final class InMemoryLedgerStore: LedgerStore, @unchecked Sendable {
 
         func checkpoints() throws -> [StoredCheckpoint] { checkpointList }
         func latestCheckpoint() throws -> StoredCheckpoint? { checkpointList.last }
+        func checkpoint(size: UInt64) throws -> StoredCheckpoint? { checkpointList.first { $0.size == size } }
         func projection(kind: String, key: String) throws -> [UInt8]? { projectionRows[kind]?[key] }
 
         func forEachProjection(kind: String, after afterKey: String?, _ body: (String, [UInt8]) throws -> Bool) throws {
@@ -63,6 +66,18 @@ public final class InMemoryLedgerStore: LedgerStore, @unchecked Sendable {
 
         func projectionKinds() throws -> [String] { projectionRows.keys.filter { !(projectionRows[$0]?.isEmpty ?? true) }.sorted() }
         func meta(_ key: String) throws -> String? { metaRows[key] }
+        func cosignatures(size: UInt64) throws -> [String] {
+            (cosignatureRows[size] ?? [:]).sorted { $0.key < $1.key }.map(\.value)
+        }
+        func latestCosignedSize(witnesses: [String], quorum: Int) throws -> UInt64? {
+            cosignatureRows.filter { $0.value.keys.filter(witnesses.contains).count >= quorum }.keys.max()
+        }
+        func insertCosignature(size: UInt64, witness: String, line: String) throws {
+            guard checkpointList.contains(where: { $0.size == size }) else {
+                throw LedgerError.storage("no checkpoint of size \(size) to attach a cosignature to")
+            }
+            if cosignatureRows[size]?[witness] == nil { cosignatureRows[size, default: [:]][witness] = line }
+        }
 
         func appendEntry(index: UInt64, bytes: [UInt8], nodes new: [(NodeID, Hash)]) throws {
             guard index == entries.count else { throw LedgerError.integrity(index: index, "append at \(index) but size is \(entries.count)") }

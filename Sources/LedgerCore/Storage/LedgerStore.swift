@@ -39,6 +39,8 @@ public protocol LedgerReader: AnyObject {
     func checkpoints() throws -> [StoredCheckpoint]
     /// The checkpoint with the largest size, if any.
     func latestCheckpoint() throws -> StoredCheckpoint?
+    /// The stored checkpoint of exactly `size`, if any.
+    func checkpoint(size: UInt64) throws -> StoredCheckpoint?
     /// A projection value (see `LedgerWriter.putProjection`).
     func projection(kind: String, key: String) throws -> [UInt8]?
     /// Streams one projection kind ordered by key, starting after `afterKey`; `body` returns false to stop.
@@ -47,6 +49,10 @@ public protocol LedgerReader: AnyObject {
     func projectionKinds() throws -> [String]
     /// A ledger setting (origin, operator key path, schema version).
     func meta(_ key: String) throws -> String?
+    /// The witness cosignature lines stored for the checkpoint of `size` (C2SP tlog-cosignature), by witness name.
+    func cosignatures(size: UInt64) throws -> [String]
+    /// The largest checkpoint size that carries cosignatures from at least `quorum` of `witnesses` (names), if any.
+    func latestCosignedSize(witnesses: [String], quorum: Int) throws -> UInt64?
 }
 
 /// Writes inside one exclusive transaction.
@@ -63,11 +69,32 @@ public protocol LedgerWriter: LedgerReader {
     func insertCheckpoint(_ checkpoint: StoredCheckpoint) throws
     /// Sets a ledger setting.
     func setMeta(_ key: String, _ value: String) throws
+    /// Stores a witness's cosignature line for the checkpoint of `size` (which must be stored). A witness's first
+    /// cosignature of a checkpoint is kept; later ones for the same checkpoint are ignored.
+    func insertCosignature(size: UInt64, witness: String, line: String) throws
 }
 
 extension LedgerReader {
     /// A ``SubtreeHashSource`` over this reader, for ``ProofBuilder``.
     public var subtreeHashes: ReaderHashSource { ReaderHashSource(reader: self) }
+
+    /// `checkpoint` with the stored witness cosignature lines appended to its note.
+    public func withCosignatures(_ checkpoint: StoredCheckpoint) throws -> StoredCheckpoint {
+        let lines = try cosignatures(size: checkpoint.size)
+        guard !lines.isEmpty else { return checkpoint }
+        return StoredCheckpoint(size: checkpoint.size, root: checkpoint.root, note: checkpoint.note + lines.map { $0 + "\n" }.joined())
+    }
+
+    /// The checkpoint clients are given: with a quorum, the latest one carrying cosignatures from at least `quorum`
+    /// of the policy's witnesses (nil when none does yet); without, the latest signed one. Its note carries every
+    /// stored cosignature line.
+    public func publishedCheckpoint(policy: WitnessPolicy) throws -> StoredCheckpoint? {
+        guard policy.quorum > 0 else { return try latestCheckpoint().map(withCosignatures) }
+        guard let size = try latestCosignedSize(witnesses: policy.witnesses.map(\.name), quorum: policy.quorum),
+            let checkpoint = try checkpoint(size: size)
+        else { return nil }
+        return try withCosignatures(checkpoint)
+    }
 }
 
 /// Adapts a ``LedgerReader`` to ``SubtreeHashSource``.

@@ -20,5 +20,11 @@ public enum MetricsCatalogue {
         "hwledger_verified_size": "Tree size up to which the daemon has verified the log.",
         "hwledger_verified_entries_total": "Entries checked in full by verification runs (new entries, full runs and samples).",
         "hwledger_health_status": "1 for the daemon's current /healthz status (ok, degraded, failing), 0 for the others.",
+        "hwledger_witness_cosigned_size": "Tree size of the latest checkpoint each witness cosigned.",
+        "hwledger_witness_cosigned_timestamp_seconds": "Unix time of each witness's latest cosignature, as the witness stamped it.",
+        "hwledger_witness_cosigned_age_seconds": "Seconds since each witness's latest cosignature.",
+        "hwledger_witness_split_view": "1 if the witness holds a checkpoint that is not in this log (split view or rollback), else 0.",
+        "hwledger_witness_failures_total": "add-checkpoint requests to each witness that did not yield a cosignature.",
+        "hwledger_witnessed_checkpoint_size": "Tree size of the latest checkpoint carrying the witness quorum (the one served and used for receipts).",
     ]
 }

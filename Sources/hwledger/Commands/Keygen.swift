@@ -13,19 +13,31 @@ extension HWLedgerCommand {
         @Option(help: "Where to write the private key file (created with mode 0600; an existing file is not overwritten).")
         var out: String
 
+        @Flag(help: "Make a witness's cosigning key (C2SP tlog-cosignature, key type 0x04) instead of a signing key.")
+        var cosigner = false
+
         func run() throws {
-            let key: SigningKey
-            do { key = try SigningKey(generatingFor: name) } catch { throw CLIFailure.usage("--name: \(error)") }
+            let fileText: String
+            let verifier: String
+            do {
+                if cosigner {
+                    let key = try CosignerSigningKey(generatingFor: name)
+                    (fileText, verifier) = (key.fileText, key.verifier.description)
+                } else {
+                    let key = try SigningKey(generatingFor: name)
+                    (fileText, verifier) = (key.fileText, key.verifier.description)
+                }
+            } catch { throw CLIFailure.usage("--name: \(error)") }
             let fd = open(out, O_WRONLY | O_CREAT | O_EXCL, 0o600)
             guard fd >= 0 else {
                 throw CLIFailure.io("cannot create key file \(out): \(String(cString: strerror(errno)))")
             }
-            let bytes = Array((key.fileText + "\n").utf8)
+            let bytes = Array((fileText + "\n").utf8)
             let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
             let synced = fsync(fd)
             close(fd)
             guard written == bytes.count, synced == 0 else { throw CLIFailure.io("cannot write key file \(out)") }
-            Output.line(key.verifier.description)
+            Output.line(verifier)
         }
     }
 }

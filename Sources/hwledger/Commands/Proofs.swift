@@ -11,7 +11,8 @@ extension HWLedgerCommand {
 
         func run() throws {
             let facade = try ledger.openLedger()
-            Output.raw(try facade.latestCheckpoint().note)
+            let latest = try facade.latestCheckpoint()
+            Output.raw(try facade.store.read { try $0.withCosignatures(latest) }.note)
         }
     }
 
@@ -70,15 +71,17 @@ extension HWLedgerCommand {
 
             @OptionGroup var ledger: LedgerOptions
             @Option(help: "The entry's index.") var index: UInt64
+            @OptionGroup var witnesses: WitnessOptions
 
             func run() throws {
                 let facade = try ledger.openLedger()
-                let checkpoint = try facade.latestCheckpoint()
-                guard index < checkpoint.size else {
-                    throw CLIFailure.usage("--index \(index) is outside the latest checkpoint of size \(checkpoint.size)")
+                let policy = try witnesses.policy()
+                let availability = try facade.store.read { try LogProofs.receipt(index: index, policy: policy, in: $0) }
+                switch availability {
+                case .ready(let proof): Output.raw(proof.text)
+                case .awaitingWitnesses: throw CLIFailure(code: 3, id: "AWAITING-WITNESSES", message: "--index \(index): \(availability.reason!)")
+                case .notCovered: throw CLIFailure.usage("--index \(index): \(availability.reason!)")
                 }
-                let proof = try facade.store.read { try LogProofs.receipt(index: index, checkpoint: checkpoint, in: $0) }
-                Output.raw(proof.text)
             }
         }
 
@@ -88,6 +91,7 @@ extension HWLedgerCommand {
             @Option(help: "The log's verifier key string, or a file holding it.") var vkey: String
             @Option(help: "A file holding the exact entry bytes.") var entry: String?
             @Option(name: .customLong("leaf-hash"), help: "The entry's leaf hash in hex.") var leafHash: String?
+            @OptionGroup var witnesses: WitnessOptions
             @Argument(help: "The receipt file.") var receipt: String
 
             func validate() throws {
@@ -104,10 +108,14 @@ extension HWLedgerCommand {
                     leaf = h
                 }
                 let bytes = try InputFiles.bytes(receipt, what: "receipt")
+                let policy = try witnesses.policy()
                 do {
                     let proof = try TlogProof(verifying: bytes, keys: [key])
                     try proof.verify(leaf: leaf)
-                    Output.line("receipt valid: entry \(proof.index) is in the tree of size \(proof.checkpoint.checkpoint.size) signed by \(key.name)")
+                    let cosigners = try policy.requireQuorum(on: proof.checkpoint.note)
+                    Output.line(
+                        "receipt valid: entry \(proof.index) is in the tree of size \(proof.checkpoint.checkpoint.size) signed by \(key.name)"
+                            + (cosigners.isEmpty ? "" : " and cosigned by \(cosigners.map(\.name).joined(separator: ", "))"))
                 } catch {
                     throw CLIFailure.integrity("receipt \(receipt): \(error)")
                 }
@@ -126,15 +134,20 @@ extension HWLedgerCommand {
             @Option(help: "The older signed checkpoint.") var old: String
             @Option(name: .customLong("new"), help: "The newer signed checkpoint.") var newCheckpoint: String
             @Option(help: "The consistency proof JSON {\"from\",\"to\",\"hashes\"}.") var proof: String
+            @OptionGroup var witnesses: WitnessOptions
 
             func run() throws {
                 let key = try InputFiles.verifierKey(vkey)
                 let oldBytes = try InputFiles.bytes(old, what: "checkpoint")
                 let newBytes = try InputFiles.bytes(newCheckpoint, what: "checkpoint")
                 let proofBytes = try InputFiles.bytes(proof, what: "proof")
+                let policy = try witnesses.policy()
                 do {
-                    let a = try SignedCheckpoint(verifying: oldBytes, keys: [key]).checkpoint
-                    let b = try SignedCheckpoint(verifying: newBytes, keys: [key]).checkpoint
+                    let signedA = try SignedCheckpoint(verifying: oldBytes, keys: [key])
+                    let signedB = try SignedCheckpoint(verifying: newBytes, keys: [key])
+                    try policy.requireQuorum(on: signedA.note)
+                    try policy.requireQuorum(on: signedB.note)
+                    let (a, b) = (signedA.checkpoint, signedB.checkpoint)
                     let (from, to, hashes) = try ProofJSON.parse(proofBytes, first: "from", second: "to")
                     guard from == a.size, to == b.size else {
                         throw LedgerError.badProof("the proof is from \(from) to \(to), the checkpoints are of sizes \(a.size) and \(b.size)")

@@ -18,6 +18,8 @@ extension HWLedgerCommand {
         @Flag(help: "Print the result as JSON on stdout.")
         var json = false
 
+        @OptionGroup var witnesses: WitnessOptions
+
         func run() throws {
             let facade = try ledger.openLedger()
             var trustedCheckpoint: SignedCheckpoint?
@@ -30,6 +32,7 @@ extension HWLedgerCommand {
                 do { trustedCheckpoint = try SignedCheckpoint(verifying: bytes, keys: keys) } catch {
                     throw CLIFailure.integrity("trusted checkpoint \(trusted): \(error)")
                 }
+                try witnesses.requireQuorum(on: trustedCheckpoint!.note, what: "trusted checkpoint \(trusted)")
             }
             let scratch = try SQLiteLedgerStore.scratch()
             defer { scratch.removeScratch() }

@@ -99,14 +99,53 @@ enum InputFiles {
     }
 
     /// A verifier key given as the string itself or as the path of a file holding it.
-    static func verifierKey(_ value: String) throws -> VerifierKey {
-        if let key = try? VerifierKey(parsing: value) { return key }
+    static func verifierKey(_ value: String, option: String = "--vkey") throws -> VerifierKey {
+        try keyString(value, option: option) { text throws(LedgerError) in try VerifierKey(parsing: text) }
+    }
+
+    /// A witness (cosigner, type 0x04) verifier key given as the string itself or as the path of a file holding it.
+    static func cosignerKey(_ value: String, option: String = "--witness") throws -> CosignerVerifierKey {
+        try keyString(value, option: option) { text throws(LedgerError) in try CosignerVerifierKey(parsing: text) }
+    }
+
+    static func keyString<K>(_ value: String, option: String, _ parse: (String) throws(LedgerError) -> K) throws -> K {
+        if let key = try? parse(value) { return key }
         guard FileManager.default.fileExists(atPath: value) else {
-            throw CLIFailure.malformed("--vkey \(value) is neither a verifier key string nor a readable file")
+            if value.contains("+") {
+                do { return try parse(value) } catch { throw CLIFailure.malformed("\(option) \(value): \(error)") }
+            }
+            throw CLIFailure.malformed("\(option) \(value) is neither a verifier key string nor a readable file")
         }
         let text = try self.text(value, what: "verifier key file")
-        do { return try VerifierKey(parsing: text.trimmingCharacters(in: .whitespacesAndNewlines)) } catch {
+        do { return try parse(text.trimmingCharacters(in: .whitespacesAndNewlines)) } catch {
             throw CLIFailure.malformed("verifier key file \(value): \(error)")
         }
+    }
+}
+
+/// `--witness VKEY… --quorum K`: whose cosignatures a checkpoint must carry (C2SP tlog-cosignature).
+struct WitnessOptions: ParsableArguments {
+    @Option(help: "A witness's cosigner verifier key (type 0x04) string, or a file holding one; repeat for each witness.")
+    var witness: [String] = []
+
+    @Option(help: "How many of the --witness keys must have cosigned the checkpoint (default: all of them).")
+    var quorum: Int?
+
+    func validate() throws {
+        if let quorum, quorum < 0 || quorum > witness.count {
+            throw ValidationError("--quorum must be between 0 and the number of --witness keys (\(witness.count)), got \(quorum)")
+        }
+    }
+
+    /// The policy; without --witness, no cosignature is required.
+    func policy() throws -> WitnessPolicy {
+        let keys = try witness.map { try InputFiles.cosignerKey($0) }
+        do { return try WitnessPolicy(witnesses: keys, quorum: quorum ?? keys.count) } catch { throw CLIFailure.usage("\(error)") }
+    }
+
+    /// Checks the quorum on a signed checkpoint's note; an integrity failure (exit 3) naming the missing witnesses.
+    func requireQuorum(on note: SignedNote, what: String) throws {
+        let policy = try policy()
+        do { try policy.requireQuorum(on: note) } catch { throw CLIFailure.integrity("\(what): \(error)") }
     }
 }
