@@ -21,7 +21,7 @@ public struct ServerConfiguration: Sendable {
     /// Seconds to wait for a witness's answer.
     public var witnessTimeoutSeconds: Int = 5
     /// How often each witness service looks for a new checkpoint.
-    public var witnessPollInterval: Duration = .milliseconds(50)
+    public var witnessPollInterval: Duration = .milliseconds(10)
     /// Longest wait between retries to a failing witness.
     public var witnessMaxBackoff: Duration = .seconds(2)
 

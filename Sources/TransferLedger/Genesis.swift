@@ -14,6 +14,11 @@ public struct Genesis: Sendable {
     public var policyJSON: [String: JSONValue]
     public var policy: Policy
     public var operatorKey: VerifierKey?
+    /// The witnesses whose cosignatures checkpoints need (each province's regulator runs one), and how many.
+    /// Empty with quorum 0 when the genesis names none.
+    public var witnesses: WitnessPolicy
+    /// The regulator id that runs each witness, in the order of ``witnesses``.
+    public var witnessRegulators: [String]
 
     /// Parses a genesis file, or a `ledger.genesis` body (which also carries `operatorKey`).
     ///
@@ -50,6 +55,35 @@ public struct Genesis: Sendable {
             regulators.append(RegulatorEntry(regulator: Regulator(id: id, name: name, province: province), key: key))
         }
         self.regulators = regulators
+        var witnessKeys: [CosignerVerifierKey] = []
+        var witnessRegulators: [String] = []
+        if r.members["witnesses"] != nil {
+            for (i, item) in try r.array("witnesses", nonEmpty: false).enumerated() {
+                var f = try FieldReader(item, path: "\(path).witnesses[\(i)]")
+                let regulator = try f.string("regulator")
+                let keyText = try f.string("key")
+                try f.finish()
+                guard regulators.contains(where: { $0.regulator.id == regulator }) else {
+                    throw f.fail("regulator", "must be the id of a regulator listed in the genesis, got \(regulator)")
+                }
+                let key: CosignerVerifierKey
+                do { key = try CosignerVerifierKey(parsing: keyText) } catch {
+                    throw f.fail("key", "is not a witness (cosigner, type 0x04) verifier key: \(error)")
+                }
+                guard key.name != origin else { throw f.fail("key", "is named after the origin; a witness key needs its own name") }
+                guard !witnessKeys.contains(where: { $0.name == key.name }) else { throw f.fail("key", "\(key.name) is listed twice") }
+                witnessKeys.append(key)
+                witnessRegulators.append(regulator)
+            }
+        }
+        let quorum = try r.optionalInt("witnessQuorum").map(Int.init) ?? witnessKeys.count
+        guard quorum <= witnessKeys.count else {
+            throw r.fail("witnessQuorum", "must not exceed the number of witnesses (\(witnessKeys.count)), got \(quorum)")
+        }
+        do { witnesses = try WitnessPolicy(witnesses: witnessKeys, quorum: quorum) } catch {
+            throw r.fail("witnesses", "\(error)")
+        }
+        self.witnessRegulators = witnessRegulators
         let policyValue = r.optionalValue("policy") ?? .object([:])
         guard case .object(let policyObject) = policyValue else { throw r.fail("policy", "must be an object") }
         policyJSON = policyObject
@@ -59,7 +93,7 @@ public struct Genesis: Sendable {
 
     /// The `ledger.genesis` body: the file's content plus the operator's verifier key.
     public func body(operatorKey: VerifierKey) -> [String: JSONValue] {
-        [
+        var body: [String: JSONValue] = [
             "origin": .string(origin),
             "operatorKey": .string(operatorKey.description),
             "regulators": .array(
@@ -71,6 +105,13 @@ public struct Genesis: Sendable {
                 }),
             "policy": .object(policyJSON),
         ]
+        if !witnesses.witnesses.isEmpty {
+            body["witnesses"] = .array(zip(witnessRegulators, witnesses.witnesses).map {
+                .object(["regulator": .string($0), "key": .string($1.description)])
+            })
+            body["witnessQuorum"] = .int(Int64(witnesses.quorum))
+        }
+        return body
     }
 }
 

@@ -102,6 +102,12 @@ public final class TransferLedger: Sendable {
         return keys
     }
 
+    /// The witnesses the genesis names and the quorum of their cosignatures a checkpoint needs (no witnesses,
+    /// quorum 0, when it names none).
+    public func witnessPolicy() throws -> WitnessPolicy {
+        try genesis().witnesses
+    }
+
     /// The operator keys not retired: the ones that sign new checkpoints.
     public func activeOperatorVerifierKeys() throws -> [VerifierKey] {
         let origin = try origin()

@@ -25,7 +25,11 @@ struct LoadCommand: ParsableCommand {
     @Option(help: "With --db: a regulator's private key file (REG-510000) that signs the submissions.") var key: String?
     @Option(help: "With --db: the operator key file, if none was recorded at init.") var operatorKey: String?
     @Option(help: "Reference data directory (default: $HWLEDGER_REFERENCE or the package's fixtures/reference).") var reference: String?
+    @Option(help: "Start this many local witnesses (hwledger witness serve) and require all their cosignatures; also measures cosigned checkpoints/s and the latency from a 201 to a receipt with the quorum.") var witnesses = 0
+    @Option(name: .customLong("checkpoint-interval"), help: "The daemon's --checkpoint-interval in seconds.") var checkpointInterval = 1.0
+    @Option(help: "With --witnesses: submissions whose 201-to-witnessed-receipt latency is measured one at a time.") var receiptSamples = 50
 
+    static let origin = "hwledger-load.local/sc-cq"
     static let targetRate = 2000.0
     static let targetP99Milliseconds = 50.0
 
@@ -33,6 +37,10 @@ struct LoadCommand: ParsableCommand {
         guard (1...120).contains(seconds) else { throw ValidationError("--seconds must lie between 1 and 120") }
         guard !levels.isEmpty, levels.allSatisfy({ (1...512).contains($0) }) else { throw ValidationError("--clients must list counts between 1 and 512") }
         guard (db == nil) == (key == nil) else { throw ValidationError("--db and --key go together") }
+        guard (0...8).contains(witnesses) else { throw ValidationError("--witnesses must lie between 0 and 8") }
+        guard witnesses == 0 || db == nil else { throw ValidationError("--witnesses needs a new temporary ledger (no --db)") }
+        guard checkpointInterval > 0, checkpointInterval <= 60 else { throw ValidationError("--checkpoint-interval must lie in (0, 60]") }
+        guard (1...10_000).contains(receiptSamples) else { throw ValidationError("--receipt-samples must lie between 1 and 10000") }
     }
 
     var levels: [Int] { clients.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
@@ -46,21 +54,39 @@ struct LoadCommand: ParsableCommand {
         let (dbPath, signer, operatorKeyPath) = try prepareLedger(in: work, reference: referenceDir)
         let daemonPath = daemon ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("hwledgerd").path
-        var args = ["--db", dbPath, "--listen", "127.0.0.1:0", "--log-level", "warning", "--verify-interval", "3600"]
+        var args = [
+            "--db", dbPath, "--listen", "127.0.0.1:0", "--log-level", "warning", "--verify-interval", "3600",
+            "--checkpoint-interval", "\(checkpointInterval)",
+        ]
         if let operatorKeyPath { args += ["--operator-key", operatorKeyPath] }
+        let witnessProcesses = try WitnessBench.start(
+            count: witnesses, in: work, hwledger: URL(fileURLWithPath: daemonPath).deletingLastPathComponent().appendingPathComponent("hwledger").path,
+            origin: Self.origin, logKey: try Self.operatorVerifier(dbPath))
+        args += witnessProcesses.flatMap { ["--witness", $0.argument] }
         let process = try DaemonProcess(executable: daemonPath, arguments: args, environment: ["HWLEDGER_REFERENCE": referenceDir])
         print("hwledgerd on 127.0.0.1:\(process.port) (\(daemonPath)), ledger \(dbPath)")
         print("target: ≥ \(Int(Self.targetRate)) submissions/s with p99 < \(Int(Self.targetP99Milliseconds)) ms")
+        if witnesses > 0 { print("\(witnesses) local witnesses, quorum \(witnesses), checkpoint interval \(checkpointInterval) s") }
 
         var serial = Int(Date().timeIntervalSince1970) % 100_000 * 1000
         for level in levels {
             let count = Int(seconds * 6000) + level * 10
             let bodies = Self.sign(count: count, from: serial, key: signer)
             serial += count
+            let witnessedBefore = witnesses > 0 ? try WitnessBench.witnessedCheckpoints(dbPath, quorum: witnesses) : 0
             let result = try Self.runLevel(port: process.port, clients: level, bodies: bodies, seconds: seconds)
             result.print(clients: level)
+            if witnesses > 0 {
+                let witnessed = try WitnessBench.witnessedCheckpoints(dbPath, quorum: witnesses) - witnessedBefore
+                print(String(format: "            %d checkpoints cosigned by all %d witnesses = %.1f cosigned checkpoints/s", witnessed, witnesses, Double(witnessed) / result.elapsed))
+            }
+        }
+        if witnesses > 0 {
+            let bodies = Self.sign(count: receiptSamples, from: serial, key: signer)
+            try WitnessBench.receiptLatency(port: process.port, bodies: bodies).print(interval: checkpointInterval)
         }
         let status = process.stop()
+        for w in witnessProcesses { _ = w.process.stop() }
         print("hwledgerd exited with status \(status.map(String.init) ?? "still running")")
     }
 
@@ -70,8 +96,7 @@ struct LoadCommand: ParsableCommand {
             let signer = try SigningKey(parsing: String(decoding: FileManager.default.contents(atPath: key) ?? Data(), as: UTF8.self))
             return (db, signer, operatorKey)
         }
-        let origin = "hwledger-load.local/sc-cq"
-        let op = try SigningKey(generatingFor: origin)
+        let op = try SigningKey(generatingFor: Self.origin)
         let sc = try SigningKey(generatingFor: "REG-510000")
         let cq = try SigningKey(generatingFor: "REG-500000")
         let keyPath = dir.appendingPathComponent("operator.key").path
@@ -82,7 +107,7 @@ struct LoadCommand: ParsableCommand {
             store: store, reference: try ReferenceData.load(directory: reference), clock: TransferLedger.systemClock,
             logger: Logger(label: "hwledger-load"))
         let genesis = try Genesis(json: .object([
-            "origin": .string(origin),
+            "origin": .string(Self.origin),
             "regulators": .array([
                 .object(["id": "REG-510000", "name": "四川省生态环境厅", "province": "510000", "key": .string(sc.verifier.description)]),
                 .object(["id": "REG-500000", "name": "重庆市生态环境局", "province": "500000", "key": .string(cq.verifier.description)]),
@@ -177,6 +202,18 @@ struct LoadCommand: ParsableCommand {
         group.wait()
         let elapsed = Date().timeIntervalSince(start)
         return LevelResult(accepted: shared.accepted, failed: shared.failed, elapsed: elapsed, latencies: shared.latencies.sorted())
+    }
+
+    /// The operator's verifier key recorded in the ledger's genesis.
+    static func operatorVerifier(_ db: String) throws -> VerifierKey {
+        let store = try SQLiteLedgerStore(path: db)
+        let note = try SignedNote(parsing: try store.read { try $0.latestCheckpoint() }?.note ?? "")
+        guard let line = note.signatures.first else { throw ValidationError("the ledger's checkpoint has no signature") }
+        let entry = try Entry(bytes: try store.read { try $0.entry(at: 0) })
+        guard let text = entry.submission.body["operatorKey"]?.stringValue else { throw ValidationError("genesis has no operatorKey") }
+        let key = try VerifierKey(parsing: text)
+        guard key.keyID == line.keyID else { throw ValidationError("the checkpoint is not signed by the genesis operator key") }
+        return key
     }
 
     static func findReference() throws -> String {

@@ -84,7 +84,7 @@ struct HWLedgerDaemon: AsyncParsableCommand {
             host: host, port: port, checkpointInterval: .milliseconds(Int64(checkpointInterval * 1000)),
             verifyInterval: .milliseconds(Int64(verifyInterval * 1000)))
         configuration.witnesses = try witnessEndpoints()
-        configuration.witnessQuorum = witnessQuorum ?? configuration.witnesses.count
+        configuration.witnessQuorum = try Self.quorum(explicit: witnessQuorum, endpoints: configuration.witnesses, genesis: ledger.witnessPolicy())
         configuration.witnessTimeoutSeconds = witnessTimeout
         let app = try buildApplication(
             ledger: ledger, operatorKey: key, configuration: configuration, registry: registry,
@@ -125,6 +125,23 @@ struct HWLedgerDaemon: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error[IO]: cannot open ledger \(db): \(error)\n".utf8))
             throw ExitCode(66)
         }
+    }
+
+    /// The quorum to require: `--witness-quorum`, else the genesis's, else every witness given. When the genesis names
+    /// witnesses, each `--witness` must be one of them and the quorum at least the genesis's (exit 64 otherwise).
+    static func quorum(explicit: Int?, endpoints: [WitnessEndpoint], genesis: WitnessPolicy) throws -> Int {
+        guard !genesis.witnesses.isEmpty else { return explicit ?? endpoints.count }
+        for e in endpoints where !genesis.witnesses.contains(e.key) {
+            FileHandle.standardError.write(Data("error[USAGE]: --witness \(e.label): key \(e.key.name) is not a witness the genesis names\n".utf8))
+            throw ExitCode(64)
+        }
+        let quorum = explicit ?? genesis.quorum
+        guard quorum >= genesis.quorum, quorum <= endpoints.count else {
+            FileHandle.standardError.write(Data(
+                "error[USAGE]: the genesis requires \(genesis.quorum) witness cosignatures; give that many --witness options and a --witness-quorum of at least \(genesis.quorum)\n".utf8))
+            throw ExitCode(64)
+        }
+        return quorum
     }
 
     /// `fixtures/reference` in the package the executable was built from, if any.

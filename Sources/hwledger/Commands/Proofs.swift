@@ -75,7 +75,7 @@ extension HWLedgerCommand {
 
             func run() throws {
                 let facade = try ledger.openLedger()
-                let policy = try witnesses.policy()
+                let policy = try witnesses.policy(default: facade.witnessPolicy())
                 let availability = try facade.store.read { try LogProofs.receipt(index: index, policy: policy, in: $0) }
                 switch availability {
                 case .ready(let proof): Output.raw(proof.text)

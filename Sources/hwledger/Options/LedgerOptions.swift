@@ -137,6 +137,11 @@ struct WitnessOptions: ParsableArguments {
         }
     }
 
+    /// The policy given, or without --witness the one the genesis names.
+    func policy(default genesis: WitnessPolicy) throws -> WitnessPolicy {
+        witness.isEmpty && quorum == nil ? genesis : try policy()
+    }
+
     /// The policy; without --witness, no cosignature is required.
     func policy() throws -> WitnessPolicy {
         let keys = try witness.map { try InputFiles.cosignerKey($0) }
