@@ -119,10 +119,10 @@ public struct TestLedger {
     }
 
     /// Registers an enterprise (by the regulator of its division's province) and adds its key.
-    public func register(_ uscc: String, division: String = "510100", roles: [String] = ["generator"]) throws -> SigningKey {
+    public func register(_ uscc: String, division: String = "510100", roles: [String] = ["generator"], name: String = "测试企业") throws -> SigningKey {
         let regulator = division.hasPrefix("51") ? TestKeys.sichuan : TestKeys.chongqing
         let a = try submit("enterprise.registered", actor: regulator.name, key: regulator, body: [
-            "uscc": .string(uscc), "name": "测试企业", "division": .string(division), "roles": .array(roles.map { .string($0) }),
+            "uscc": .string(uscc), "name": .string(name), "division": .string(division), "roles": .array(roles.map { .string($0) }),
         ])
         guard case .appended = a else { throw TestFailure("registering \(uscc): \(a)") }
         let key = TestKeys.key(uscc)

@@ -29,29 +29,11 @@ extension RegimeContext {
             if let doneOn, doneOn <= due { return }
             out.append(Anomaly(id: id, subject: subject, due: due, detail: detail + (doneOn.map { "; done \($0)" } ?? "; not done")))
         }
-        for a in applications where a.appliedOn <= asOf {
-            guard let accepted = a.acceptedOn(calendar, policy: policy), accepted <= asOf else { continue }
-            let decidedOn = a.decision?.decidedOn
-            if a.onWhitelistRoute(calendar, policy: policy) {
-                let due = calendar.due(workingDays: d.whitelistDecisionWorkingDays, after: accepted)
-                late("A-DEADLINE-DECISION", a.applicationId, due: due, doneOn: decidedOn,
-                     "whitelist-route decision due \(d.whitelistDecisionWorkingDays) working days after acceptance on \(accepted)")
-                continue
-            }
-            let reviewDue = calendar.due(workingDays: d.reviewWorkingDays, after: accepted)
-            late("A-DEADLINE-REVIEW", a.applicationId, due: reviewDue, doneOn: a.review?.reviewedOn ?? decidedOn,
-                 "preliminary review due \(d.reviewWorkingDays) working days after acceptance on \(accepted)")
-            if let requested = a.consultationRequestedOn, requested <= asOf {
-                let due = calendar.due(workingDays: d.replyWorkingDays, after: requested)
-                late("A-DEADLINE-REPLY", a.applicationId, due: due, doneOn: a.reply?.repliedOn,
-                     "destination regulator's reply due \(d.replyWorkingDays) working days after the request on \(requested)")
-            }
-            if let reply = a.reply, reply.repliedOn <= asOf {
-                let due = calendar.due(workingDays: d.decisionWorkingDays, after: reply.repliedOn)
-                late("A-DEADLINE-DECISION", a.applicationId, due: due, doneOn: decidedOn,
-                     "decision due \(d.decisionWorkingDays) working days after the reply on \(reply.repliedOn)")
-            }
+        func late(_ step: DeadlineStep) {
+            guard let id = step.anomaly, let due = step.due else { return }
+            late(id, step.subject, due: due, doneOn: step.doneOn, step.detail)
         }
+        for a in applications { steps(of: a, asOf: asOf).forEach(late) }
         for m in manifests {
             if let r = m.receipt {
                 let delivered = r.deliveredAt.shanghaiDate
@@ -61,14 +43,7 @@ extension RegimeContext {
                          "receipt of the delivery on \(delivered) due in the ledger within \(d.receiptWorkingDays) working days")
                 }
             }
-            if let p = m.pickup {
-                let picked = p.at.shanghaiDate
-                let due = calendar.due(calendarDays: d.inTransitDays, after: picked)
-                if picked <= asOf {
-                    late("A-IN-TRANSIT-OVERDUE", m.manifestNo, due: due, doneOn: m.deliveredAt?.shanghaiDate,
-                         "picked up \(picked), delivery due within \(d.inTransitDays) days")
-                }
-            }
+            steps(of: m, asOf: asOf).forEach(late)
             if let r = m.receipt, r.deliveredAt.shanghaiDate <= asOf {
                 for received in r.lines {
                     let shipped = m.lines[received.line - 1].grams

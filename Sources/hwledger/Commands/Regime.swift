@@ -109,26 +109,27 @@ extension HWLedgerCommand.Audit {
     struct Anomalies: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Every anomaly open or incurred by a date.")
         @OptionGroup var ledger: LedgerOptions
-        @Option(name: .customLong("as-of"), help: "The date to judge at (YYYY-MM-DD).") var asOf: String
+        @Option(name: .customLong("as-of"), help: "The date to judge at (YYYY-MM-DD, or today in 北京时间).") var asOf: String
         @Flag(help: "Print {\"asOf\",\"anomalies\":[{\"id\",\"subject\",\"due\",\"detail\"}]}.") var json = false
 
         func validate() throws {
-            guard CivilDate(asOf) != nil else { throw ValidationError("--as-of must be a date YYYY-MM-DD") }
+            try DateArgument.check(asOf, option: "--as-of")
         }
 
         func run() throws {
             let facade = try ledger.openLedger()
-            let list = try facade.anomalies(asOf: CivilDate(asOf)!)
+            let date = DateArgument.parse(asOf)
+            let list = try facade.anomalies(asOf: date)
             if json {
                 Output.json(.object([
-                    "asOf": .string(asOf),
+                    "asOf": .string(date.description),
                     "anomalies": .array(list.map {
                         .object(["id": .string($0.id), "subject": .string($0.subject), "due": $0.due.map { .string($0.description) } ?? .null, "detail": .string($0.detail)])
                     }),
                 ]))
                 return
             }
-            Output.line("截至 \(asOf) 的异常（\(list.count) 项）")
+            Output.line("截至 \(date) 的异常（\(list.count) 项）")
             for a in list { Output.line([a.id, a.subject, a.due?.description ?? "-", a.detail].joined(separator: "\t")) }
         }
     }

@@ -1,0 +1,71 @@
+import Foundation
+import LedgerCore
+import TransferRules
+
+/// A principal's worklist as of a date: the body of `GET /v1/worklist` and of `hwledger worklist --json`.
+public struct Worklist: Sendable, Equatable {
+    public var asOf: CivilDate
+    public var principal: String
+    public var items: [WorkItem]
+
+    public init(asOf: CivilDate, principal: String, items: [WorkItem]) {
+        self.asOf = asOf
+        self.principal = principal
+        self.items = items
+    }
+
+    /// `{"asOf","principal","items":[{"kind","subject","due","workingDaysLeft","overdue"}]}`; `due` and
+    /// `workingDaysLeft` are null for a step without a deadline.
+    public var json: JSONValue {
+        .object([
+            "asOf": .string(asOf.description), "principal": .string(principal),
+            "items": .array(items.map {
+                .object([
+                    "kind": .string($0.kind), "subject": .string($0.subject), "due": $0.due.map { .string($0.description) } ?? .null,
+                    "workingDaysLeft": $0.workingDaysLeft.map { .int(Int64($0)) } ?? .null, "overdue": .bool($0.overdue),
+                ])
+            }),
+        ])
+    }
+}
+
+extension TransferLedger {
+    /// The steps `principal` (a USCC or `REG-…`) must take as of `asOf`, overdue first, then by due date. The one
+    /// worklist computation of the CLI, the API and the web console; it shares its deadlines with ``anomalies(asOf:)``.
+    public func worklist(for principal: String, asOf: CivilDate) throws -> Worklist {
+        let context = try context()
+        var other: [DeadlineStep] = []
+        if principal.hasPrefix("REG-") {
+            other += context.confirmationSteps(try whitelists())
+            other += try statementCloseSteps(asOf: asOf, context: context)
+        }
+        let items = context.worklist(
+            for: principal, asOf: asOf, applications: try applications(), manifests: try allManifests(), other: other)
+        return Worklist(asOf: asOf, principal: principal, items: items)
+    }
+
+    /// `compensation.statement.closed` steps: every direction of a confirmed rate table, for every quarter ended by
+    /// `asOf` (in Asia/Shanghai) from the first delivery on, whose statement has items or adjustments and is not
+    /// closed. No deadline applies.
+    func statementCloseSteps(asOf: CivilDate, context: RegimeContext) throws -> [DeadlineStep] {
+        let inputs = try store.read { try CompensationReader(reader: $0, context: context).inputs() }
+        let directions = Set(inputs.tables.filter { $0.confirmedAt != nil }.flatMap(\.table.directions).map { [$0.payer, $0.payee] })
+        guard !directions.isEmpty,
+            let first = inputs.manifests.compactMap({ $0.receipt?.deliveredAt.shanghaiDate }).min().map(Quarter.init(containing:))
+        else { return [] }
+        let current = Quarter(containing: asOf)
+        let closed = Set(inputs.closes.map { "\($0.quarter)/\($0.payer)/\($0.payee)" })
+        var out: [DeadlineStep] = []
+        var q = first
+        while q < current {
+            for d in directions.sorted(by: { $0.lexicographicallyPrecedes($1) }) where !closed.contains("\(q)/\(d[0])/\(d[1])") {
+                let s = context.statement(quarter: q, payer: d[0], payee: d[1], inputs: inputs)
+                if !s.items.isEmpty || !s.adjustments.isEmpty {
+                    out.append(DeadlineStep(kind: "compensation.statement.closed", actor: Principal.regulatorID(d[1]), subject: q.description, due: nil, doneOn: nil))
+                }
+            }
+            q = q.next
+        }
+        return out
+    }
+}
