@@ -32,9 +32,14 @@ struct WitnessService: Service {
     func run() async throws {
         let ledger = self.ledger
         let name = endpoint.key.name
-        if let size = try? await Blocking.run({ try ledger.store.read { try $0.latestCosignedSize(witnesses: [name], quorum: 1) } }) {
-            board.cosigned(name, size: size, at: Int64(Date().timeIntervalSince1970))
+        let stored = try? await Blocking.run { () -> (UInt64, UInt64)? in
+            try ledger.store.read { r in
+                guard let size = try r.latestCosignedSize(witnesses: [name], quorum: 1) else { return nil }
+                let line = try r.cosignatures(size: size).first { $0.hasPrefix("\u{2014} \(name) ") }
+                return (size, line.flatMap(Cosignature.timestamp(ofLine:)) ?? 0)
+            }
         }
+        if let (size, time) = stored ?? nil { board.cosigned(name, size: size, at: Int64(time)) }
         var believedHeld: UInt64 = board.status(name)?.cosignedSize ?? 0
         var backoff = pollInterval
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
@@ -67,6 +72,8 @@ struct WitnessService: Service {
                     believedHeld = size
                     board.cosigned(name, size: size, at: Int64(timestamp))
                     backoff = pollInterval
+                    // A newer checkpoint may already be waiting: look again at once.
+                    wait = .zero
                 case .conflict:
                     break
                 case .splitView(let message):
@@ -83,7 +90,7 @@ struct WitnessService: Service {
             }
             board.tick(now: Int64(Date().timeIntervalSince1970))
             let pause = wait
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
+            if pause > .zero { try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) } }
         }
     }
 

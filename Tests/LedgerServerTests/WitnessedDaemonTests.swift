@@ -82,6 +82,37 @@ struct WitnessedDaemonTests {
         #expect(metrics.contains("hwledger_witness_split_view{witness=\"chongqing\"} 0"))
     }
 
+    @Test("verify --trusted and audit consistency require the quorum on the checkpoints they are given")
+    func auditorsRequireQuorum() throws {
+        let sc = try WitnessFixture(key: WitnessFixture.sichuan)
+        let cq = try WitnessFixture(key: WitnessFixture.chongqing)
+        let d = try Self.daemon([(sc, "sichuan"), (cq, "chongqing")], quorum: 2)
+        let old = try Self.published(d, atLeast: 3)
+        for n in 0..<4 { #expect(try d.post(DaemonFixture.registration(serial: 40_000 + n).json).status == 201) }
+        let new = try Self.published(d, atLeast: 7)
+        let proof = try d.request("GET", "/v1/proofs/consistency?from=\(old.checkpoint.size)&to=\(new.checkpoint.size)")
+        #expect(proof.status == 200)
+        let oldFile = d.dir.write("old.ckpt", old.text)
+        let newFile = d.dir.write("new.ckpt", new.text)
+        let bare = d.dir.write("bare.ckpt", old.checkpoint.signed(by: [TestKeys.operatorKey]).text)
+        let proofFile = d.dir.write("proof.json", proof.text)
+        let both = ["--witness", sc.key.verifier.description, "--witness", cq.key.verifier.description, "--quorum", "2"]
+        let op = TestKeys.operatorKey.verifier.description
+        let audit = try Run.hwledger(["audit", "consistency", "--vkey", op, "--old", oldFile, "--new", newFile, "--proof", proofFile] + both)
+        #expect(audit.status == 0, "\(audit.stderr)")
+        let auditBare = try Run.hwledger(["audit", "consistency", "--vkey", op, "--old", bare, "--new", newFile, "--proof", proofFile] + both)
+        #expect(auditBare.status == 3)
+        #expect(auditBare.stderr.contains("has 0 of the 2 witness cosignatures"))
+        #expect(try Run.hwledger(["audit", "consistency", "--vkey", op, "--old", bare, "--new", newFile, "--proof", proofFile]).status == 0)
+        let verify = try Run.hwledger(["verify", "--db", d.dbPath, "--trusted", oldFile] + both)
+        #expect(verify.status == 0, "\(verify.stderr)")
+        let verifyBare = try Run.hwledger(["verify", "--db", d.dbPath, "--trusted", bare] + both)
+        #expect(verifyBare.status == 3)
+        #expect(verifyBare.stderr.contains("missing: witness.test/sichuan, witness.test/chongqing"))
+        let badKey = try Run.hwledger(["verify", "--db", d.dbPath, "--trusted", oldFile, "--witness", op])
+        #expect(badKey.status == 65)
+    }
+
     @Test("one witness down: checkpoints are still signed, receipts name the missing cosignature, and all catches up when it returns")
     func witnessDown() throws {
         let sc = try WitnessFixture(key: WitnessFixture.sichuan)

@@ -31,6 +31,12 @@ public struct Cosignature: Sendable, Equatable {
 
     /// The line without its newline.
     public var line: String { noteSignature.line }
+
+    /// The timestamp a stored cosignature line carries, without verifying it; nil if the line is not one.
+    public static func timestamp(ofLine line: String) -> UInt64? {
+        guard let last = line.split(separator: " ").last, let raw = Base64.decode(String(last)), raw.count == 4 + 8 + 64 else { return nil }
+        return raw[4..<12].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+    }
 }
 
 /// Whose cosignatures a checkpoint needs and how many: the witnesses the genesis names, and the quorum.
