@@ -25,10 +25,13 @@ enum WitnessBench {
         }
     }
 
-    /// Checkpoints in `db` carrying at least `quorum` cosignatures.
-    static func witnessedCheckpoints(_ db: String, quorum: Int) throws -> Int {
+    /// Checkpoints in `db`: all signed, and those carrying at least `quorum` cosignatures.
+    static func checkpoints(_ db: String, quorum: Int) throws -> (signed: Int, witnessed: Int) {
         let store = try SQLiteLedgerStore(path: db)
-        return try store.read { r in try r.checkpoints().filter { try r.cosignatures(size: $0.size).count >= quorum }.count }
+        return try store.read { r in
+            let all = try r.checkpoints()
+            return (all.count, try all.filter { try r.cosignatures(size: $0.size).count >= quorum }.count)
+        }
     }
 
     struct Latency {
