@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
     ],
     targets: [
         .target(name: "TransferRules", swiftSettings: strict),
@@ -75,10 +76,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
+        // Debian's libqrencode (libqrencode-dev), linked as SQLite is: QR codes on the printable 联单.
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        // The web console under /ui/: pages, templates and assets compiled into the binary.
+        .target(
+            name: "LedgerConsole",
+            dependencies: [
+                "LedgerServer", "TransferLedger", "TransferRules", "LedgerCore", "CQRencode",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: [.embedInCode("Resources")],
+            swiftSettings: strict),
         .executableTarget(
             name: "hwledgerd",
             dependencies: [
-                "LedgerServer", "TransferLedger", "LedgerSQLite", "LedgerCore",
+                "LedgerServer", "LedgerConsole", "TransferLedger", "LedgerSQLite", "LedgerCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),

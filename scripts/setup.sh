@@ -8,11 +8,20 @@ need=()
 command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
 # The witness interop test checks cosignatures with an independent Ed25519 (Python's cryptography).
 python3 -c 'import cryptography' >/dev/null 2>&1 || need+=(python3-cryptography)
+# The web console: libqrencode (QR codes on the printable 联单), and its browser tests: headless Chromium and its
+# driver, zbarimg (decodes the printed QR code), pdfinfo/pdftoppm (A4 check, rasterising the PDF), CJK fonts.
+[ -f /usr/include/qrencode.h ] || need+=(libqrencode-dev)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
+command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk)
 if [ ${#need[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}"
 fi
+python3 -c 'import selenium' 2>/dev/null || python3 -m pip install --quiet selenium
 command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
 swift --version >/dev/null

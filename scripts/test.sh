@@ -8,6 +8,8 @@ scripts/check-openapi.sh
 command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
 swift build --build-tests
 swift test --skip-build "$@"
+# The web console in headless Chromium (issue 10): sign-in, pages, print to PDF, QR code → receipt verification.
+python3 Tests/browser/console_browser_test.py
 # Coverage-guided fuzzing of the parsers, 30 s per target (issue 6); HWLEDGER_FUZZ=0 skips it.
 if [ "${HWLEDGER_FUZZ:-1}" != "0" ]; then
     scripts/fuzz.sh 30

@@ -21,6 +21,7 @@ import TransferLedger
 ///   - registry: the Prometheus registry that `MetricsSystem` was bootstrapped with; `/metrics` emits it. Pass nil
 ///     to serve an empty `/metrics`.
 ///   - makeScratch: a fresh scratch store for each verification run.
+///   - plugins: more routes on the same router (the web console), given the daemon's services.
 ///   - onListening: called with the bound host and port once the server listens.
 /// - Throws: ``LedgerError`` if the ledger has no origin, or the key is not named after it or is not the genesis
 ///   entry's operator key.
@@ -31,6 +32,7 @@ public func buildApplication(
     registry: PrometheusCollectorRegistry?,
     makeScratch: @escaping @Sendable () throws -> ScratchStore,
     logger: Logger,
+    plugins: [any RoutePlugin] = [],
     onListening: @escaping @Sendable (String, Int) -> Void = { _, _ in }
 ) throws -> some ApplicationProtocol {
     let origin = try ledger.origin()
@@ -53,8 +55,9 @@ public func buildApplication(
         }
     }
     let authenticator = RequestAuthenticator(ledger: ledger, origin: origin) { Int64(Date().timeIntervalSince1970) }
+    let sessions = SessionStore()
     let routes = LedgerRoutes(
-        ledger: ledger, writer: writer, health: health, authenticator: authenticator, registry: registry,
+        ledger: ledger, writer: writer, health: health, authenticator: authenticator, sessions: sessions, registry: registry,
         configuration: configuration, witnessPolicy: witnessPolicy)
 
     let router = Router(context: LedgerRequestContext.self)
@@ -81,6 +84,12 @@ public func buildApplication(
     router.group("/v1/compensation")
         .add(middleware: SignedReadMiddleware(authenticator: authenticator))
         .get("statements", use: routes.statement)
+    router.post("/v1/session/challenge", use: routes.sessionChallenge)
+    router.post("/v1/session", use: routes.openSession)
+    router.delete("/v1/session", use: routes.closeSession)
+    let services = ServerServices(
+        ledger: ledger, writer: writer, health: health, authenticator: authenticator, sessions: sessions, configuration: configuration)
+    for plugin in plugins { plugin.register(on: router, services: services) }
 
     var app = Application(
         router: router,
@@ -118,4 +127,20 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         ).recordNanoseconds(nanos)
         return response
     }
+}
+
+/// What the daemon's routes share, handed to ``RoutePlugin``s so that they read and write exactly as the API does.
+public struct ServerServices: Sendable {
+    public let ledger: TransferLedger
+    /// Every append goes through it (group commit, checkpoint after each round).
+    public let writer: GroupCommitWriter
+    public let health: HealthState
+    public let authenticator: RequestAuthenticator
+    public let sessions: SessionStore
+    public let configuration: ServerConfiguration
+}
+
+/// Routes added to the daemon's router by ``buildApplication(ledger:operatorKey:configuration:registry:makeScratch:logger:plugins:onListening:)``.
+public protocol RoutePlugin: Sendable {
+    func register(on router: Router<LedgerRequestContext>, services: ServerServices)
 }

@@ -5,10 +5,10 @@ import Dispatch
 /// GRDB's API is synchronous. A read holds a thread for as long as SQLite needs, so request handlers hop to this
 /// queue rather than stall the executor that serves every connection. Writes never come here: they go through
 /// ``GroupCommitWriter``.
-enum Blocking {
-    static let queue = DispatchQueue(label: "hwledgerd.reads", qos: .userInitiated, attributes: .concurrent)
+package enum Blocking {
+    package static let queue = DispatchQueue(label: "hwledgerd.reads", qos: .userInitiated, attributes: .concurrent)
 
-    static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    package static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             queue.async { continuation.resume(with: Result { try body() }) }
         }

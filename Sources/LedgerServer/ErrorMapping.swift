@@ -89,14 +89,14 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 /// JSON and text bodies.
-enum JSONResponse {
-    static func make(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+package enum JSONResponse {
+    package static func make(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
         Response(
             status: status, headers: [.contentType: "application/json"],
             body: .init(byteBuffer: ByteBuffer(bytes: value.canonicalBytes)))
     }
 
-    static func text(_ text: String, contentType: String = "text/plain; charset=utf-8") -> Response {
+    package static func text(_ text: String, contentType: String = "text/plain; charset=utf-8") -> Response {
         Response(status: .ok, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 }

@@ -7,9 +7,7 @@ import TransferRules
 /// Signed reads of the regime's records (SPEC §4.2): manifests, anomalies, compensation statements.
 extension LedgerRoutes {
     /// The provinces a manifest touches: the generator's and the receiver's (carriers do not count).
-    static func scope(of m: ManifestRecord, provinces: [String: String]) -> ResourceScope {
-        ResourceScope(parties: m.namedParties, provinces: Set([provinces[m.generator], provinces[m.receiver]].compactMap { $0 }))
-    }
+    static func scope(of m: ManifestRecord, provinces: [String: String]) -> ResourceScope { .of(m, provinces: provinces) }
 
     /// `GET /v1/manifests/{no}`: parties and the regulators of the provinces it touches.
     func manifest(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
@@ -74,7 +72,7 @@ extension LedgerRoutes {
             let provinces = try ledger.enterpriseProvinces()
             return try all.filter { a in
                 if let m = try ledger.manifest(a.subject) { return Self.scope(of: m, provinces: provinces).provinces.contains(province) }
-                if let app = try ledger.application(a.subject) { return [app.originProvince, app.destinationProvince].contains(province) }
+                if let app = try ledger.application(a.subject) { return ResourceScope.of(app).provinces.contains(province) }
                 return false
             }
         }

@@ -12,6 +12,7 @@ struct LedgerRoutes: Sendable {
     let writer: GroupCommitWriter
     let health: HealthState
     let authenticator: RequestAuthenticator
+    let sessions: SessionStore
     let registry: PrometheusCollectorRegistry?
     let configuration: ServerConfiguration
     /// Whose cosignatures a checkpoint needs before it is served at /checkpoint and used for receipts.

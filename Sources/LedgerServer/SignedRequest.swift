@@ -117,23 +117,46 @@ public struct RequestAuthenticator: Sendable {
         guard key.isValidSignature(request.signature, for: message) else {
             throw ServerError.unauthenticated("the request signature does not verify under key \(request.keyId) of \(request.principal)")
         }
-        switch Principal(request.principal, origin: origin) {
+        return try resolve(request.principal)
+    }
+
+    /// The principal `id` names: the operator, a regulator of this ledger or a registered enterprise (blocking).
+    ///
+    /// - Throws: ``ServerError/unauthenticated(_:)`` for anyone else.
+    public func resolve(_ id: String) throws -> ReadPrincipal {
+        switch Principal(id, origin: origin) {
         case .operatorOf(let o)?:
             return .operatorOf(origin: o)
         case .regulator(let province)?:
-            guard try ledger.regulator(request.principal) != nil else {
-                throw ServerError.unauthenticated("\(request.principal) is not a regulator of this ledger")
+            guard try ledger.regulator(id) != nil else {
+                throw ServerError.unauthenticated("\(id) is not a regulator of this ledger")
             }
-            return .regulator(id: request.principal, province: province)
+            return .regulator(id: id, province: province)
         case .enterprise(let uscc)?:
             guard let enterprise = try ledger.enterprise(uscc) else {
                 throw ServerError.unauthenticated("\(uscc) is not a registered enterprise")
             }
             return .enterprise(uscc: uscc, province: enterprise.province)
         case nil:
-            throw ServerError.unauthenticated("\(request.principal) is not a principal of this ledger")
+            throw ServerError.unauthenticated("\(id) is not a principal of this ledger")
         }
     }
+
+    /// The live session named by a `Cookie` header whose key is still active (blocking); a session whose key was
+    /// revoked is ended here.
+    public func session(cookieHeader: String?, sessions: SessionStore) throws -> Session? {
+        guard let token = SessionStore.token(cookieHeader: cookieHeader), let s = sessions.session(token: token, now: now()) else {
+            return nil
+        }
+        guard try ledger.activeKey(principal: s.principal.id, keyId: s.keyId) != nil else {
+            sessions.end(token: token)
+            return nil
+        }
+        return s
+    }
+
+    /// The daemon's clock, unix seconds.
+    public var currentTime: Int64 { now() }
 }
 
 /// What a resource touches, for the visibility check (SPEC §4.2).
@@ -153,6 +176,16 @@ public struct ResourceScope: Sendable, Equatable {
 
     /// Only the operator: raw entries and other whole-log views.
     public static let operatorOnly = ResourceScope()
+
+    /// A manifest: its named parties (carriers included), and the provinces of its generator and receiver.
+    public static func of(_ m: ManifestRecord, provinces: [String: String]) -> ResourceScope {
+        ResourceScope(parties: m.namedParties, provinces: Set([provinces[m.generator], provinces[m.receiver]].compactMap { $0 }))
+    }
+
+    /// An application: its generator and receiver, and the regulators of both sides.
+    public static func of(_ a: ApplicationRecord) -> ResourceScope {
+        ResourceScope(parties: [a.generator, a.receiver], provinces: [a.originProvince, a.destinationProvince])
+    }
 }
 
 /// The visibility rule, the seam that manifest, anomaly and statement endpoints plug into.
@@ -178,10 +211,13 @@ public struct LedgerRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by ``SignedReadMiddleware`` on routes that need a signed read.
     public var principal: ReadPrincipal?
+    /// The browser session the principal came from, when it came from one (see ``SessionStore``).
+    public var session: Session?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         principal = nil
+        session = nil
     }
 
     /// The authenticated principal; only routes behind ``SignedReadMiddleware`` may call this.
@@ -208,6 +244,37 @@ public struct SignedReadMiddleware: RouterMiddleware {
         let principal = try await Blocking.run { try authenticator.authenticate(header: header, method: method, target: target) }
         var context = context
         context.principal = principal
+        return try await next(request, context)
+    }
+}
+
+/// Authenticates a read by a signed request or, failing a header, by the session cookie; 401 R-SIG otherwise.
+/// Only for reads: a cookie alone never authorises a change (see ``CSRF``).
+public struct SignedOrSessionReadMiddleware: RouterMiddleware {
+    public typealias Context = LedgerRequestContext
+    let authenticator: RequestAuthenticator
+    let sessions: SessionStore
+
+    public init(authenticator: RequestAuthenticator, sessions: SessionStore) {
+        self.authenticator = authenticator
+        self.sessions = sessions
+    }
+
+    public func handle(
+        _ request: Request, context: LedgerRequestContext, next: (Request, LedgerRequestContext) async throws -> Response
+    ) async throws -> Response {
+        let header = request.headers[.authorization]
+        let cookie = request.headers[.cookie]
+        let method = request.method.rawValue
+        let target = request.uri.description
+        let authenticator = self.authenticator, sessions = self.sessions
+        let (principal, session) = try await Blocking.run { () -> (ReadPrincipal, Session?) in
+            if header == nil, let s = try authenticator.session(cookieHeader: cookie, sessions: sessions) { return (s.principal, s) }
+            return (try authenticator.authenticate(header: header, method: method, target: target), nil)
+        }
+        var context = context
+        context.principal = principal
+        context.session = session
         return try await next(request, context)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LedgerConsole
 import LedgerCore
 import LedgerSQLite
 import LedgerServer
@@ -93,6 +94,7 @@ struct HWLedgerDaemon: AsyncParsableCommand {
                 return ScratchStore(store: store, remove: { store.removeScratch() })
             },
             logger: logger,
+            plugins: [ConsoleRoutes()],
             onListening: { host, port in
                 // One line a supervisor or test can parse.
                 FileHandle.standardError.write(Data("hwledgerd: listening on \(host):\(port)\n".utf8))

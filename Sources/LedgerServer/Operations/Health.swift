@@ -105,6 +105,8 @@ public final class HealthState: @unchecked Sendable {
 
     public var verify: VerifyResult? { lock.withLock { _verify } }
     public var sizes: (tree: UInt64, checkpoint: UInt64) { lock.withLock { (_treeSize, _checkpointSize) } }
+    /// Unix seconds when the signed checkpoint last grew (or this process started), as `hwledger_checkpoint_age_seconds` counts.
+    public var checkpointSeenAt: Int64 { lock.withLock { _checkpointSeenAt } }
 
     /// Replaces the reasons `source` reports (an empty list clears them).
     public func set(_ reasons: [HealthReason], from source: String) {

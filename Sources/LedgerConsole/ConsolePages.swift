@@ -1,0 +1,142 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import LedgerCore
+import LedgerServer
+import NIOCore
+import TransferLedger
+import TransferRules
+
+/// The console's page handlers. Each reads through the facade off the cooperative pool (``Blocking``) and checks
+/// visibility with the API's own ``Visibility`` rule.
+struct ConsolePages: Sendable {
+    let services: ServerServices
+    var ledger: TransferLedger { services.ledger }
+
+    /// Longest query parameter a page accepts; longer ones are refused naming the field.
+    static let maxParameterBytes = 200
+
+    // MARK: Shell
+
+    func home(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
+        let cookie = request.headers[.cookie]
+        let authenticator = services.authenticator, sessions = services.sessions
+        let session = try? await Blocking.run { try authenticator.session(cookieHeader: cookie, sessions: sessions) }
+        return Page.redirect(session == nil ? "/ui/signin" : "/ui/manifests")
+    }
+
+    func signin(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
+        var next = request.uri.queryParameters.get("next") ?? "/ui/"
+        // Only a path of this site: never an open redirect.
+        if !next.hasPrefix("/ui/") || next.utf8.count > 512 || next.contains("//") || next.contains("\\") { next = "/ui/" }
+        let origin = (try? ledger.origin()) ?? ""
+        return Page.html(Templates.render("signin", ["title": "登录", "next": next, "origin": origin]))
+    }
+
+    func asset(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
+        guard let name = context.parameters.get("name"), let file = Assets.files[name] else {
+            return Page.error(ServerError.notFound("no such asset"))
+        }
+        return Response(
+            status: .ok, headers: [.contentType: file.contentType, .cacheControl: "no-cache", HTTPField.Name("X-Content-Type-Options")!: "nosniff"],
+            body: .init(byteBuffer: ByteBuffer(bytes: file.bytes)))
+    }
+
+    /// What the layout needs: who is signed in, the CSRF token, which tab is open.
+    static func base(_ context: LedgerRequestContext, names: Names, title: String, tab: String) -> [String: Any] {
+        var out: [String: Any] = ["title": title, "tab_\(tab)": true]
+        if let p = context.principal {
+            out["user"] = ["name": names.displayName(p), "id": p.id]
+            switch p {
+            case .regulator: out["isRegulator"] = true
+            case .operatorOf: out["isOperator"] = true
+            case .enterprise: out["isEnterprise"] = true
+            }
+        }
+        if let s = context.session { out["csrf"] = s.csrf }
+        return out
+    }
+
+    /// A query parameter of at most ``maxParameterBytes``, empty treated as absent.
+    static func parameter(_ request: Request, _ name: String) throws -> String? {
+        guard let v = request.uri.queryParameters.get(name), !v.isEmpty else { return nil }
+        guard v.utf8.count <= maxParameterBytes else {
+            throw ServerError.usage("query parameter \(name) is longer than \(maxParameterBytes) bytes")
+        }
+        return v.trimmingCharacters(in: .whitespaces)
+    }
+
+    static func dateParameter(_ request: Request, _ name: String) throws -> CivilDate? {
+        guard let text = try parameter(request, name) else { return nil }
+        guard let d = CivilDate(text) else { throw ServerError.usage("\(name) must be a date YYYY-MM-DD, got \(text)") }
+        return d
+    }
+
+    // MARK: Operator
+
+    func operatorPage(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
+        let ledger = self.ledger, health = services.health
+        do {
+            let (names, tree, checkpoint, lastTime) = try await Blocking.run { () -> (Names, UInt64, StoredCheckpoint, String?) in
+                let names = try Names(ledger: ledger)
+                let (tree, checkpoint) = try ledger.store.read { r in (try r.treeSize(), try r.latestCheckpoint()) }
+                guard let checkpoint else { throw ServerError.notFound("the ledger has no signed checkpoint yet") }
+                let last = checkpoint.size > 0 ? try ledger.signatures(of: [checkpoint.size - 1]).first?.time : nil
+                return (names, tree, checkpoint, last)
+            }
+            let now = services.authenticator.currentTime
+            var page = Self.base(context, names: names, title: "运行状态", tab: "operator")
+            page["treeSize"] = tree
+            page["checkpointSize"] = checkpoint.size
+            page["checkpointRoot"] = checkpoint.root.base64
+            page["checkpointNote"] = checkpoint.note
+            page["pending"] = tree - checkpoint.size
+            let at = health.checkpointSeenAt
+            page["checkpointSeen"] = Display.beijing(UTCInstant(seconds: at))
+            page["checkpointAge"] = Self.age(now - at)
+            if let last = lastTime { page["lastEntryTime"] = Display.beijing(last) }
+            if let v = health.verify {
+                page["verify"] = [
+                    "ok": v.ok, "time": Display.beijing(UTCInstant(seconds: v.finishedAt)), "age": Self.age(now - v.finishedAt),
+                    "size": v.size, "milliseconds": v.milliseconds, "message": v.message,
+                ] as [String: Any]
+            }
+            let report = await health.report()
+            page["status"] = Self.statusLabel(report.status)
+            page["statusOK"] = report.status == .ok
+            page["reasons"] = report.reasons.map { r -> [String: Any] in
+                ["severity": Self.statusLabel(r.severity), "code": r.code, "message": r.message, "ok": r.severity == .ok]
+            }
+            page["services"] = [
+                ["name": "写入（group commit）", "state": "运行中", "ok": true],
+                ["name": "检查点签署（每 \(Self.seconds(services.configuration.checkpointInterval)) 秒）",
+                 "state": tree == checkpoint.size ? "已覆盖全部条目" : "待签署 \(tree - checkpoint.size) 条", "ok": tree - checkpoint.size < 10_000],
+                ["name": "定时核验（每 \(Self.seconds(services.configuration.verifyInterval)) 秒）",
+                 "state": health.verify.map { $0.ok ? "通过" : "失败" } ?? "尚未运行", "ok": health.verify?.ok ?? true],
+            ] as [[String: Any]]
+            return Page.html(Templates.render("operator", page))
+        } catch {
+            return Page.error(error, base: Self.base(context, names: try await Blocking.run { try Names(ledger: ledger) }, title: "", tab: "operator"))
+        }
+    }
+
+    static func statusLabel(_ s: HealthStatus) -> String {
+        switch s {
+        case .ok: "正常"
+        case .degraded: "降级"
+        case .failing: "故障"
+        }
+    }
+
+    static func seconds(_ d: Duration) -> String {
+        let (s, atto) = d.components
+        return atto == 0 ? "\(s)" : String(format: "%.1f", Double(s) + Double(atto) / 1e18)
+    }
+
+    static func age(_ seconds: Int64) -> String {
+        if seconds < 60 { return "\(max(seconds, 0)) 秒前" }
+        if seconds < 3600 { return "\(seconds / 60) 分钟前" }
+        if seconds < 86400 { return "\(seconds / 3600) 小时前" }
+        return "\(seconds / 86400) 天前"
+    }
+}

@@ -1,0 +1,37 @@
+import Mustache
+
+/// The console's templates and assets, compiled into the binary (SwiftPM `embedInCode`), so that the daemon
+/// serves them with nothing beside it on disk.
+enum Templates {
+    static let sources: [(String, [UInt8])] = [
+        ("layout", PackageResources.layout_mustache),
+        ("signin", PackageResources.signin_mustache),
+        ("error", PackageResources.error_mustache),
+        ("manifests", PackageResources.manifests_mustache),
+        ("manifest", PackageResources.manifest_mustache),
+        ("operator", PackageResources.operator_mustache),
+    ]
+
+    /// Parsed once; a template that does not parse is a build defect the console tests catch at start.
+    static let library: MustacheLibrary = {
+        var library = MustacheLibrary()
+        for (name, bytes) in sources {
+            do { try library.register(String(decoding: bytes, as: UTF8.self), named: name) } catch {
+                fatalError("console template \(name) does not parse: \(error)")
+            }
+        }
+        return library
+    }()
+
+    static func render(_ name: String, _ context: [String: Any]) -> String {
+        library.render(context, withTemplate: name) ?? ""
+    }
+}
+
+/// Static assets under `/ui/assets/`.
+enum Assets {
+    static let files: [String: (contentType: String, bytes: [UInt8])] = [
+        "console.css": ("text/css; charset=utf-8", PackageResources.console_css),
+        "console.js": ("text/javascript; charset=utf-8", PackageResources.console_js),
+    ]
+}

@@ -1,0 +1,206 @@
+import Foundation
+import LedgerCore
+import LedgerHTTPClient
+import LedgerTestSupport
+import Testing
+import TransferLedger
+import TransferRules
+
+/// The sign-in exchange of the web console (`/v1/session…`, issue 10) against the real `hwledgerd`, and the bad
+/// input it must refuse: unknown and revoked keys, replayed challenges, forged cookies, cross-site requests,
+/// oversized query strings. Every refusal leaves the ledger and any live session as they were.
+@Suite("Console sessions", .serialized)
+struct ConsoleSessionTests {
+    static let fixture = Result { try RegimeDaemon() }
+
+    func daemon() throws -> RegimeDaemon { try Self.fixture.get() }
+
+    /// Asks for a challenge; returns it with the decoded JSON.
+    func challenge(_ d: RegimeDaemon) throws -> String {
+        let r = try WireConnection(port: d.port).request("POST", "/v1/session/challenge")
+        #expect(r.status == 200, "\(r.text)")
+        guard case .object(let o) = try CanonicalJSON.decode(r.body), case .string(let c)? = o["challenge"],
+            case .string(let expires)? = o["expiresAt"], let instant = UTCInstant(expires)
+        else { throw TestFailure("bad challenge body \(r.text)") }
+        #expect(Base64.decode(c)?.count == 32)
+        let now = Int64(Date().timeIntervalSince1970)
+        #expect((now + 100...now + 125).contains(instant.seconds), "good for 120 s")
+        return c
+    }
+
+    /// Signs `challenge` with `key` (independently of the server's code) and posts it.
+    func signIn(_ d: RegimeDaemon, key: SigningKey, principal: String? = nil, challenge: String) throws -> WireResponse {
+        let sig = key.sign(Array("hwledger/session/v1\n\(challenge)\n".utf8))
+        let body: JSONValue = .object([
+            "principal": .string(principal ?? key.name), "keyId": .string(key.verifier.keyIDHex), "challenge": .string(challenge),
+            "sig": .string(Base64.encode(sig)),
+        ])
+        return try WireConnection(port: d.port).request(
+            "POST", "/v1/session", headers: [("Content-Type", "application/json")], body: body.canonicalBytes)
+    }
+
+    func cookie(_ r: WireResponse) throws -> String {
+        guard let set = r.headers["set-cookie"], let value = set.split(separator: ";").first, value.hasPrefix("hwl_session=") else {
+            throw TestFailure("no hwl_session cookie in \(r.headers)")
+        }
+        return String(value)
+    }
+
+    func page(_ d: RegimeDaemon, _ path: String, cookie: String) throws -> WireResponse {
+        try WireConnection(port: d.port).request("GET", path, headers: [("Cookie", cookie)])
+    }
+
+    @Test("a regulator signs in: 204, an HttpOnly SameSite=Strict cookie for 8 h that opens the console")
+    func signInOpensConsole() throws {
+        let d = try daemon()
+        let r = try signIn(d, key: RegimeDaemon.key(RegimeDaemon.sc), challenge: try challenge(d))
+        #expect(r.status == 204, "\(r.text)")
+        let set = r.headers["set-cookie"] ?? ""
+        for attribute in ["HttpOnly", "SameSite=Strict", "Path=/", "Max-Age=28800"] { #expect(set.contains(attribute), "\(set)") }
+        #expect(!set.contains("Secure"), "plain HTTP: no Secure flag")
+        let list = try page(d, "/ui/manifests", cookie: try cookie(r))
+        #expect(list.status == 200)
+        #expect(list.text.contains(d.known("X").no), "Sichuan sees its cross-province manifest")
+        #expect(!list.text.contains(d.known("Q1").no), "and not a Chongqing-only one")
+        #expect(list.headers["content-security-policy"]?.contains("default-src 'self'") == true)
+    }
+
+    @Test("behind a TLS proxy the cookie is Secure")
+    func secureBehindTLS() throws {
+        let d = try daemon()
+        let key = RegimeDaemon.key(RegimeDaemon.cq)
+        let c = try challenge(d)
+        let body: JSONValue = .object([
+            "principal": .string(key.name), "keyId": .string(key.verifier.keyIDHex), "challenge": .string(c),
+            "sig": .string(Base64.encode(key.sign(Array("hwledger/session/v1\n\(c)\n".utf8)))),
+        ])
+        let r = try WireConnection(port: d.port).request(
+            "POST", "/v1/session", headers: [("X-Forwarded-Proto", "https")], body: body.canonicalBytes)
+        #expect(r.status == 204)
+        #expect(r.headers["set-cookie"]?.contains("Secure") == true)
+    }
+
+    @Test("a challenge is good once: the replay is 401 R-SIG and sets no cookie")
+    func replayedChallenge() throws {
+        let d = try daemon()
+        let c = try challenge(d)
+        let key = RegimeDaemon.key(RegimeDaemon.gen)
+        #expect(try signIn(d, key: key, challenge: c).status == 204)
+        let replay = try signIn(d, key: key, challenge: c)
+        #expect(replay.status == 401)
+        #expect(replay.text.contains("R-SIG") && replay.text.contains("already used"))
+        #expect(replay.headers["set-cookie"] == nil)
+        let invented = try signIn(d, key: key, challenge: Base64.encode([UInt8](repeating: 7, count: 32)))
+        #expect(invented.status == 401, "a challenge the server never issued")
+    }
+
+    @Test("an unknown key, a key of another principal and a forged signature are 401 with no cookie")
+    func unknownKeys() throws {
+        let d = try daemon()
+        let stranger = try SigningKey(generatingFor: TestKeys.uscc(division: "510100", serial: 999))
+        let unknown = try signIn(d, key: stranger, challenge: try challenge(d))
+        #expect(unknown.status == 401 && unknown.text.contains("not an active key"))
+        let borrowed = try signIn(d, key: RegimeDaemon.key(RegimeDaemon.gen), principal: RegimeDaemon.sc, challenge: try challenge(d))
+        #expect(borrowed.status == 401)
+        let c = try challenge(d)
+        let key = RegimeDaemon.key(RegimeDaemon.sc)
+        let forged: JSONValue = .object([
+            "principal": .string(key.name), "keyId": .string(key.verifier.keyIDHex), "challenge": .string(c),
+            "sig": .string(Base64.encode(stranger.sign(Array("hwledger/session/v1\n\(c)\n".utf8)))),
+        ])
+        let r = try WireConnection(port: d.port).request("POST", "/v1/session", body: forged.canonicalBytes)
+        #expect(r.status == 401 && r.text.contains("does not verify"))
+        for bad in [unknown, borrowed, r] { #expect(bad.headers["set-cookie"] == nil) }
+    }
+
+    @Test("a malformed sign-in body is 400 naming the field")
+    func malformedBody() throws {
+        let d = try daemon()
+        let cases: [(String, String)] = [
+            ("not json", "MALFORMED"), ("{\"principal\":\"REG-510000\"}", "exactly principal, keyId, challenge and sig"),
+            ("{\"principal\":\"REG-510000\",\"keyId\":\"XYZ\",\"challenge\":\"a\",\"sig\":\"b\"}", "keyId must be 8 lower-case hex"),
+            ("{\"principal\":\"REG-510000\",\"keyId\":\"0011aabb\",\"challenge\":\"a\",\"sig\":\"!!\"}", "sig must be base64"),
+        ]
+        for (body, message) in cases {
+            let r = try WireConnection(port: d.port).request("POST", "/v1/session", body: Array(body.utf8))
+            #expect(r.status == 400, "\(body)")
+            #expect(r.text.contains(message), "\(body): \(r.text)")
+        }
+    }
+
+    @Test("a forged or absent cookie opens nothing: pages send the browser to sign in")
+    func forgedCookie() throws {
+        let d = try daemon()
+        for cookie in ["hwl_session=forged", "hwl_session=", "other=1"] {
+            let r = try page(d, "/ui/manifests/\(d.known("X").no)", cookie: cookie)
+            #expect(r.status == 303, "\(cookie)")
+            #expect(r.headers["location"]?.hasPrefix("/ui/signin?next=") == true)
+        }
+    }
+
+    @Test("sign-out needs the session's CSRF token: a cross-site DELETE is 403 and the session stays")
+    func crossSiteSignOut() throws {
+        let d = try daemon()
+        let r = try signIn(d, key: RegimeDaemon.key(RegimeDaemon.cq), challenge: try challenge(d))
+        let c = try cookie(r)
+        let page = try self.page(d, "/ui/manifests", cookie: c)
+        guard let range = page.text.range(of: #"data-csrf="[0-9a-f]{32}""#, options: .regularExpression) else {
+            throw TestFailure("no CSRF token on the page")
+        }
+        let token = String(page.text[range].dropFirst(11).dropLast())
+        let crossSite: [[(String, String)]] = [
+            [("Cookie", c)],
+            [("Cookie", c), ("X-HWL-CSRF", "0" + String(token.dropFirst()))],
+            [("Cookie", c), ("X-HWL-CSRF", token), ("Origin", "http://evil.example")],
+            [("Cookie", c), ("X-HWL-CSRF", token), ("Sec-Fetch-Site", "cross-site")],
+        ]
+        for headers in crossSite {
+            let out = try WireConnection(port: d.port).request("DELETE", "/v1/session", headers: headers)
+            #expect(out.status == 403, "\(headers.map(\.0))")
+            #expect(try self.page(d, "/ui/manifests", cookie: c).status == 200, "the session is unchanged")
+        }
+        let out = try WireConnection(port: d.port).request(
+            "DELETE", "/v1/session", headers: [("Cookie", c), ("X-HWL-CSRF", token), ("Origin", "http://127.0.0.1:\(d.port)")])
+        #expect(out.status == 204)
+        #expect(out.headers["set-cookie"]?.contains("Max-Age=0") == true)
+        #expect(try self.page(d, "/ui/manifests", cookie: c).status == 303, "signed out")
+    }
+
+    @Test("revoking the key ends its session, and the revoked key cannot sign in again")
+    func revocationEndsSession() throws {
+        let d = try daemon()
+        let uscc = RegimeDaemon.scCarrier
+        let key = RegimeDaemon.key(uscc)
+        let c = try cookie(try signIn(d, key: key, challenge: try challenge(d)))
+        #expect(try page(d, "/ui/manifests", cookie: c).status == 200)
+        let revoke = UnsignedEvent(
+            type: "key.revoked", actor: RegimeDaemon.sc, body: ["principal": .string(uscc), "keyId": .string(key.verifier.keyIDHex)]
+        ).signed(with: RegimeDaemon.key(RegimeDaemon.sc), at: UTCInstant(seconds: Int64(Date().timeIntervalSince1970)), nonce: randomNonce())
+        let posted = try WireConnection(port: d.port).request("POST", "/v1/submissions", body: revoke.json.canonicalBytes)
+        #expect(posted.status == 201, "\(posted.text)")
+        #expect(try page(d, "/ui/manifests", cookie: c).status == 303, "the session ended with the key")
+        #expect(try signIn(d, key: key, challenge: try challenge(d)).status == 401)
+    }
+
+    @Test("pages: a manifest that does not exist is a 404 page; a query parameter of 10 MB is refused with 400")
+    func badPages() throws {
+        let d = try daemon()
+        let c = try cookie(try signIn(d, key: RegimeDaemon.key(RegimeDaemon.sc), challenge: try challenge(d)))
+        let missing = try page(d, "/ui/manifests/20259999999999", cookie: c)
+        #expect(missing.status == 404 && missing.text.contains("未找到") && missing.text.contains("lang=\"zh-CN\""))
+        let long = try page(d, "/ui/manifests?q=" + String(repeating: "x", count: 300), cookie: c)
+        #expect(long.status == 400 && long.text.contains("query parameter q is longer than 200 bytes"))
+        let badDate = try page(d, "/ui/manifests?from=2025-13-01", cookie: c)
+        #expect(badDate.status == 400 && badDate.text.contains("from must be a date"))
+        // 10 MB in the request line: the daemon answers 400 while the client is still sending.
+        nonisolated(unsafe) let connection = try WireConnection(port: d.port, timeoutSeconds: 10)
+        let head = Array("GET /ui/manifests?q=".utf8)
+        let writer = Thread {
+            try? connection.send(head + [UInt8](repeating: UInt8(ascii: "x"), count: 10 * 1_048_576) + Array(" HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+        }
+        writer.start()
+        let answer = try connection.readResponse()
+        #expect(answer.status == 400)
+        #expect(try page(d, "/ui/manifests", cookie: c).status == 200, "the session is unchanged")
+    }
+}

@@ -1,0 +1,331 @@
+#!/usr/bin/env python3
+"""Browser tests of the web console (issue 10) in real headless Chromium, driven by selenium.
+
+    python3 Tests/browser/console_browser_test.py [--keep]
+
+Builds the 2025 fixture ledger (scripts/build-fixture-ledger.py) in a temp directory, starts the built `hwledgerd` on
+127.0.0.1:0 and drives Debian's chromium + chromium-driver through the console as regulators and enterprises do.
+Every page is saved as a screenshot under out/console/; the printable 联单 is printed to PDF with Chromium's
+print-to-PDF, checked for A4 with pdfinfo, rasterised with pdftoppm, and its QR code decoded with zbarimg; the
+receipt it points to is fetched and verified with `hwledger receipt verify`.
+
+Prints one line per check and ends with `N passed, N failed`; exit 1 if any failed.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.error
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+KEYS = os.path.join(ROOT, "fixtures", "ledger", "keys")
+OUT = os.path.join(ROOT, "out", "console")
+BUILD = os.environ.get("HWLEDGER_BUILD", os.path.join(ROOT, ".build", "debug"))
+HWLEDGER = os.path.join(BUILD, "hwledger")
+HWLEDGERD = os.path.join(BUILD, "hwledgerd")
+
+SC = "REG-510000"
+CQ = "REG-500000"
+SC_GENERATOR = "91511500MA0000004Y"  # 宜宾示例化工有限公司
+CQ_GENERATOR = "91500102MA0000011E"  # 重庆示例精细化工有限公司
+SC_CARRIER = "91510100MA00000051"  # 成都示例危险货物运输有限公司
+
+
+class Failed(Exception):
+    pass
+
+
+def check(condition, what):
+    if not condition:
+        raise Failed(what)
+
+
+class Daemon:
+    def __init__(self, db, workdir):
+        self.log = open(os.path.join(workdir, "hwledgerd.log"), "w+")
+        self.proc = subprocess.Popen(
+            [HWLEDGERD, "--db", db, "--listen", "127.0.0.1:0", "--verify-interval", "2"],
+            stderr=self.log, stdout=subprocess.DEVNULL,
+            env=dict(os.environ, HWLEDGER_REFERENCE=os.path.join(ROOT, "fixtures", "reference")))
+        deadline = time.time() + 30
+        self.port = None
+        while time.time() < deadline and self.port is None:
+            self.log.seek(0)
+            m = re.search(r"listening on 127\.0\.0\.1:(\d+)", self.log.read())
+            if m:
+                self.port = int(m.group(1))
+            elif self.proc.poll() is not None:
+                raise Failed("hwledgerd exited at start")
+            else:
+                time.sleep(0.05)
+        check(self.port, "hwledgerd did not report its port")
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=20)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+OPENER = urllib.request.build_opener(NoRedirect)
+
+
+def http(method, url, body=None, headers=None):
+    """One request, redirects not followed."""
+    req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with OPENER.open(req, timeout=20) as r:
+            return r.status, r.read(), dict(r.headers)
+    except urllib.error.HTTPError as e:
+        return e.code, e.read(), dict(e.headers)
+
+
+def entries_count(db):
+    out = subprocess.run([HWLEDGER, "entries", "--db", db], capture_output=True, text=True, check=True).stdout
+    return len(out.splitlines())
+
+
+class Browser:
+    def __init__(self):
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+        options = webdriver.ChromeOptions()
+        options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+        for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--lang=zh-CN",
+                    "--window-size=1366,768", "--hide-scrollbars"):
+            options.add_argument(arg)
+        self.driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+        self.driver.set_window_size(1366, 768)
+
+    def quit(self):
+        self.driver.quit()
+
+    def shot(self, name, full=False):
+        """Saves the page as the user sees it at 1366×768 (full=True: the whole page height)."""
+        path = os.path.join(OUT, name + ".png")
+        if full:
+            import base64
+            metrics = self.driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
+            height = int(metrics["cssContentSize"]["height"])
+            data = self.driver.execute_cdp_cmd("Page.captureScreenshot", {
+                "captureBeyondViewport": True, "clip": {"x": 0, "y": 0, "width": 1366, "height": height, "scale": 1}})
+            with open(path, "wb") as f:
+                f.write(base64.b64decode(data["data"]))
+        else:
+            self.driver.save_screenshot(path)
+        return path
+
+    def wait_for(self, predicate, what, timeout=15):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                if predicate():
+                    return
+            except Exception:
+                pass
+            time.sleep(0.05)
+        raise Failed(f"timed out waiting for {what} (at {self.driver.current_url})")
+
+    def text(self):
+        return self.driver.find_element("tag name", "body").text
+
+    def sign_in(self, base, key_file, expect_ok=True):
+        d = self.driver
+        d.delete_all_cookies()
+        d.get(base + "/ui/signin")
+        d.find_element("id", "keyfile").send_keys(key_file)
+        d.find_element("id", "signin-button").click()
+        if expect_ok:
+            try:
+                self.wait_for(lambda: "/ui/signin" not in d.current_url, "the sign-in to leave the sign-in page")
+            except Failed:
+                raise Failed("sign-in did not complete: " + d.find_element("id", "signin-status").text)
+        else:
+            self.wait_for(lambda: "bad" in d.find_element("id", "signin-status").get_attribute("class"), "a sign-in error")
+
+
+def main():
+    keep = "--keep" in sys.argv
+    os.makedirs(OUT, exist_ok=True)
+    work = tempfile.mkdtemp(prefix="hwl-console-")
+    db = os.path.join(work, "ledger.sqlite")
+    subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "build-fixture-ledger.py"), db, "--quiet"], check=True,
+                   env=dict(os.environ, HWLEDGER=HWLEDGER))
+    daemon = Daemon(db, work)
+    browser = Browser()
+    results = []
+
+    def run(name, body):
+        try:
+            body()
+            results.append((name, None))
+            print(f"ok    {name}", flush=True)
+        except Exception as e:
+            results.append((name, e))
+            print(f"FAIL  {name}: {e}", flush=True)
+            if not isinstance(e, Failed):
+                traceback.print_exc()
+
+    base = daemon.base
+    d = browser.driver
+    state = {}
+
+    def unsigned_redirect():
+        d.delete_all_cookies()
+        d.get(base + "/ui/manifests")
+        check("/ui/signin" in d.current_url, f"an unsigned visit lands on the sign-in page, got {d.current_url}")
+        check(d.find_element("tag name", "html").get_attribute("lang") == "zh-CN", "lang is zh-CN")
+        browser.shot("01-signin")
+
+    def unknown_key():
+        key = os.path.join(work, "stranger.key")
+        subprocess.run([HWLEDGER, "keygen", "--name", "91510100MA0000099X", "--out", key], check=True, capture_output=True)
+        browser.sign_in(base, key, expect_ok=False)
+        status = d.find_element("id", "signin-status").text
+        check("登录被拒绝" in status and "not an active key" in status, f"the page says the key is refused: {status!r}")
+        check(not any(c["name"] == "hwl_session" for c in d.get_cookies()), "no session cookie is set")
+        browser.shot("02-signin-unknown-key")
+
+    def regulator_signs_in():
+        browser.sign_in(base, os.path.join(KEYS, SC + ".key"))
+        cookie = next((c for c in d.get_cookies() if c["name"] == "hwl_session"), None)
+        check(cookie is not None, "the session cookie is set")
+        check(cookie["httpOnly"] and cookie.get("sameSite") == "Strict", f"cookie is HttpOnly and SameSite=Strict: {cookie}")
+        check(d.execute_script("return document.cookie").find("hwl_session") < 0, "scripts cannot read the cookie")
+        check("四川省生态环境厅" in browser.text(), "the header names the signed-in regulator")
+
+    def manifest_search():
+        d.get(base + "/ui/manifests")
+        rows = d.find_elements("css selector", "#manifest-list tbody tr")
+        check(len(rows) == 50, f"the first page holds 50 manifests, got {len(rows)}")
+        check(d.find_elements("id", "next-page"), "there is a next page")
+        browser.shot("03-manifests")
+        d.get(base + "/ui/manifests?q=" + urllib.request.quote("宜宾示例化工"))
+        rows = d.find_elements("css selector", "#manifest-list tbody tr")
+        check(rows and all("宜宾示例化工有限公司" in r.text for r in rows), "a name search finds that party's manifests")
+        check(all(SC_GENERATOR in r.text for r in rows), "the USCC stands beside the name")
+        state["manifest"] = rows[0].find_element("tag name", "a").text
+        browser.shot("04-manifests-search")
+        d.get(base + "/ui/manifests?state=received&code=900-052-31")
+        rows = d.find_elements("css selector", "#manifest-list tbody tr")
+        check(rows and all("已接收" in r.text and "900-052-31" in r.text for r in rows), "state and code filters apply")
+        # Chongqing-only manifests are not Sichuan's: a CQ → CQ search as REG-510000 finds nothing of CQ_GENERATOR
+        # unless it ships to Sichuan.
+        d.get(base + "/ui/manifests?q=" + CQ_GENERATOR)
+        for r in d.find_elements("css selector", "#manifest-list tbody tr"):
+            check("510" in r.text.split("接受人")[0] or "四川" in r.text or "91511" in r.text or "91510" in r.text,
+                  "a regulator sees only manifests touching its province")
+
+    def printable_manifest():
+        no = state["manifest"]
+        d.get(base + f"/ui/manifests/{no}")
+        text = browser.text()
+        for label in ("危险废物转移联单", "联单编号", "移出人", "承运人", "接受人", "危险废物经营许可证", "道路运输经营许可证",
+                      "各方签署记录", "密钥 ID", "hwledger receipt verify"):
+            check(label in text, f"the 联单 shows {label}")
+        check(no in d.find_element("id", "manifest-no").text, "the 联单编号 is printed")
+        check(re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", text), "times are written as 北京时间 YYYY-MM-DD HH:MM:SS")
+        browser.shot("05-manifest", full=True)
+        pdf = d.execute_cdp_cmd("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69, "preferCSSPageSize": True,
+                                                   "printBackground": True})
+        import base64
+        pdf_path = os.path.join(OUT, "05-manifest.pdf")
+        with open(pdf_path, "wb") as f:
+            f.write(base64.b64decode(pdf["data"]))
+        info = subprocess.run(["pdfinfo", pdf_path], capture_output=True, text=True, check=True).stdout
+        size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
+        check(size and abs(float(size.group(1)) - 595.28) < 2 and abs(float(size.group(2)) - 841.89) < 2, f"the PDF is A4: {info}")
+        subprocess.run(["pdftoppm", "-r", "150", "-png", pdf_path, os.path.join(OUT, "05-manifest-print")], check=True)
+        pages = sorted(p for p in os.listdir(OUT) if p.startswith("05-manifest-print") and p.endswith(".png"))
+        decoded = []
+        for p in pages:
+            r = subprocess.run(["zbarimg", "--quiet", "--raw", os.path.join(OUT, p)], capture_output=True, text=True)
+            decoded += [line for line in r.stdout.splitlines() if line]
+        check(len(decoded) == 1, f"exactly one QR code decodes from the printout, got {decoded}")
+        url = decoded[0]
+        m = re.fullmatch(re.escape(base) + r"/v1/receipts/(\d+)#leaf=([0-9a-f]{64})", url)
+        check(m, f"the QR code holds the receipt URL and leaf hash: {url}")
+        status, receipt, _ = http("GET", url.split("#")[0])
+        check(status == 200 and receipt.startswith(b"c2sp.org/tlog-proof@v1\n"), f"the receipt is served: {status}")
+        receipt_path = os.path.join(work, "receipt.tlog-proof")
+        with open(receipt_path, "wb") as f:
+            f.write(receipt)
+        vkey = os.path.join(KEYS, "operator.vkey")
+        v = subprocess.run([HWLEDGER, "receipt", "verify", "--vkey", vkey, "--leaf-hash", m.group(2), receipt_path],
+                           capture_output=True, text=True)
+        check(v.returncode == 0, f"hwledger receipt verify accepts it: {v.returncode} {v.stdout} {v.stderr}")
+        wrong = subprocess.run([HWLEDGER, "receipt", "verify", "--vkey", vkey, "--leaf-hash", "0" * 64, receipt_path],
+                               capture_output=True, text=True)
+        check(wrong.returncode == 3, "the same receipt refuses another leaf hash")
+
+    def missing_manifest():
+        d.get(base + "/ui/manifests/20259999999999")
+        check("未找到" in browser.text() and "does not exist" in browser.text(), "a missing manifest gets a clear page")
+        browser.shot("06-manifest-missing")
+
+    def operator_page():
+        d.get(base + "/ui/operator")
+        text = browser.text()
+        check("运行状态" in text and "台账条目数" in text, "the operator page shows the tree size")
+        browser.wait_for(lambda: (d.get(base + "/ui/operator") or True) and "通过" in d.find_element("id", "verify").text,
+                         "the verifier's result", timeout=30)
+        browser.shot("07-operator")
+
+    def sign_out():
+        before = [c for c in d.get_cookies() if c["name"] == "hwl_session"][0]["value"]
+        d.get(base + "/ui/manifests")
+        d.find_element("id", "signout").click()
+        browser.wait_for(lambda: "/ui/signin" in d.current_url, "sign-out to land on the sign-in page")
+        status, _, headers = http("GET", base + "/ui/manifests", headers={"Cookie": f"hwl_session={before}"})
+        check(status == 303 and "/ui/signin" in headers.get("Location", ""), "the old cookie no longer opens pages")
+
+    def outsider_gets_403():
+        no = state["manifest"]
+        browser.sign_in(base, os.path.join(KEYS, CQ_GENERATOR + ".key"))
+        d.get(base + f"/ui/manifests/{no}")
+        check("无权查看" in browser.text(), "an enterprise that is not a party gets the 403 page")
+        status, _, _ = http("GET", base + f"/ui/manifests/{no}", headers={
+            "Cookie": "hwl_session=" + [c for c in d.get_cookies() if c["name"] == "hwl_session"][0]["value"]})
+        check(status == 403, f"with status 403, got {status}")
+        browser.shot("08-manifest-forbidden")
+
+    def enterprise_sees_own():
+        browser.sign_in(base, os.path.join(KEYS, SC_CARRIER + ".key"))
+        d.get(base + "/ui/manifests")
+        rows = d.find_elements("css selector", "#manifest-list tbody tr")
+        check(rows, "a carrier sees the manifests naming it")
+        browser.shot("09-carrier-manifests")
+
+    try:
+        run("an unsigned visit is sent to the sign-in page", unsigned_redirect)
+        run("a key file of an unknown key is refused with a clear message and no cookie", unknown_key)
+        run("a regulator signs in with its key file; the cookie is HttpOnly and SameSite=Strict", regulator_signs_in)
+        run("manifest search: paged list, name, state and code filters", manifest_search)
+        run("the 联单 prints to A4 PDF and its QR code decodes to a receipt that verifies", printable_manifest)
+        run("a manifest that does not exist gets a clear 404 page", missing_manifest)
+        run("the operator page shows tree size, checkpoint and the verifier's result", operator_page)
+        run("signing out ends the session", sign_out)
+        run("an enterprise that is not a party gets 403 on a manifest page", outsider_gets_403)
+        run("an enterprise sees the manifests naming it", enterprise_sees_own)
+    finally:
+        browser.quit()
+        daemon.stop()
+        if not keep:
+            shutil.rmtree(work, ignore_errors=True)
+    failed = sum(1 for _, e in results if e)
+    print(f"console browser tests: {len(results) - failed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
