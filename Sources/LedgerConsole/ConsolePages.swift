@@ -90,7 +90,7 @@ struct ConsolePages: Sendable {
             page["checkpointSize"] = checkpoint.size
             page["checkpointRoot"] = checkpoint.root.base64
             page["checkpointNote"] = checkpoint.note
-            page["pending"] = tree - checkpoint.size
+            if tree > checkpoint.size { page["pending"] = tree - checkpoint.size }
             let at = health.checkpointSeenAt
             page["checkpointSeen"] = Display.beijing(UTCInstant(seconds: at))
             page["checkpointAge"] = Self.age(now - at)
@@ -108,7 +108,6 @@ struct ConsolePages: Sendable {
                 ["severity": Self.statusLabel(r.severity), "code": r.code, "message": r.message, "ok": r.severity == .ok]
             }
             page["services"] = [
-                ["name": "写入（group commit）", "state": "运行中", "ok": true],
                 ["name": "检查点签署（每 \(Self.seconds(services.configuration.checkpointInterval)) 秒）",
                  "state": tree == checkpoint.size ? "已覆盖全部条目" : "待签署 \(tree - checkpoint.size) 条", "ok": tree - checkpoint.size < 10_000],
                 ["name": "定时核验（每 \(Self.seconds(services.configuration.verifyInterval)) 秒）",
