@@ -4,7 +4,8 @@ import NIOCore
 import TransferRules
 
 /// The single domain-error → HTTP-status mapping (SPEC §4.2) and the error envelope
-/// `{"error":{"rule","message"}}`.
+/// `{"error":{"rule","message","messageZh"}}` (`messageZh` from ``RuleMessagesZh``, the catalogue the console and the CLI
+/// share).
 ///
 /// Rule rejections of a submission: R-SIG → 401 (with `WWW-Authenticate: HWL-Ed25519`), R-NONCE → 409, every other
 /// rule → 422. HTTP-level failures come from ``ServerError``. Storage and integrity failures are 500 and are logged
@@ -17,8 +18,21 @@ public enum ErrorMapping {
         public var message: String
 
         public var json: JSONValue {
-            .object(["error": .object(["rule": .string(rule), "message": .string(message)])])
+            .object(["error": ErrorMapping.errorObject(rule: rule, message: message)])
         }
+    }
+
+    /// `{"rule","message","messageZh"}`: what every error body and every rejected batch item carries.
+    public static func errorObject(rule: String, message: String) -> JSONValue {
+        .object([
+            "rule": .string(rule), "message": .string(message),
+            "messageZh": .string(RuleMessagesZh.message(id: rule, detail: message)),
+        ])
+    }
+
+    /// `{"rule","message","messageZh"}` of a rule violation.
+    public static func errorObject(_ violation: RuleViolation) -> JSONValue {
+        errorObject(rule: violation.rule.rawValue, message: violation.message)
     }
 
     /// The status of a submission rejected by `rule`.

@@ -83,7 +83,7 @@ struct LedgerRoutes: Sendable {
                 statuses.insert(status.code)
                 results.append(.object([
                     "item": .int(Int64(i)), "status": .int(Int64(status.code)),
-                    "error": .object(["rule": .string(v.rule.rawValue), "message": .string(v.message)]),
+                    "error": ErrorMapping.errorObject(v),
                 ]))
             }
         }

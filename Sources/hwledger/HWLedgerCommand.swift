@@ -10,6 +10,10 @@ struct HWLedgerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hwledger",
         abstract: "Tamper-evident ledger of hazardous-waste transfers between Sichuan and Chongqing.",
+        discussion: """
+            Global option: --lang zh|en (anywhere on the command line) prints rule and error messages in Chinese \
+            (zh) or English (en, the default); JSON output then carries both, as "message" and "messageZh".
+            """,
         version: "0.1.0",
         subcommands: [
             Keygen.self, Init.self, Submit.self, Verify.self, CheckpointCommand.self, Proof.self, ReceiptCommand.self,
@@ -21,7 +25,8 @@ struct HWLedgerCommand: ParsableCommand {
     static func main() {
         let json = CommandLine.arguments.contains("--json")
         do {
-            var command = try parseAsRoot()
+            let arguments = try Language.strip(Array(CommandLine.arguments.dropFirst()))
+            var command = try parseAsRoot(arguments)
             try command.run()
         } catch let error as CLIFailure {
             fail(error, json: json)

@@ -61,13 +61,87 @@ enum Output {
     static func error(_ failure: CLIFailure, json: Bool) {
         guard !failure.id.isEmpty else { return }
         if json {
-            Output.json(.object(["error": .object(["rule": .string(failure.id), "message": .string(failure.message)])]))
+            Output.json(.object(["error": errorObject(rule: failure.id, message: failure.message)]))
         } else {
-            FileHandle.standardError.write(Data("error[\(failure.id)]: \(failure.message)\n".utf8))
+            FileHandle.standardError.write(Data("error[\(failure.id)]: \(Language.current.text(id: failure.id, message: failure.message))\n".utf8))
         }
+    }
+
+    /// `{"rule","message"}` of an error or a rejected line, plus `messageZh` under `--lang zh`.
+    static func errorObject(rule: String, message: String) -> JSONValue {
+        var object: [String: JSONValue] = ["rule": .string(rule), "message": .string(message)]
+        if Language.current == .zh { object["messageZh"] = .string(RuleMessagesZh.message(id: rule, detail: message)) }
+        return .object(object)
+    }
+
+    /// `{"rule","message"}` of a rule violation, plus `messageZh` under `--lang zh`.
+    static func errorObject(_ violation: RuleViolation) -> JSONValue {
+        errorObject(rule: violation.rule.rawValue, message: violation.message)
     }
 
     static func note(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}
+
+/// The language of messages people read (`--lang zh|en`, anywhere on the command line; default en). Rule and error
+/// messages in Chinese come from ``RuleMessagesZh``, the catalogue the console and the API share.
+enum Language: String, Sendable {
+    case en, zh
+
+    /// The language the command line asks for, read once.
+    static let current: Language = {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        return (try? value(in: arguments)).flatMap { $0 } ?? .en
+    }()
+
+    /// The message of error `id` in this language.
+    func text(id: String, message: String) -> String {
+        self == .zh ? RuleMessagesZh.message(id: id, detail: message) : message
+    }
+
+    /// The `--lang` value of `arguments`, nil when absent; a usage error when it is missing or not zh/en.
+    static func value(in arguments: [String]) throws -> Language? {
+        var found: Language?
+        var i = 0
+        while i < arguments.count {
+            let a = arguments[i]
+            if a == "--" { break }
+            var text: String?
+            if a == "--lang" {
+                guard i + 1 < arguments.count else { throw CLIFailure.usage("--lang needs a value: zh or en") }
+                text = arguments[i + 1]
+                i += 1
+            } else if a.hasPrefix("--lang=") {
+                text = String(a.dropFirst("--lang=".count))
+            }
+            if let text {
+                guard let language = Language(rawValue: text) else { throw CLIFailure.usage("--lang \(text): expected zh or en") }
+                found = language
+            }
+            i += 1
+        }
+        return found
+    }
+
+    /// `arguments` without `--lang X` / `--lang=X`, after checking the value.
+    static func strip(_ arguments: [String]) throws -> [String] {
+        _ = try value(in: arguments)
+        var out: [String] = []
+        var i = 0
+        while i < arguments.count {
+            let a = arguments[i]
+            if a == "--" {
+                out.append(contentsOf: arguments[i...])
+                break
+            }
+            if a == "--lang" {
+                i += 2
+                continue
+            }
+            if !a.hasPrefix("--lang=") { out.append(a) }
+            i += 1
+        }
+        return out
     }
 }

@@ -236,3 +236,35 @@ struct ExitCodeTests {
         #expect(!r.stderr.contains("error[INTERNAL]"), "\(r.stderr)")
     }
 }
+
+/// `--lang zh` (issue 11): the same exit codes and ids, messages from the Chinese catalogue.
+@Suite("hwledger --lang zh")
+struct LanguageOptionTests {
+    @Test("--lang zh prints a rejected line's messageZh beside the English message, and error lines in Chinese")
+    func chineseMessages() throws {
+        let ledger = try CLILedger()
+        let bad = Events.registration(uscc: "91350203M0001QAY9B")
+        let file = ledger.writeLines([bad.canonicalString])
+        let r = try ledger.run(["--lang", "zh", "submit", "--db", ledger.db, "--key", ledger.sichuanKeyPath, file])
+        #expect(r.status == 2, "stderr: \(r.stderr)")
+        let line = try CanonicalJSON.decode(Array(r.stdout.utf8))
+        let error = try #require(line["error"])
+        #expect(error["rule"]?.stringValue == "R-USCC")
+        let message = try #require(error["message"]?.stringValue)
+        #expect(error["messageZh"]?.stringValue == "统一社会信用代码校验位错误：" + message)
+
+        let english = try ledger.run(["submit", "--db", ledger.db, "--key", ledger.sichuanKeyPath, file])
+        #expect(english.status == 2)
+        #expect(try CanonicalJSON.decode(Array(english.stdout.utf8))["error"]?["messageZh"] == nil, "English output is unchanged")
+
+        let missing = try ledger.run(["manifest", "show", "20259999000001", "--db", ledger.db, "--lang=zh"])
+        expectFailure(missing, code: 2, id: "R-NOT-FOUND", mentioning: "引用的申请、批准、登记、联单、费率表或更正不存在：manifest 20259999000001 does not exist")
+        #expect(try ledger.entries().count == 1)
+    }
+
+    @Test("--lang with a value other than zh or en is a usage error")
+    func badLanguage() throws {
+        expectFailure(try Run.hwledger(["--lang", "fr", "verify", "--db", "x.sqlite"]), code: 64, id: "USAGE", mentioning: "--lang fr")
+        expectFailure(try Run.hwledger(["verify", "--db", "x.sqlite", "--lang"]), code: 64, id: "USAGE")
+    }
+}

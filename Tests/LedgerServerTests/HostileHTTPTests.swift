@@ -282,9 +282,10 @@ struct HostileHTTPTests {
         }
         guard r.status == expectedStatus else { return "\(c): status \(r.status), expected \(expectedStatus): \(r.text.prefix(300))" }
         guard r.headers["content-type"] == "application/json", case .object(let top)? = r.json, Set(top.keys) == ["error"],
-            case .object(let error)? = top["error"], Set(error.keys) == ["rule", "message"],
-            let rule = error["rule"]?.stringValue, !rule.isEmpty, let message = error["message"]?.stringValue, !message.isEmpty
-        else { return "\(c): not the {\"error\":{\"rule\",\"message\"}} envelope: \(r.headers["content-type"] ?? "-") \(r.text.prefix(300))" }
+            case .object(let error)? = top["error"], Set(error.keys) == ["rule", "message", "messageZh"],
+            let rule = error["rule"]?.stringValue, !rule.isEmpty, let message = error["message"]?.stringValue, !message.isEmpty,
+            error["messageZh"]?.stringValue == RuleMessagesZh.message(id: rule, detail: message)
+        else { return "\(c): not the {\"error\":{\"rule\",\"message\",\"messageZh\"}} envelope: \(r.headers["content-type"] ?? "-") \(r.text.prefix(300))" }
         if c.expected == .malformed, rule != "MALFORMED" { return "\(c): rule \(rule), expected MALFORMED" }
         if expectedStatus == 401, r.headers["www-authenticate"] != "HWL-Ed25519" { return "\(c): 401 without WWW-Authenticate: HWL-Ed25519" }
         return nil

@@ -73,12 +73,12 @@ extension HWLedgerCommand {
                     Output.json(.object([
                         "registrationNo": .string(r.registrationNo), "eligible": .bool(reasons.isEmpty),
                         "remainingGrams": .int(left), "year": .int(Int64(s.pickup.year)),
-                        "reasons": .array(reasons.map { .object(["rule": .string($0.rule.rawValue), "message": .string($0.message)]) }),
+                        "reasons": .array(reasons.map { Output.errorObject($0) }),
                     ]))
                 } else {
                     Output.line(reasons.isEmpty ? "符合“点对点”豁免条件 (eligible)" : "不符合“点对点”豁免条件 (not eligible)")
                     Output.line("登记编号 \(r.registrationNo)：\(s.pickup.year) 年上限 \(Mass.tonnes(r.capGrams)) 吨，已用 \(Mass.tonnes(r.used(in: s.pickup.year))) 吨，剩余 \(Mass.tonnes(left)) 吨")
-                    for reason in reasons { Output.line("\(reason.rule.rawValue): \(reason.message)") }
+                    for reason in reasons { Output.line("\(reason.rule.rawValue): \(Language.current.text(id: reason.rule.rawValue, message: reason.message))") }
                 }
                 if !reasons.isEmpty { throw CLIFailure.rejectedSilently }
             }

@@ -94,7 +94,7 @@ extension HWLedgerCommand {
                 case .appended: Output.json(result.appendedJSON!)
                 case .rejected(let v):
                     rejected = true
-                    Output.json(.object(["line": .int(Int64(number)), "error": .object(["rule": .string(v.rule.rawValue), "message": .string(v.message)])]))
+                    Output.json(.object(["line": .int(Int64(number)), "error": Output.errorObject(v)]))
                 }
             }
             try facade.publishCheckpoint(keys: checkpointKeys)
