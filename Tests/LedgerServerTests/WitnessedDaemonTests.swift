@@ -111,6 +111,19 @@ struct WitnessedDaemonTests {
         #expect(verifyBare.stderr.contains("missing: witness.test/sichuan, witness.test/chongqing"))
         let badKey = try Run.hwledger(["verify", "--db", d.dbPath, "--trusted", oldFile, "--witness", op])
         #expect(badKey.status == 65)
+        // Stored cosignatures are re-verified; one edited behind the triggers' back is an integrity failure.
+        let all = try Run.hwledger(["verify", "--db", d.dbPath] + both)
+        #expect(all.status == 0, "\(all.stderr)")
+        #expect(all.stdout.contains("witness cosignatures"))
+        _ = d.daemon.stop(timeout: 10)
+        let tamper = try Run.executable("/usr/bin/env", ["sqlite3", d.dbPath, """
+            DROP TRIGGER cosignatures_refuse_update;
+            UPDATE cosignatures SET line = substr(line, 1, length(line) - 6) || 'AAAAA=' WHERE size = \(new.checkpoint.size);
+            """])
+        #expect(tamper.status == 0, "\(tamper.stderr)")
+        let tampered = try Run.hwledger(["verify", "--db", d.dbPath] + both)
+        #expect(tampered.status == 3)
+        #expect(tampered.stderr.contains("cosignature of checkpoint \(new.checkpoint.size)"))
     }
 
     @Test("one witness down: checkpoints are still signed, receipts name the missing cosignature, and all catches up when it returns")

@@ -37,16 +37,23 @@ extension HWLedgerCommand {
             let scratch = try SQLiteLedgerStore.scratch()
             defer { scratch.removeScratch() }
             let report = try facade.verify(trusted: trustedCheckpoint, scratch: scratch)
+            let witnessKeys = try witnesses.policy(default: facade.witnessPolicy()).witnesses
+            let cosignatures: CosignatureAudit.Report
+            do { cosignatures = try facade.store.read { try CosignatureAudit.verify(witnesses: witnessKeys, in: $0) } } catch {
+                throw CLIFailure.integrity("\(error)")
+            }
             if json {
                 var o: [String: JSONValue] = [
                     "ok": .bool(true), "size": .int(Int64(report.size)), "root": .string(report.root.base64),
                     "checkpoints": .int(Int64(report.checkpointsChecked)),
                 ]
                 if let t = report.trustedSize { o["trustedSize"] = .int(Int64(t)) }
+                if !witnessKeys.isEmpty { o["cosignatures"] = .int(Int64(cosignatures.verified)) }
                 Output.json(.object(o))
             } else {
                 var text = "verified \(report.size) entries, root \(report.root.base64), \(report.checkpointsChecked) checkpoints"
                 if let t = report.trustedSize { text += ", consistent with the trusted checkpoint of size \(t)" }
+                if !witnessKeys.isEmpty { text += ", \(cosignatures.verified) witness cosignatures" }
                 Output.line(text)
             }
         }
