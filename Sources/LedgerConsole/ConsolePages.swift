@@ -22,7 +22,7 @@ struct ConsolePages: Sendable {
         let cookie = request.headers[.cookie]
         let authenticator = services.authenticator, sessions = services.sessions
         let session = try? await Blocking.run { try authenticator.session(cookieHeader: cookie, sessions: sessions) }
-        return Page.redirect(session == nil ? "/ui/signin" : "/ui/manifests")
+        return Page.redirect(session == nil ? "/ui/signin" : "/ui/worklist")
     }
 
     func signin(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
@@ -92,12 +92,12 @@ struct ConsolePages: Sendable {
             page["checkpointNote"] = checkpoint.note
             if tree > checkpoint.size { page["pending"] = tree - checkpoint.size }
             let at = health.checkpointSeenAt
-            page["checkpointSeen"] = Display.beijing(UTCInstant(seconds: at))
+            page["checkpointSeen"] = Display.beijingTime(UTCInstant(seconds: at))
             page["checkpointAge"] = Self.age(now - at)
-            if let last = lastTime { page["lastEntryTime"] = Display.beijing(last) }
+            if let last = lastTime { page["lastEntryTime"] = Display.beijingTime(last) }
             if let v = health.verify {
                 page["verify"] = [
-                    "ok": v.ok, "time": Display.beijing(UTCInstant(seconds: v.finishedAt)), "age": Self.age(now - v.finishedAt),
+                    "ok": v.ok, "time": Display.beijingTime(UTCInstant(seconds: v.finishedAt)), "age": Self.age(now - v.finishedAt),
                     "size": v.size, "milliseconds": v.milliseconds, "message": v.message,
                 ] as [String: Any]
             }

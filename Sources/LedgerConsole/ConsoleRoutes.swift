@@ -17,6 +17,7 @@ public struct ConsoleRoutes: RoutePlugin {
         router.get("/ui/assets/{name}", use: pages.asset)
         router.group("/ui")
             .add(middleware: ConsoleSessionMiddleware(services: services))
+            .get("worklist", use: pages.worklistPage)
             .get("manifests", use: pages.manifests)
             .get("manifests/{no}", use: pages.manifest)
             .get("operator", use: pages.operatorPage)

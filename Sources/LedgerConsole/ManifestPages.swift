@@ -213,21 +213,21 @@ struct ManifestSheetView {
             ]
         }
         if let p = m.pickup {
-            out["pickup"] = ["carrier": names.party(p.carrier), "plate": p.vehiclePlate, "driver": p.driver, "at": Display.beijing(p.at)]
+            out["pickup"] = ["carrier": names.party(p.carrier), "plate": p.vehiclePlate, "driver": p.driver, "at": Display.beijingTime(p.at)]
         }
         out["handovers"] = m.handovers.map { h -> [String: Any] in
-            ["from": names.party(h.fromCarrier), "to": names.party(h.toCarrier), "plate": h.vehiclePlate, "driver": h.driver, "at": Display.beijing(h.at)]
+            ["from": names.party(h.fromCarrier), "to": names.party(h.toCarrier), "plate": h.vehiclePlate, "driver": h.driver, "at": Display.beijingTime(h.at)]
         }
         if let r = m.receipt {
             var receipt: [String: Any] = [
-                "deliveredAt": Display.beijing(r.deliveredAt), "method": names.method(r.method), "discrepancy": r.significantDiscrepancy ? "是" : "否",
+                "deliveredAt": Display.beijingTime(r.deliveredAt), "method": names.method(r.method), "discrepancy": r.significantDiscrepancy ? "是" : "否",
                 "enteredOn": r.enteredOn.description,
             ]
             if let note = r.note, !note.isEmpty { receipt["note"] = note }
             out["receipt"] = receipt
         }
         if let r = m.rejection {
-            out["rejection"] = ["deliveredAt": Display.beijing(r.deliveredAt), "reason": r.reason, "enteredOn": r.enteredOn.description]
+            out["rejection"] = ["deliveredAt": Display.beijingTime(r.deliveredAt), "reason": r.reason, "enteredOn": r.enteredOn.description]
         }
         if let reason = m.cancelReason { out["cancelReason"] = reason }
         out["versions"] = m.versions.map { v -> [String: Any] in
@@ -250,8 +250,8 @@ struct ManifestSheetView {
         let byIndex = Dictionary(sheet.signatures.map { ($0.index, $0) }, uniquingKeysWith: { a, _ in a })
         out["acts"] = m.events.map { e -> [String: Any] in
             [
-                "index": e.index, "act": Display.event(e.type), "type": e.type, "party": names.party(e.actor), "role": role(of: e.actor, m),
-                "time": Display.beijing(e.time), "keyId": byIndex[e.index]?.keyId ?? "",
+                "index": e.index, "act": Display.eventLabel(e.type), "type": e.type, "party": names.party(e.actor), "role": role(of: e.actor, m),
+                "time": Display.beijingTime(e.time), "keyId": byIndex[e.index]?.keyId ?? "",
             ]
         }
         // The receipt of the latest act the signed checkpoint covers.
@@ -260,7 +260,7 @@ struct ManifestSheetView {
             out["qr"] = QRCode(url)?.svg(size: 132, label: "条目收据二维码")
             out["receiptURL"] = url
             out["receiptIndex"] = last.index
-            out["receiptAct"] = Display.event(last.type)
+            out["receiptAct"] = Display.eventLabel(last.type)
             out["leafHash"] = sig.leafHash.hex
             out["operatorKey"] = sheet.operatorKeys.first ?? ""
         } else {

@@ -10,6 +10,7 @@ enum Templates {
         ("manifests", PackageResources.manifests_mustache),
         ("manifest", PackageResources.manifest_mustache),
         ("operator", PackageResources.operator_mustache),
+        ("worklist", PackageResources.worklist_mustache),
     ]
 
     /// Parsed once; a template that does not parse is a build defect the console tests catch at start.
@@ -34,4 +35,11 @@ enum Assets {
         "console.css": ("text/css; charset=utf-8", PackageResources.console_css),
         "console.js": ("text/javascript; charset=utf-8", PackageResources.console_js),
     ]
+}
+
+/// Template values handed back from a blocking read. They are built there and only read afterwards, never shared
+/// while mutable.
+struct TemplateValues: @unchecked Sendable {
+    let values: [String: Any]
+    init(_ values: [String: Any]) { self.values = values }
 }

@@ -66,16 +66,7 @@ extension LedgerRoutes {
             throw ServerError.usage("query parameter asOf is required")
         }
         let ledger = self.ledger
-        let list = try await Blocking.run { () -> [Anomaly] in
-            let all = try ledger.anomalies(asOf: asOf)
-            guard case .regulator(_, let province) = principal else { return all }
-            let provinces = try ledger.enterpriseProvinces()
-            return try all.filter { a in
-                if let m = try ledger.manifest(a.subject) { return Self.scope(of: m, provinces: provinces).provinces.contains(province) }
-                if let app = try ledger.application(a.subject) { return ResourceScope.of(app).provinces.contains(province) }
-                return false
-            }
-        }
+        let list = try await Blocking.run { try Visibility.anomalies(asOf: asOf, visibleTo: principal, in: ledger) }
         return JSONResponse.make(.object([
             "asOf": .string(asOf.description),
             "anomalies": .array(list.map {
@@ -97,6 +88,17 @@ extension LedgerRoutes {
         let ledger = self.ledger
         let s = try await Blocking.run { try ledger.statement(quarter: quarter, payer: payer, payee: payee) }
         return JSONResponse.make(StatementJSON.json(s))
+    }
+
+    /// `GET /v1/worklist?asOf=DATE` (session cookie or signed request): the steps the principal must take, the one
+    /// computation the console's 待办 page and `hwledger worklist` use. Without asOf: today in 北京时间.
+    func worklist(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let asOf = try Self.date(request.uri.queryParameters.get("asOf"), name: "asOf")
+            ?? UTCInstant(seconds: authenticator.currentTime).shanghaiDate
+        let ledger = self.ledger
+        let list = try await Blocking.run { try ledger.worklist(for: principal.id, asOf: asOf) }
+        return JSONResponse.make(list.json)
     }
 
     /// Cursors are `base64("manifests/v1:" + last manifest number)`: opaque to clients, checked on the way back.

@@ -200,6 +200,23 @@ public enum Visibility {
         }
     }
 
+    /// The anomalies `principal` may read as of `asOf` (blocking): a regulator those of manifests and applications
+    /// touching its province, the operator all; enterprises none (anomalies are for regulators).
+    public static func anomalies(asOf: CivilDate, visibleTo principal: ReadPrincipal, in ledger: TransferLedger) throws -> [Anomaly] {
+        let all = try ledger.anomalies(asOf: asOf)
+        switch principal {
+        case .operatorOf: return all
+        case .enterprise: return []
+        case .regulator(_, let province):
+            let provinces = try ledger.enterpriseProvinces()
+            return try all.filter { a in
+                if let m = try ledger.manifest(a.subject) { return ResourceScope.of(m, provinces: provinces).provinces.contains(province) }
+                if let app = try ledger.application(a.subject) { return ResourceScope.of(app).provinces.contains(province) }
+                return false
+            }
+        }
+    }
+
     /// Throws ``ServerError/forbidden(_:)`` unless ``allows(_:_:)``.
     public static func require(_ principal: ReadPrincipal, _ scope: ResourceScope, resource: String) throws(ServerError) {
         guard allows(principal, scope) else { throw .forbidden("\(principal.id) may not read \(resource)") }

@@ -12,16 +12,6 @@ public struct EntrySignature: Sendable, Equatable {
 }
 
 extension TransferLedger {
-    /// Every registered enterprise by USCC (names beside USCCs in lists).
-    public func enterprises() throws -> [String: Enterprise] {
-        var out: [String: Enterprise] = [:]
-        try all(Enterprise.self, kind: ProjectionKind.enterprise) { e in
-            out[e.uscc] = e
-            return true
-        }
-        return out
-    }
-
     /// The permits `holder` holds (operating or transport), in permit-number order.
     public func permits(of holder: String) throws -> [PermitRecord] {
         var list: [PermitRecord] = []

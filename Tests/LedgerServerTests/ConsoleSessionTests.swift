@@ -204,3 +204,28 @@ struct ConsoleSessionTests {
         #expect(try page(d, "/ui/manifests", cookie: c).status == 200, "the session is unchanged")
     }
 }
+
+/// `GET /v1/worklist` (issue 10): the same computation as `hwledger worklist`, read with a session cookie or a signed
+/// request.
+@Suite("Worklist API")
+struct WorklistAPITests {
+    @Test("GET /v1/worklist: Sichuan's overdue review of APP-LATE with its due date, by cookie and by signature; 401 without")
+    func worklist() throws {
+        let d = try ConsoleSessionTests.fixture.get()
+        let s = ConsoleSessionTests()
+        let c = try s.cookie(try s.signIn(d, key: RegimeDaemon.key(RegimeDaemon.sc), challenge: try s.challenge(d)))
+        let path = "/v1/worklist?asOf=2025-03-20"
+        let byCookie = try WireConnection(port: d.port).request("GET", path, headers: [("Cookie", c)])
+        let bySignature = try d.get(path, as: RegimeDaemon.sc)
+        #expect(byCookie.status == 200 && bySignature.status == 200, "\(byCookie.text)")
+        #expect(byCookie.body == bySignature.body)
+        // APP-LATE applied 2025-03-03 (Mon): the review is due 5 working days later, 2025-03-10, overdue on 03-20.
+        let expected = #"{"due":"2025-03-10","kind":"approval.reviewed","overdue":true,"subject":"APP-LATE","workingDaysLeft":-8}"#
+        #expect(byCookie.text.contains(expected), "\(byCookie.text)")
+        #expect(byCookie.text.hasPrefix(#"{"asOf":"2025-03-20","items":["#) && byCookie.text.hasSuffix(#""principal":"REG-510000"}"#))
+        let cq = try d.get(path, as: RegimeDaemon.cq)
+        #expect(cq.status == 200 && !cq.text.contains("APP-LATE"), "Chongqing does not review Sichuan's application")
+        #expect(try WireConnection(port: d.port).request("GET", path).status == 401)
+        #expect(try WireConnection(port: d.port).request("GET", "/v1/worklist?asOf=2025-02-30", headers: [("Cookie", c)]).status == 400)
+    }
+}

@@ -35,6 +35,17 @@ CQ = "REG-500000"
 SC_GENERATOR = "91511500MA0000004Y"  # 宜宾示例化工有限公司
 CQ_GENERATOR = "91500102MA0000011E"  # 重庆示例精细化工有限公司
 SC_CARRIER = "91510100MA00000051"  # 成都示例危险货物运输有限公司
+CQ_RECEIVER = "91500118MA00000151"  # 重庆示例固废处置有限公司 (永川)
+CQ_APPLICANT = "91500112MA0000009M"  # 重庆示例汽车零部件有限公司 (渝北)
+SC_RECEIVER = "91511600MA0000008G"  # 广安示例环保科技有限公司
+# Two applications nobody reviews, added to the fixture: Sichuan's review of the first is due 2025-11-10 (5 working
+# days after 2025-11-03) and overdue on 2025-11-20; the second is Chongqing's to review, never Sichuan's.
+LATE_SC = {"type": "approval.applied", "actor": SC_GENERATOR, "body": {
+    "applicationId": "SQ-510000-2025-901", "generator": SC_GENERATOR, "receiver": CQ_RECEIVER, "wasteCode": "900-039-49",
+    "grams": 30000000, "method": "D10", "validFrom": "2025-12-01", "validTo": "2026-11-30", "appliedOn": "2025-11-03"}}
+LATE_CQ = {"type": "approval.applied", "actor": CQ_APPLICANT, "body": {
+    "applicationId": "SQ-500000-2025-902", "generator": CQ_APPLICANT, "receiver": SC_RECEIVER, "wasteCode": "900-214-08",
+    "grams": 20000000, "method": "R9", "validFrom": "2025-12-01", "validTo": "2026-11-30", "appliedOn": "2025-11-04"}}
 
 
 class Failed(Exception):
@@ -161,6 +172,12 @@ def main():
     db = os.path.join(work, "ledger.sqlite")
     subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "build-fixture-ledger.py"), db, "--quiet"], check=True,
                    env=dict(os.environ, HWLEDGER=HWLEDGER))
+    for event in (LATE_SC, LATE_CQ):
+        path = os.path.join(work, event["body"]["applicationId"] + ".json")
+        with open(path, "w") as f:
+            json.dump(event, f, ensure_ascii=False)
+        subprocess.run([HWLEDGER, "submit", "--db", db, "--key", os.path.join(KEYS, event["actor"] + ".key"), path],
+                       check=True, capture_output=True)
     daemon = Daemon(db, work)
     browser = Browser()
     results = []
@@ -204,12 +221,46 @@ def main():
         check(d.execute_script("return document.cookie").find("hwl_session") < 0, "scripts cannot read the cookie")
         check("四川省生态环境厅" in browser.text(), "the header names the signed-in regulator")
 
+    def worklist():
+        d.get(base + "/ui/")
+        check(d.current_url.endswith("/ui/worklist"), f"after sign-in /ui/ opens the 待办 page, got {d.current_url}")
+        d.get(base + "/ui/worklist?asOf=2025-11-20")
+        rows = d.find_elements("css selector", "#worklist tbody.overdue tr.item")
+        late = [r for r in rows if r.get_attribute("data-subject") == "SQ-510000-2025-901"]
+        check(late, f"the overdue review is listed among the overdue steps: {[r.text for r in rows]}")
+        cells = late[0].find_elements("tag name", "td")
+        check(cells[0].text == "初步审查" and cells[3].text == "2025-11-10", f"as 初步审查 due 2025-11-10: {late[0].text}")
+        check("逾期 8 个工作日" in late[0].text, f"8 working days overdue on 2025-11-20: {late[0].text}")
+        check("宜宾示例化工有限公司" in late[0].text and "重庆示例固废处置有限公司" in late[0].text, "with the parties' names")
+        check("SQ-500000-2025-902" not in d.find_element("id", "worklist").text, "Chongqing's review is not on Sichuan's worklist")
+        groups = d.find_elements("css selector", "details.anomalies")
+        check(groups, "the province's anomalies are grouped")
+        late_receipts = d.find_element("id", "anomaly-A-RECEIPT-LATE")
+        check(late_receipts.get_attribute("open") is None, "back-entry noise (A-RECEIPT-LATE) is folded")
+        check(d.find_element("id", "anomaly-A-DEADLINE-REVIEW").get_attribute("open") is not None, "the overdue review is open")
+        browser.shot("03-worklist", full=True)
+        d.get(base + "/ui/worklist?asOf=2025-11-20&type=A-DEADLINE-REVIEW")
+        check([g.get_attribute("id") for g in d.find_elements("css selector", "details.anomalies")] == ["anomaly-A-DEADLINE-REVIEW"],
+              "the type filter keeps one group")
+        cookie = [c for c in d.get_cookies() if c["name"] == "hwl_session"][0]["value"]
+        status, body, _ = http("GET", base + "/v1/worklist?asOf=2025-11-20", headers={"Cookie": "hwl_session=" + cookie})
+        check(status == 200, f"GET /v1/worklist with the session cookie: {status} {body[:200]}")
+        doc = json.loads(body)
+        check(doc["asOf"] == "2025-11-20" and doc["principal"] == SC, f"asOf and principal: {doc['asOf']} {doc['principal']}")
+        item = [i for i in doc["items"] if i["subject"] == "SQ-510000-2025-901"]
+        check(item == [{"kind": "approval.reviewed", "subject": "SQ-510000-2025-901", "due": "2025-11-10",
+                        "workingDaysLeft": item[0]["workingDaysLeft"] if item else None, "overdue": True}],
+              f"the API lists the same overdue review: {item}")
+        check(all(i["subject"] != "SQ-500000-2025-902" for i in doc["items"]), "and not Chongqing's")
+        status, _, _ = http("GET", base + "/v1/worklist?asOf=2025-11-20")
+        check(status == 401, "without a cookie or signature: 401")
+
     def manifest_search():
         d.get(base + "/ui/manifests")
         rows = d.find_elements("css selector", "#manifest-list tbody tr")
         check(len(rows) == 50, f"the first page holds 50 manifests, got {len(rows)}")
         check(d.find_elements("id", "next-page"), "there is a next page")
-        browser.shot("03-manifests")
+        browser.shot("04-manifests")
         d.get(base + "/ui/manifests?q=" + urllib.request.quote("宜宾示例化工"))
         rows = d.find_elements("css selector", "#manifest-list tbody tr")
         check(rows and all("宜宾示例化工有限公司" in r.text for r in rows), "a name search finds that party's manifests")
@@ -310,6 +361,7 @@ def main():
         run("an unsigned visit is sent to the sign-in page", unsigned_redirect)
         run("a key file of an unknown key is refused with a clear message and no cookie", unknown_key)
         run("a regulator signs in with its key file; the cookie is HttpOnly and SameSite=Strict", regulator_signs_in)
+        run("the worklist shows the known overdue review with its due date and hides the other province's steps", worklist)
         run("manifest search: paged list, name, state and code filters", manifest_search)
         run("the 联单 prints to A4 PDF and its QR code decodes to a receipt that verifies", printable_manifest)
         run("a manifest that does not exist gets a clear 404 page", missing_manifest)

@@ -1,0 +1,175 @@
+import Foundation
+import Hummingbird
+import LedgerServer
+import TransferLedger
+import TransferRules
+
+/// 待办: the steps this principal must take (``TransferLedger/worklist(for:asOf:)``, the one worklist computation),
+/// overdue first, then those due within 5 working days; and, for regulators, their province's anomalies grouped by id
+/// with filters, back-entry noise (A-RECEIPT-LATE) folded.
+extension ConsolePages {
+    /// Working days within which a step counts as due soon.
+    static let soonWorkingDays = 5
+    /// Rows shown per anomaly group; the rest are counted.
+    static let anomalyRowsShown = 100
+
+    static let anomalyLabels: [String: String] = [
+        "A-DEADLINE-REVIEW": "初步审查逾期", "A-DEADLINE-REPLY": "商请复函逾期", "A-DEADLINE-DECISION": "审批决定逾期",
+        "A-RECEIPT-LATE": "接收录入迟延（含补录）", "A-IN-TRANSIT-OVERDUE": "在途超期", "A-DISCREPANCY": "数量差异",
+        "A-CAPACITY": "超出经营许可能力",
+    ]
+
+    /// What a worklist or anomaly subject is, for a reader: parties and waste code, with a link when there is a page.
+    struct SubjectInfo {
+        var link: String?
+        var text: String
+        var cities: Set<String>
+        var parties: Set<String>
+    }
+
+    static func subjectInfo(
+        _ subject: String, applications: [String: ApplicationRecord], manifest: (String) throws -> ManifestRecord?, names: Names
+    ) rethrows -> SubjectInfo {
+        func city(_ uscc: String) -> String? {
+            guard let d = names.enterprises[uscc]?.division else { return nil }
+            let code = String(d.prefix(4)) + "00"
+            return names.reference.divisions[code]?.name ?? code
+        }
+        if let a = applications[subject] {
+            return SubjectInfo(
+                link: nil, text: "跨省转移申请：\(names.name(a.generator)) → \(names.name(a.receiver))，\(a.wasteCode)，\(Display.tonnes(a.grams)) 吨",
+                cities: Set([city(a.generator), city(a.receiver)].compactMap { $0 }), parties: [a.generator, a.receiver])
+        }
+        if subject.utf8.count == 14, let m = try manifest(subject) {
+            return SubjectInfo(
+                link: "/ui/manifests/\(m.manifestNo)",
+                text: "联单：\(names.name(m.generator)) → \(names.name(m.receiver))，\(Display.tonnes(m.totalGrams)) 吨，\(Display.state(m.state))",
+                cities: Set([city(m.generator), city(m.receiver)].compactMap { $0 }), parties: m.namedParties)
+        }
+        if let year = Int(subject), subject.count == 4 { return SubjectInfo(link: nil, text: "\(year) 年白名单", cities: [], parties: []) }
+        if Quarter(subject) != nil { return SubjectInfo(link: nil, text: "\(subject) 季度跨区域处置补偿", cities: [], parties: []) }
+        return SubjectInfo(link: nil, text: subject, cities: [], parties: [])
+    }
+
+    /// The anomaly filters of the page.
+    struct AnomalyFilter {
+        var type: String?
+        var city: String?
+        var party: String?
+        var from: CivilDate?
+        var to: CivilDate?
+
+        init(_ request: Request) throws {
+            type = try ConsolePages.parameter(request, "type")
+            city = try ConsolePages.parameter(request, "city")
+            party = try ConsolePages.parameter(request, "party")
+            from = try ConsolePages.dateParameter(request, "from")
+            to = try ConsolePages.dateParameter(request, "to")
+        }
+
+        func matches(_ a: Anomaly, _ info: SubjectInfo, names: Names) -> Bool {
+            if let type, a.id != type { return false }
+            if let city, !info.cities.contains(city) { return false }
+            if let party, !info.parties.contains(where: { $0.contains(party.uppercased()) || names.name($0).contains(party) }) { return false }
+            if let from, a.due.map({ $0 < from }) ?? true { return false }
+            if let to, a.due.map({ $0 > to }) ?? true { return false }
+            return true
+        }
+    }
+
+    func worklistPage(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let ledger = self.ledger
+        let loaded = try? await Blocking.run { try Names(ledger: ledger) }
+        let base = loaded.map { Self.base(context, names: $0, title: "待办", tab: "worklist") } ?? [:]
+        do {
+            guard let names = loaded else { throw ServerError.notFound("the ledger cannot be read") }
+            let asOf = try Self.dateParameter(request, "asOf") ?? UTCInstant(seconds: services.authenticator.currentTime).shanghaiDate
+            let filter = try AnomalyFilter(request)
+            let page = try await Blocking.run { () -> TemplateValues in
+                TemplateValues(try Self.worklistContext(ledger: ledger, principal: principal, asOf: asOf, filter: filter, names: names))
+            }
+            var out = base
+            out.merge(page.values) { _, new in new }
+            return Page.html(Templates.render("worklist", out))
+        } catch {
+            return Page.error(error, base: base)
+        }
+    }
+
+    /// The 待办 page's values (blocking): worklist sections and the grouped anomalies.
+    static func worklistContext(
+        ledger: TransferLedger, principal: ReadPrincipal, asOf: CivilDate, filter: AnomalyFilter, names: Names
+    ) throws -> [String: Any] {
+        let list = try ledger.worklist(for: principal.id, asOf: asOf)
+        let applications = Dictionary(try ledger.applications().map { ($0.applicationId, $0) }, uniquingKeysWith: { a, _ in a })
+        var manifestCache: [String: ManifestRecord?] = [:]
+        func manifest(_ no: String) throws -> ManifestRecord? {
+            if let hit = manifestCache[no] { return hit }
+            let m = try ledger.manifest(no)
+            manifestCache[no] = m
+            return m
+        }
+        var overdue: [[String: Any]] = [], soon: [[String: Any]] = [], later: [[String: Any]] = []
+        for item in list.items {
+            let info = try subjectInfo(item.subject, applications: applications, manifest: manifest, names: names)
+            var row: [String: Any] = [
+                "kind": Display.eventLabel(item.kind), "type": item.kind, "subject": item.subject, "detail": info.text,
+            ]
+            if let link = info.link { row["link"] = link }
+            if let due = item.due { row["due"] = due.description }
+            if let left = item.workingDaysLeft { row["left"] = item.overdue ? "逾期 \(-left) 个工作日" : "剩 \(left) 个工作日" }
+            if item.overdue {
+                overdue.append(row)
+            } else if let left = item.workingDaysLeft, left <= soonWorkingDays {
+                soon.append(row)
+            } else {
+                later.append(row)
+            }
+        }
+        var out: [String: Any] = [
+            "asOf": asOf.description, "overdue": overdue, "soon": soon, "later": later, "nothing": list.items.isEmpty,
+        ]
+        // Mustache treats 0 as true: counts go in only when there is something to count.
+        if !overdue.isEmpty { out["overdueCount"] = overdue.count }
+        if !soon.isEmpty { out["soonCount"] = soon.count }
+        if !later.isEmpty { out["laterCount"] = later.count }
+        // Anomalies: regulators (their province) and the operator.
+        if case .enterprise = principal { return out }
+        let anomalies = try Visibility.anomalies(asOf: asOf, visibleTo: principal, in: ledger)
+        var groups: [String: [[String: Any]]] = [:]
+        var counts: [String: Int] = [:]
+        var cities = Set<String>()
+        for a in anomalies {
+            let info = try subjectInfo(a.subject, applications: applications, manifest: manifest, names: names)
+            cities.formUnion(info.cities)
+            guard filter.matches(a, info, names: names) else { continue }
+            counts[a.id, default: 0] += 1
+            guard (groups[a.id]?.count ?? 0) < anomalyRowsShown else { continue }
+            var row: [String: Any] = ["subject": a.subject, "text": info.text, "detail": a.detail]
+            if let link = info.link { row["link"] = link }
+            if let due = a.due { row["due"] = due.description }
+            groups[a.id, default: []].append(row)
+        }
+        out["showAnomalies"] = true
+        out["anomalyTotal"] = counts.values.reduce(0, +)
+        out["anomalyGroups"] = counts.keys.sorted { (($0 == "A-RECEIPT-LATE") ? 1 : 0, $0) < (($1 == "A-RECEIPT-LATE") ? 1 : 0, $1) }.map { id -> [String: Any] in
+            var g: [String: Any] = [
+                "id": id, "label": anomalyLabels[id] ?? id, "count": counts[id]!, "rows": groups[id] ?? [],
+            ]
+            if id == "A-RECEIPT-LATE" { g["folded"] = true } else { g["open"] = true }
+            if counts[id]! > (groups[id]?.count ?? 0) { g["more"] = counts[id]! - (groups[id]?.count ?? 0) }
+            return g
+        }
+        out["types"] = anomalyLabels.keys.sorted().map { id -> [String: Any] in
+            ["id": id, "label": anomalyLabels[id]!, "selected": filter.type == id]
+        }
+        out["cities"] = cities.sorted().map { ["name": $0, "selected": filter.city == $0] as [String: Any] }
+        var form: [String: Any] = [:]
+        if let p = filter.party { form["party"] = p }
+        if let f = filter.from { form["from"] = f.description }
+        if let t = filter.to { form["to"] = t.description }
+        out["filter"] = form
+        return out
+    }
+}
