@@ -10,6 +10,9 @@ swift build --build-tests
 swift test --skip-build "$@"
 # The web console in headless Chromium (issue 10): sign-in, pages, print to PDF, QR code → receipt verification.
 python3 Tests/browser/console_browser_test.py
+# The enterprises' forms (issue 11): canonical.js against fixtures/canonical/vectors.json (the Swift side is
+# CanonicalVectorTests above, in the same run), tonnes → grams, filing and the steps after it, signed in the browser.
+python3 Tests/browser/forms_browser_test.py
 # Coverage-guided fuzzing of the parsers, 30 s per target (issue 6); HWLEDGER_FUZZ=0 skips it.
 if [ "${HWLEDGER_FUZZ:-1}" != "0" ]; then
     scripts/fuzz.sh 30

@@ -34,6 +34,8 @@ enum Assets {
     static let files: [String: (contentType: String, bytes: [UInt8])] = [
         "console.css": ("text/css; charset=utf-8", PackageResources.console_css),
         "console.js": ("text/javascript; charset=utf-8", PackageResources.console_js),
+        "canonical.js": ("text/javascript; charset=utf-8", PackageResources.canonical_js),
+        "tonnes.js": ("text/javascript; charset=utf-8", PackageResources.tonnes_js),
     ]
 }
 
