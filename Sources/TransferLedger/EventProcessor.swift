@@ -25,6 +25,14 @@ struct EventProcessor: Sendable {
             if try state.key(principal: state.origin, keyId: key.keyIDHex) != nil {
                 throw RuleViolation(.duplicate, "operator key \(key.keyIDHex) was already announced")
             }
+        case .witnessesAnnounced(let policy, let regulators):
+            if let i = policy.witnesses.firstIndex(where: { $0.name == state.origin }) {
+                throw RuleViolation(.schema, "body.witnesses[\(i)].key is named after the origin; a witness key needs its own name")
+            }
+            for (i, id) in regulators.enumerated() where try state.regulator(id) == nil {
+                throw RuleViolation(.notFound, "body.witnesses[\(i)].regulator \(id) is not a regulator of this ledger")
+            }
+            guard actor == state.origin else { throw RuleViolation(.auth, "only the operator \(state.origin) announces witnesses") }
         case .operatorKeyRetired(let keyId):
             guard let record = try state.key(principal: state.origin, keyId: keyId) else {
                 throw RuleViolation(.notFound, "body.keyId \(keyId) is not an operator key")
@@ -109,6 +117,11 @@ struct EventProcessor: Sendable {
             try state.put(
                 KeyRecord(principal: submission.actor, keyId: key.keyIDHex, key: key.description, addedAt: index),
                 kind: ProjectionKind.key, key: "\(submission.actor)/\(key.keyIDHex)", to: writer)
+        case .witnessesAnnounced(let policy, let regulators):
+            try state.put(
+                WitnessPolicyRecord(
+                    regulators: regulators, keys: policy.witnesses.map(\.description), quorum: policy.quorum, announcedAt: index),
+                kind: ProjectionKind.witnessPolicy, key: "current", to: writer)
         case .operatorKeyRetired(let keyId):
             guard var record = try state.key(principal: submission.actor, keyId: keyId) else {
                 throw LedgerError.integrity(index: index, "operator.key.retired names a key that was never announced")

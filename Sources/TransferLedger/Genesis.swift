@@ -55,35 +55,7 @@ public struct Genesis: Sendable {
             regulators.append(RegulatorEntry(regulator: Regulator(id: id, name: name, province: province), key: key))
         }
         self.regulators = regulators
-        var witnessKeys: [CosignerVerifierKey] = []
-        var witnessRegulators: [String] = []
-        if r.members["witnesses"] != nil {
-            for (i, item) in try r.array("witnesses", nonEmpty: false).enumerated() {
-                var f = try FieldReader(item, path: "\(path).witnesses[\(i)]")
-                let regulator = try f.string("regulator")
-                let keyText = try f.string("key")
-                try f.finish()
-                guard regulators.contains(where: { $0.regulator.id == regulator }) else {
-                    throw f.fail("regulator", "must be the id of a regulator listed in the genesis, got \(regulator)")
-                }
-                let key: CosignerVerifierKey
-                do { key = try CosignerVerifierKey(parsing: keyText) } catch {
-                    throw f.fail("key", "is not a witness (cosigner, type 0x04) verifier key: \(error)")
-                }
-                guard key.name != origin else { throw f.fail("key", "is named after the origin; a witness key needs its own name") }
-                guard !witnessKeys.contains(where: { $0.name == key.name }) else { throw f.fail("key", "\(key.name) is listed twice") }
-                witnessKeys.append(key)
-                witnessRegulators.append(regulator)
-            }
-        }
-        let quorum = try r.optionalInt("witnessQuorum").map(Int.init) ?? witnessKeys.count
-        guard quorum <= witnessKeys.count else {
-            throw r.fail("witnessQuorum", "must not exceed the number of witnesses (\(witnessKeys.count)), got \(quorum)")
-        }
-        do { witnesses = try WitnessPolicy(witnesses: witnessKeys, quorum: quorum) } catch {
-            throw r.fail("witnesses", "\(error)")
-        }
-        self.witnessRegulators = witnessRegulators
+        (witnesses, witnessRegulators) = try WitnessList.decode(&r, path: path, origin: origin, regulators: regulators.map(\.regulator.id))
         let policyValue = r.optionalValue("policy") ?? .object([:])
         guard case .object(let policyObject) = policyValue else { throw r.fail("policy", "must be an object") }
         policyJSON = policyObject
@@ -106,10 +78,7 @@ public struct Genesis: Sendable {
             "policy": .object(policyJSON),
         ]
         if !witnesses.witnesses.isEmpty {
-            body["witnesses"] = .array(zip(witnessRegulators, witnesses.witnesses).map {
-                .object(["regulator": .string($0), "key": .string($1.description)])
-            })
-            body["witnessQuorum"] = .int(Int64(witnesses.quorum))
+            body.merge(WitnessList.body(witnesses, regulators: witnessRegulators)) { _, new in new }
         }
         return body
     }
@@ -167,4 +136,60 @@ enum PolicyDecoder {
         try r.finish()
         return policy
     }
+}
+
+/// The `witnesses` / `witnessQuorum` fields of the genesis and of `witnesses.announced`: which regulators run a
+/// witness, their cosigner (type 0x04) keys, and how many cosignatures a checkpoint needs.
+enum WitnessList {
+    /// Reads the two fields from `r` (absent: no witnesses, quorum 0).
+    ///
+    /// - Parameter regulators: the regulator ids a witness may belong to; nil when the caller checks them later.
+    static func decode(
+        _ r: inout FieldReader, path: String, origin: String, regulators: [String]?
+    ) throws(RuleViolation) -> (WitnessPolicy, [String]) {
+        var keys: [CosignerVerifierKey] = []
+        var owners: [String] = []
+        if r.members["witnesses"] != nil {
+            for (i, item) in try r.array("witnesses", nonEmpty: false).enumerated() {
+                var f = try FieldReader(item, path: "\(path).witnesses[\(i)]")
+                let regulator = try f.string("regulator")
+                let keyText = try f.string("key")
+                try f.finish()
+                if let regulators, !regulators.contains(regulator) {
+                    throw f.fail("regulator", "must be the id of a regulator listed in the genesis, got \(regulator)")
+                }
+                let key: CosignerVerifierKey
+                do { key = try CosignerVerifierKey(parsing: keyText) } catch {
+                    throw f.fail("key", "is not a witness (cosigner, type 0x04) verifier key: \(error)")
+                }
+                guard key.name != origin else { throw f.fail("key", "is named after the origin; a witness key needs its own name") }
+                guard !keys.contains(where: { $0.name == key.name }) else { throw f.fail("key", "\(key.name) is listed twice") }
+                keys.append(key)
+                owners.append(regulator)
+            }
+        }
+        let quorum = try r.optionalInt("witnessQuorum").map(Int.init) ?? keys.count
+        guard quorum <= keys.count else {
+            throw r.fail("witnessQuorum", "must not exceed the number of witnesses (\(keys.count)), got \(quorum)")
+        }
+        do { return (try WitnessPolicy(witnesses: keys, quorum: quorum), owners) } catch { throw r.fail("witnesses", "\(error)") }
+    }
+
+    static func body(_ policy: WitnessPolicy, regulators: [String]) -> [String: JSONValue] {
+        [
+            "witnesses": .array(zip(regulators, policy.witnesses).map {
+                .object(["regulator": .string($0), "key": .string($1.description)])
+            }),
+            "witnessQuorum": .int(Int64(policy.quorum)),
+        ]
+    }
+}
+
+/// The witness policy announced last by `witnesses.announced` (projection `witnessPolicy/current`).
+struct WitnessPolicyRecord: Codable, Equatable {
+    var regulators: [String]
+    var keys: [String]
+    var quorum: Int
+    /// The entry that announced it.
+    var announcedAt: UInt64
 }

@@ -12,6 +12,8 @@ enum LedgerEvent {
     case operatorKeyAnnounced(VerifierKey)
     /// `operator.key.retired`: the operator retires one of its keys.
     case operatorKeyRetired(keyId: String)
+    /// `witnesses.announced`: the operator names the witnesses (and quorum) checkpoints need from now on (issue 12).
+    case witnessesAnnounced(WitnessPolicy, regulators: [String])
     case permitIssued(PermitIssued)
     case approvalApplied(ApprovalApplied)
     case approvalStep(String, ApprovalStep)
@@ -70,6 +72,12 @@ enum LedgerEvent {
             do { return .operatorKeyAnnounced(try VerifierKey(parsing: keyText)) } catch {
                 throw r.fail("key", "is not a verifier key string: \(error)")
             }
+        case "witnesses.announced":
+            var r = try FieldReader(value, path: "body")
+            guard r.members["witnesses"] != nil else { throw r.fail("witnesses", "is missing") }
+            let (policy, regulators) = try WitnessList.decode(&r, path: "body", origin: "", regulators: nil)
+            try r.finish()
+            return .witnessesAnnounced(policy, regulators: regulators)
         case "operator.key.retired":
             var r = try FieldReader(value, path: "body")
             let keyId = try r.string("keyId")

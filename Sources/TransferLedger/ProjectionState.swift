@@ -21,6 +21,8 @@ enum ProjectionKind {
     static let p2p = "p2p"
     static let rateTable = "rateTable"
     static let statementClosed = "statementClosed"
+    /// `current` → the witness policy last announced by `witnesses.announced`.
+    static let witnessPolicy = "witnessPolicy"
 }
 
 /// Reads and writes typed projection rows. Values are JSON with sorted keys; they are derived data, never signed
@@ -72,6 +74,9 @@ struct ProjectionState: TransferState, CompensationState {
         Array(try encoder.encode(value))
     }
 
+    func witnessPolicy() throws -> WitnessPolicyRecord? {
+        try load(WitnessPolicyRecord.self, kind: ProjectionKind.witnessPolicy, key: "current")
+    }
     func regulator(_ id: String) throws -> Regulator? { try load(Regulator.self, kind: ProjectionKind.regulator, key: id) }
     func enterprise(_ uscc: String) throws -> Enterprise? { try load(Enterprise.self, kind: ProjectionKind.enterprise, key: uscc) }
     func key(principal: String, keyId: String) throws -> KeyRecord? {

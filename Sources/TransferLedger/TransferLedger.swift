@@ -102,10 +102,18 @@ public final class TransferLedger: Sendable {
         return keys
     }
 
-    /// The witnesses the genesis names and the quorum of their cosignatures a checkpoint needs (no witnesses,
-    /// quorum 0, when it names none).
+    /// The witnesses whose cosignatures a checkpoint needs and the quorum: the last `witnesses.announced`, else the
+    /// genesis's (no witnesses, quorum 0, when neither names any).
     public func witnessPolicy() throws -> WitnessPolicy {
-        try genesis().witnesses
+        let origin = try origin()
+        guard let record = try store.read({ try ProjectionState(reader: $0, origin: origin).witnessPolicy() }) else {
+            return try genesis().witnesses
+        }
+        do {
+            return try WitnessPolicy(witnesses: record.keys.map { try CosignerVerifierKey(parsing: $0) }, quorum: record.quorum)
+        } catch {
+            throw LedgerError.integrity(index: record.announcedAt, "the announced witness policy does not parse: \(error)")
+        }
     }
 
     /// The operator keys not retired: the ones that sign new checkpoints.
