@@ -17,6 +17,13 @@ enum Migrations {
         return migrator
     }
 
+    /// The triggers that make entries, tree nodes and checkpoints append-only; the daemon checks they are all there.
+    static let guardTriggers = [
+        "entries_refuse_update", "entries_refuse_delete", "entries_refuse_replace",
+        "tree_nodes_refuse_update", "tree_nodes_refuse_delete", "tree_nodes_refuse_replace",
+        "checkpoints_refuse_update", "checkpoints_refuse_delete", "checkpoints_refuse_replace",
+    ]
+
     /// `INSERT OR REPLACE` deletes the old row without firing DELETE triggers; these refuse an insert whose key exists.
     static let v2 = """
         CREATE TRIGGER entries_refuse_replace BEFORE INSERT ON entries

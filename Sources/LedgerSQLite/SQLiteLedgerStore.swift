@@ -190,6 +190,11 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
             try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
         }
 
+        func missingGuards() throws -> [String] {
+            let present = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+            return Migrations.guardTriggers.filter { !present.contains($0) }
+        }
+
         func appendEntry(index: UInt64, bytes: [UInt8], nodes: [(NodeID, Hash)]) throws {
             try db.cachedStatement(sql: "INSERT INTO entries (idx, data) VALUES (?, ?)")
                 .execute(arguments: [Int64(index), Data(bytes)])

@@ -41,12 +41,15 @@ public func buildApplication(
     guard genesisKeys.isEmpty || genesisKeys.contains(operatorKey.verifier) else {
         throw LedgerError.malformedKey("the operator key \(operatorKey.verifier.keyIDHex) is not an active operator key of this ledger")
     }
-    let writer = GroupCommitWriter(ledger: ledger, operatorKey: operatorKey, logger: logger)
     let witnessPolicy = try WitnessPolicy(witnesses: configuration.witnesses.map(\.key), quorum: configuration.witnessQuorum)
     for w in configuration.witnesses where w.key.name == origin {
         throw LedgerError.malformedKey("witness \(w.label) is named \(w.key.name), the log's own origin")
     }
     let health = HealthState()
+    let latch = IntegrityLatch(health: health, logger: logger)
+    let verifierScratch = try makeScratch()
+    let verifier = IncrementalVerifier(ledger: ledger, scratch: verifierScratch.store)
+    let writer = GroupCommitWriter(ledger: ledger, operatorKey: operatorKey, latch: latch, verifier: verifier, logger: logger)
     let witnessBoard = WitnessBoard(endpoints: configuration.witnesses, quorum: configuration.witnessQuorum)
     if !configuration.witnesses.isEmpty {
         health.addProbe {
@@ -57,7 +60,8 @@ public func buildApplication(
     let authenticator = RequestAuthenticator(ledger: ledger, origin: origin) { Int64(Date().timeIntervalSince1970) }
     let sessions = SessionStore()
     let routes = LedgerRoutes(
-        ledger: ledger, writer: writer, health: health, authenticator: authenticator, sessions: sessions, registry: registry,
+        ledger: ledger, writer: writer, health: health, latch: latch, authenticator: authenticator, sessions: sessions,
+        registry: registry,
         configuration: configuration, witnessPolicy: witnessPolicy)
 
     let router = Router(context: LedgerRequestContext.self)
@@ -103,9 +107,14 @@ public func buildApplication(
         },
         logger: logger)
     app.addServices(
-        WriterService(writer: writer),
-        CheckpointService(ledger: ledger, writer: writer, health: health, interval: configuration.checkpointInterval, logger: logger),
-        VerifierService(ledger: ledger, health: health, interval: configuration.verifyInterval, makeScratch: makeScratch, logger: logger))
+        WriterService(writer: writer, onStop: verifierScratch.remove),
+        CheckpointService(
+            ledger: ledger, operatorKey: operatorKey, verifier: verifier, latch: latch, health: health, interval: configuration.checkpointInterval,
+            logger: logger),
+        VerifierService(
+            ledger: ledger, verifier: verifier, latch: latch, health: health, interval: configuration.verifyInterval,
+            fullInterval: configuration.fullVerifyInterval, sample: configuration.verifySample, makeScratch: makeScratch,
+            logger: logger))
     for endpoint in configuration.witnesses {
         app.addServices(WitnessService(
             ledger: ledger, endpoint: endpoint, board: witnessBoard, timeoutSeconds: configuration.witnessTimeoutSeconds,

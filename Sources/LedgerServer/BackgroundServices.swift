@@ -9,19 +9,26 @@ import TransferLedger
 /// it drains the queue and publishes the final checkpoint.
 struct WriterService: Service {
     let writer: GroupCommitWriter
+    /// Removes the incremental verifier's scratch store once the final checkpoint no longer needs it.
+    let onStop: @Sendable () -> Void
 
     func run() async throws {
         writer.start()
         try? await gracefulShutdown()
         await writer.close()
+        onStop()
     }
 }
 
 /// Publishes a checkpoint whenever the tree grew, checking every `interval`. Growth from any writer counts, the
-/// CLI appending to the same database included.
+/// CLI appending to the same database included. It never signs over entries it has not verified: the new entries
+/// are verified first and the checkpoint is of exactly the verified size (``IncrementalVerifier/advanceAndSign(_:)``;
+/// SQLite serialises this write with the group-commit writer's).
 struct CheckpointService: Service {
     let ledger: TransferLedger
-    let writer: GroupCommitWriter
+    let operatorKey: SigningKey
+    let verifier: IncrementalVerifier
+    let latch: IntegrityLatch
     let health: HealthState
     let interval: Duration
     let logger: Logger
@@ -34,12 +41,24 @@ struct CheckpointService: Service {
                     try ledger.store.read { r in (try r.treeSize(), try r.latestCheckpoint()?.size ?? 0) }
                 }
                 var signed = checkpoint
-                if tree > checkpoint {
-                    signed = try await writer.publishCheckpoint().size
+                if tree > checkpoint, latch.failure == nil {
+                    let verifier = self.verifier, latch = self.latch, key = self.operatorKey
+                    signed = try await Blocking.run {
+                        try verifier.advanceAndSign { tip in
+                            try latch.requireOpen()
+                            return try ledger.publishCheckpoint(keys: [key], verified: tip).size
+                        }
+                    }
                 }
                 health.record(treeSize: tree, checkpointSize: signed)
             } catch ServerError.shuttingDown {
                 return
+            } catch ServerError.integrityHalted {
+                // The latch already said why.
+            } catch let failure as VerificationFailure {
+                latch.trip(failure)
+            } catch let LedgerError.integrity(index, message) {
+                latch.trip(VerificationFailure(check: .treeNodes, index: index, message: message))
             } catch {
                 logger.error("checkpoint publication failed", metadata: ["error": "\(error)"])
             }
@@ -48,60 +67,60 @@ struct CheckpointService: Service {
     }
 }
 
-/// Verifies the log every `interval` while it changes: a full `verify(trusted:scratch:)` against the last
-/// checkpoint it verified, so each run also proves the log still extends what the previous run saw.
-///
-/// Cost: each run replays the whole log (signatures on every core, projections into a scratch SQLite file), so it
-/// is O(log size) per run; see docs/decisions/003-daemon-group-commit.md. A run in progress is not interrupted by
-/// shutdown; the service stops waiting for it.
+/// Verifies the log every `interval` whether or not it grew: the entries appended since the last run in full,
+/// then the re-checks of what someone with access to the file could have changed (``IncrementalVerifier/run(sample:)``).
+/// Every `fullInterval` it re-verifies the whole log from scratch instead (O(log size), in a fresh scratch store).
+/// A failure trips the ``IntegrityLatch``. A run in progress is not interrupted by shutdown; the service stops
+/// waiting for it.
 struct VerifierService: Service {
     let ledger: TransferLedger
+    let verifier: IncrementalVerifier
+    let latch: IntegrityLatch
     let health: HealthState
     let interval: Duration
+    let fullInterval: Duration
+    let sample: Int
     let makeScratch: @Sendable () throws -> ScratchStore
     let logger: Logger
 
     func run() async throws {
-        var trusted: SignedCheckpoint?
-        var lastVerifiedSize: UInt64?
+        var lastFull = ContinuousClock.now
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let ledger = self.ledger
-            let currentSize = try? await Blocking.run { try ledger.latestCheckpoint().size }
-            if let currentSize, currentSize != lastVerifiedSize {
-                let trustedNow = trusted
-                let makeScratch = self.makeScratch
-                let started = ContinuousClock.now
-                let outcome: Result<(VerificationReport, SignedCheckpoint?), any Error> = await Result(asyncCatching: {
-                    try await Blocking.run {
-                        let scratch = try makeScratch()
-                        defer { scratch.remove() }
-                        let report = try ledger.verify(trusted: trustedNow, scratch: scratch.store)
-                        let keys = try ledger.operatorVerifierKeys()
-                        let checkpoints = try ledger.store.read { try $0.checkpoints() }
-                        let covering = checkpoints.last { $0.size <= report.size }
-                        let next = try covering.map { try SignedCheckpoint(verifying: Array($0.note.utf8), keys: keys) }
-                        return (report, next)
-                    }
-                })
-                let elapsed = ContinuousClock.now - started
-                let ms = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
-                let now = Int64(Date().timeIntervalSince1970)
-                switch outcome {
-                case .success(let (report, next)):
-                    trusted = next ?? trusted
-                    lastVerifiedSize = currentSize
-                    health.record(.init(
-                        ok: true, finishedAt: now, size: report.size, milliseconds: ms, message: "verified \(report.size) entries",
-                        entriesChecked: report.size))
-                    health.set([], from: "verifier")
-                    logger.debug("verified the log", metadata: ["size": "\(report.size)", "ms": "\(ms)"])
-                case .failure(let error):
-                    health.record(.init(ok: false, finishedAt: now, size: currentSize, milliseconds: ms, message: "\(error)"))
-                    health.set([.failing("verification-failed", "verification of the log failed: \(error)")], from: "verifier")
-                    logger.critical("log verification FAILED", metadata: ["error": "\(error)"])
-                }
+            if latch.failure == nil {
+                let full = ContinuousClock.now - lastFull >= fullInterval
+                if full { lastFull = ContinuousClock.now }
+                await runOnce(full: full)
             }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+
+    private func runOnce(full: Bool) async {
+        let ledger = self.ledger, verifier = self.verifier, sample = self.sample, makeScratch = self.makeScratch
+        let started = ContinuousClock.now
+        let outcome: Result<VerifiedTip, VerificationFailure> = await Blocking.result { () throws(VerificationFailure) -> VerifiedTip in
+            if full {
+                let scratch = try VerificationFailure.wrap(.full) { try makeScratch() }
+                defer { scratch.remove() }
+                let report = try VerificationFailure.wrap(.full) { try ledger.verify(trusted: nil, scratch: scratch.store) }
+                return VerifiedTip(size: report.size, root: report.root, entriesChecked: report.size)
+            }
+            return try verifier.run(sample: sample)
+        }
+        let elapsed = ContinuousClock.now - started
+        let ms = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+        let now = Int64(Date().timeIntervalSince1970)
+        let kind = full ? "full" : "incremental"
+        switch outcome {
+        case .success(let tip):
+            health.record(.init(
+                ok: true, finishedAt: now, size: tip.size, milliseconds: ms,
+                message: "\(kind) verification of \(tip.size) entries passed (\(tip.entriesChecked) checked in full)",
+                entriesChecked: tip.entriesChecked))
+            logger.debug("verified the log", metadata: ["kind": "\(kind)", "size": "\(tip.size)", "checked": "\(tip.entriesChecked)", "ms": "\(ms)"])
+        case .failure(let failure):
+            health.record(.init(ok: false, finishedAt: now, size: verifier.verifiedSize, milliseconds: ms, message: "\(failure)"))
+            latch.trip(failure)
         }
     }
 }

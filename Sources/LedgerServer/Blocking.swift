@@ -8,6 +8,15 @@ import Dispatch
 package enum Blocking {
     package static let queue = DispatchQueue(label: "hwledgerd.reads", qos: .userInitiated, attributes: .concurrent)
 
+    /// Runs `body` and returns what it returned or threw, typed.
+    package static func result<T: Sendable, E: Error>(_ body: @escaping @Sendable () throws(E) -> T) async -> Result<T, E> {
+        await withCheckedContinuation { continuation in
+            queue.async {
+                do throws(E) { continuation.resume(returning: .success(try body())) } catch { continuation.resume(returning: .failure(error)) }
+            }
+        }
+    }
+
     package static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             queue.async { continuation.resume(with: Result { try body() }) }

@@ -59,6 +59,7 @@ public enum ErrorMapping {
             case .notFound(let m): return Problem(status: .notFound, rule: RuleID.notFound.rawValue, message: m)
             case .shuttingDown: return Problem(status: .serviceUnavailable, rule: "UNAVAILABLE", message: e.description)
             case .awaitingWitnesses(let m): return Problem(status: .serviceUnavailable, rule: "AWAITING-WITNESSES", message: m)
+            case .integrityHalted: return Problem(status: .serviceUnavailable, rule: "INTEGRITY", message: e.description)
             }
         case let e as LedgerError:
             switch e {

@@ -21,7 +21,6 @@ import TransferLedger
 public final class GroupCommitWriter: @unchecked Sendable {
     enum Job {
         case submit([SignedSubmission], CheckedContinuation<[SubmitOutcome], any Error>)
-        case checkpoint(CheckedContinuation<StoredCheckpoint, any Error>)
     }
 
     /// Largest number of submissions taken into one round.
@@ -30,6 +29,10 @@ public final class GroupCommitWriter: @unchecked Sendable {
     let ledger: TransferLedger
     let operatorKey: SigningKey
     let logger: Logger
+    /// Tripped by a failed verification: the writer then refuses every job.
+    let latch: IntegrityLatch
+    /// Verifies what the final checkpoint at shutdown covers.
+    let verifier: IncrementalVerifier
     let appends = Counter(label: "hwledger_appends_total")
     let queueDepth = Gauge(label: "hwledger_writer_queue_depth")
     let roundSize = Recorder(label: "hwledger_group_commit_round_items", aggregate: true)
@@ -42,9 +45,11 @@ public final class GroupCommitWriter: @unchecked Sendable {
     private var finished = false
     private var finishWaiters: [CheckedContinuation<Void, Never>] = []
 
-    public init(ledger: TransferLedger, operatorKey: SigningKey, logger: Logger) {
+    public init(ledger: TransferLedger, operatorKey: SigningKey, latch: IntegrityLatch, verifier: IncrementalVerifier, logger: Logger) {
         self.ledger = ledger
         self.operatorKey = operatorKey
+        self.latch = latch
+        self.verifier = verifier
         self.logger = logger
     }
 
@@ -64,21 +69,12 @@ public final class GroupCommitWriter: @unchecked Sendable {
         }
     }
 
-    /// Signs a checkpoint of the current tree on the writer thread unless the latest one covers it.
-    @discardableResult
-    public func publishCheckpoint() async throws -> StoredCheckpoint {
-        try await withCheckedThrowingContinuation { continuation in
-            enqueue(.checkpoint(continuation))
-        }
-    }
-
     private func enqueue(_ job: Job) {
         condition.lock()
         if closing {
             condition.unlock()
             switch job {
             case .submit(_, let c): c.resume(throwing: ServerError.shuttingDown)
-            case .checkpoint(let c): c.resume(throwing: ServerError.shuttingDown)
             }
             return
         }
@@ -125,11 +121,15 @@ public final class GroupCommitWriter: @unchecked Sendable {
             condition.unlock()
             run(round)
         }
-        do {
-            let final = try ledger.publishCheckpoint(keys: [operatorKey])
-            logger.info("published the final checkpoint", metadata: ["size": "\(final.size)"])
-        } catch {
-            logger.error("could not publish the final checkpoint", metadata: ["error": "\(error)"])
+        if latch.failure == nil {
+            do {
+                let final = try verifier.advanceAndSign { try ledger.publishCheckpoint(keys: [operatorKey], verified: $0) }
+                logger.info("published the final checkpoint", metadata: ["size": "\(final.size)"])
+            } catch let failure as VerificationFailure {
+                latch.trip(failure)
+            } catch {
+                logger.error("could not publish the final checkpoint", metadata: ["error": "\(error)"])
+            }
         }
         condition.lock()
         finished = true
@@ -142,15 +142,13 @@ public final class GroupCommitWriter: @unchecked Sendable {
     private func run(_ round: [Job]) {
         var submissions: [SignedSubmission] = []
         var owners: [(CheckedContinuation<[SubmitOutcome], any Error>, Int)] = []
-        var checkpointWaiters: [CheckedContinuation<StoredCheckpoint, any Error>] = []
-        for job in round {
-            switch job {
-            case .submit(let items, let c):
-                submissions += items
-                owners.append((c, items.count))
-            case .checkpoint(let c):
-                checkpointWaiters.append(c)
-            }
+        if let failure = latch.failure {
+            for case .submit(_, let c) in round { c.resume(throwing: ServerError.integrityHalted(failure)) }
+            return
+        }
+        for case .submit(let items, let c) in round {
+            submissions += items
+            owners.append((c, items.count))
         }
         if !owners.isEmpty {
             do {
@@ -168,10 +166,6 @@ public final class GroupCommitWriter: @unchecked Sendable {
                 logger.error("a group-commit round failed", metadata: ["items": "\(submissions.count)", "error": "\(error)"])
                 for (c, _) in owners { c.resume(throwing: error) }
             }
-        }
-        if !checkpointWaiters.isEmpty {
-            let result = Result { try ledger.publishCheckpoint(keys: [operatorKey]) }
-            for c in checkpointWaiters { c.resume(with: result) }
         }
     }
 }

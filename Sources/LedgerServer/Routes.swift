@@ -11,6 +11,7 @@ struct LedgerRoutes: Sendable {
     let ledger: TransferLedger
     let writer: GroupCommitWriter
     let health: HealthState
+    let latch: IntegrityLatch
     let authenticator: RequestAuthenticator
     let sessions: SessionStore
     let registry: PrometheusCollectorRegistry?
@@ -31,6 +32,7 @@ struct LedgerRoutes: Sendable {
     }
 
     private func submitCounted(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
+        try latch.requireOpen()
         let bytes = try await BodyReader.read(request, limit: configuration.maxBodyBytes, drainLimit: configuration.drainBodyBytes)
         let json: JSONValue
         do { json = try CanonicalJSON.decode(bytes) } catch {

@@ -8,8 +8,12 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     /// How often the checkpointer looks for growth (SPEC: at least one checkpoint a second while the log grows).
     public var checkpointInterval: Duration
-    /// How often the verifier re-checks the log.
+    /// How often the verifier checks new entries and re-checks the log (whether or not it grew).
     public var verifyInterval: Duration
+    /// How often a verification run re-verifies the whole log instead.
+    public var fullVerifyInterval: Duration
+    /// Old entries re-checked per run (with their paths to the verified root).
+    public var verifySample: Int
     /// Largest accepted request body (SPEC §4.2: 1,048,576 bytes).
     public var maxBodyBytes: Int
     /// How much of an oversized body is read away before the 413 is sent; beyond it the connection is closed.
@@ -27,12 +31,15 @@ public struct ServerConfiguration: Sendable {
 
     public init(
         host: String = "127.0.0.1", port: Int = 8420, checkpointInterval: Duration = .seconds(1),
-        verifyInterval: Duration = .seconds(60), maxBodyBytes: Int = 1_048_576, drainBodyBytes: Int = 16 * 1_048_576
+        verifyInterval: Duration = .seconds(60), fullVerifyInterval: Duration = .seconds(86400), verifySample: Int = 256,
+        maxBodyBytes: Int = 1_048_576, drainBodyBytes: Int = 16 * 1_048_576
     ) {
         self.host = host
         self.port = port
         self.checkpointInterval = checkpointInterval
         self.verifyInterval = verifyInterval
+        self.fullVerifyInterval = fullVerifyInterval
+        self.verifySample = verifySample
         self.maxBodyBytes = maxBodyBytes
         self.drainBodyBytes = drainBodyBytes
     }

@@ -1,3 +1,5 @@
+import TransferLedger
+
 /// Every failure the HTTP layer itself decides (rule rejections come from `TransferLedger` as `RuleViolation`).
 ///
 /// ``ErrorMapping`` is the one place that turns these, and every other error a handler throws, into a status.
@@ -18,6 +20,8 @@ public enum ServerError: Error, Equatable, Sendable, CustomStringConvertible {
     case shuttingDown
     /// The entry is in a signed checkpoint that does not yet carry the witness quorum (503 AWAITING-WITNESSES).
     case awaitingWitnesses(String)
+    /// Verification failed: the daemon takes no writes until restarted on a log that verifies (503 INTEGRITY).
+    case integrityHalted(VerificationFailure)
 
     public var description: String {
         switch self {
@@ -29,6 +33,8 @@ public enum ServerError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notFound(let m): m
         case .shuttingDown: "the daemon is shutting down and accepts no new submissions"
         case .awaitingWitnesses(let m): m
+        case .integrityHalted(let f):
+            "the daemon stopped accepting writes: verification \(f); it serves reads of what was published and needs a restart on a log that verifies"
         }
     }
 }

@@ -239,17 +239,18 @@ public final class TransferLedger: Sendable {
 
     // MARK: Checkpoints and proofs
 
-    /// Signs a checkpoint of the current tree unless the latest one covers it.
-    @discardableResult
+    /// Signs a checkpoint of the current tree (of `verified.size`, checked against `verified.root`, when given)
+    /// unless the latest one covers it.
     ///
     /// - Throws: ``LedgerError/malformedKey(_:)`` when a key is not an active operator key of this ledger.
-    public func publishCheckpoint(keys: [SigningKey]) throws -> StoredCheckpoint {
+    @discardableResult
+    public func publishCheckpoint(keys: [SigningKey], verified: VerifiedTip? = nil) throws -> StoredCheckpoint {
         let active = try activeOperatorVerifierKeys()
         for key in keys where !active.contains(key.verifier) {
             throw LedgerError.malformedKey("operator key \(key.verifier.keyIDHex) is not an active operator key of this ledger")
         }
         let checkpointer = try Checkpointer(origin: try origin(), keys: keys)
-        return try store.write { try checkpointer.publish(in: $0) }
+        return try store.write { try checkpointer.publish(in: $0, verified: verified.map { ($0.size, $0.root) }) }
     }
 
     /// The latest signed checkpoint.

@@ -31,8 +31,14 @@ struct HWLedgerDaemon: AsyncParsableCommand {
     @Option(name: .customLong("checkpoint-interval"), help: "Seconds between checks for growth; a checkpoint is signed whenever the log grew.")
     var checkpointInterval: Double = 1
 
-    @Option(name: .customLong("verify-interval"), help: "Seconds between full verifications of the log while it changes.")
+    @Option(name: .customLong("verify-interval"), help: "Seconds between verification runs: new entries in full, and re-checks of the stored tree, checkpoints, triggers, a sample of old entries and the projections.")
     var verifyInterval: Double = 60
+
+    @Option(name: .customLong("full-verify-interval"), help: "Seconds between full re-verifications of the whole log (O(log size)).")
+    var fullVerifyInterval: Double = 86400
+
+    @Option(name: .customLong("verify-sample"), help: "Old entries re-checked per verification run.")
+    var verifySample: Int = 256
 
     @Option(help: "Directory of the reference lists (default: the one recorded at init, then $HWLEDGER_REFERENCE).")
     var reference: String?
@@ -53,6 +59,8 @@ struct HWLedgerDaemon: AsyncParsableCommand {
         guard ServerConfiguration.parseListen(listen) != nil else { throw ValidationError("--listen must be HOST:PORT, got \(listen)") }
         guard checkpointInterval > 0, checkpointInterval <= 3600 else { throw ValidationError("--checkpoint-interval must be in (0, 3600] seconds") }
         guard verifyInterval > 0 else { throw ValidationError("--verify-interval must be positive") }
+        guard fullVerifyInterval >= verifyInterval else { throw ValidationError("--full-verify-interval must be at least --verify-interval") }
+        guard verifySample >= 0 else { throw ValidationError("--verify-sample must not be negative") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel) is not a log level") }
         let endpoints = try witnessEndpoints()
         if let q = witnessQuorum, q < 0 || q > endpoints.count {
@@ -83,7 +91,8 @@ struct HWLedgerDaemon: AsyncParsableCommand {
         let (host, port) = ServerConfiguration.parseListen(listen)!
         var configuration = ServerConfiguration(
             host: host, port: port, checkpointInterval: .milliseconds(Int64(checkpointInterval * 1000)),
-            verifyInterval: .milliseconds(Int64(verifyInterval * 1000)))
+            verifyInterval: .milliseconds(Int64(verifyInterval * 1000)),
+            fullVerifyInterval: .milliseconds(Int64(fullVerifyInterval * 1000)), verifySample: verifySample)
         configuration.witnesses = try witnessEndpoints()
         configuration.witnessQuorum = try Self.quorum(explicit: witnessQuorum, endpoints: configuration.witnesses, genesis: ledger.witnessPolicy())
         configuration.witnessTimeoutSeconds = witnessTimeout

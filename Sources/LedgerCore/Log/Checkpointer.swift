@@ -18,13 +18,25 @@ public struct Checkpointer: Sendable {
     /// Before signing, the consistency proof from the latest stored checkpoint to the new tree is built from the
     /// stored nodes and verified against both roots, so a damaged store cannot make the log sign a fork.
     ///
+    /// With `verified` (the size and root a verifier established from the entries), the checkpoint is of that
+    /// size, not of the current tree, and the stored nodes must give that root: the daemon never signs over
+    /// entries it has not verified. A latest checkpoint already beyond `verified` is returned as it is.
+    ///
     /// - Returns: the latest checkpoint after the call.
     @discardableResult
-    public func publish(in writer: any LedgerWriter) throws -> StoredCheckpoint {
-        let size = try writer.treeSize()
+    public func publish(in writer: any LedgerWriter, verified: (size: UInt64, root: Hash)? = nil) throws -> StoredCheckpoint {
+        let treeSize = try writer.treeSize()
+        let size = verified?.size ?? treeSize
+        guard size <= treeSize else {
+            throw LedgerError.integrity(index: treeSize, "the verified size \(size) exceeds the tree of size \(treeSize)")
+        }
         var builder = ProofBuilder(source: writer.subtreeHashes)
         let root = try builder.root(size: size)
+        if let verified, verified.root != root {
+            throw LedgerError.integrity(index: nil, "the stored tree of size \(size) disagrees with the verified root")
+        }
         let latest = try writer.latestCheckpoint()
+        if let latest, verified != nil, latest.size > size { return latest }
         if let latest {
             if latest.size == size {
                 guard latest.root == root else {

@@ -53,6 +53,8 @@ public protocol LedgerReader: AnyObject {
     func cosignatures(size: UInt64) throws -> [String]
     /// The largest checkpoint size that carries cosignatures from at least `quorum` of `witnesses` (names), if any.
     func latestCosignedSize(witnesses: [String], quorum: Int) throws -> UInt64?
+    /// The names of the store's append-only guards (SQLite triggers) that are missing; empty when all are there.
+    func missingGuards() throws -> [String]
 }
 
 /// Writes inside one exclusive transaction.
@@ -75,6 +77,9 @@ public protocol LedgerWriter: LedgerReader {
 }
 
 extension LedgerReader {
+    /// A store without guards of its own (in memory) has none to miss.
+    public func missingGuards() throws -> [String] { [] }
+
     /// A ``SubtreeHashSource`` over this reader, for ``ProofBuilder``.
     public var subtreeHashes: ReaderHashSource { ReaderHashSource(reader: self) }
 

@@ -48,7 +48,30 @@ public struct LedgerVerifier {
         observe: ([Entry]) throws -> Void = { _ in }
     ) throws -> VerificationReport {
         let size = try reader.treeSize()
-        var checkpoints = try reader.checkpoints().map { stored -> (StoredCheckpoint, Checkpoint) in
+        var cursor = VerifierCursor()
+        var checkpoints = try signedCheckpoints(reader, from: 0)
+        if let last = checkpoints.last, last.size > size {
+            throw LedgerError.integrity(index: size, "checkpoint of size \(last.size) covers entries missing from the log of size \(size)")
+        }
+        if let trusted {
+            guard trusted.checkpoint.size <= size else {
+                throw LedgerError.integrity(index: size, "log of size \(size) is shorter than the trusted checkpoint of size \(trusted.checkpoint.size)")
+            }
+            checkpoints.append(StoredCheckpoint(size: trusted.checkpoint.size, root: trusted.checkpoint.root, note: trusted.text))
+            checkpoints.sort { $0.size < $1.size }
+        }
+        cursor.pending = checkpoints
+        try advance(reader, cursor: &cursor, to: size, authority: &authority, observe: observe)
+        try checkNoNodes(reader, beyond: size)
+        if let unreached = cursor.pending.first {
+            throw LedgerError.integrity(index: size, "checkpoint of size \(unreached.size) was never reached")
+        }
+        return VerificationReport(size: size, root: cursor.range.root, checkpointsChecked: cursor.checkpointsChecked, trustedSize: trusted?.checkpoint.size)
+    }
+
+    /// The stored checkpoints of size `from` or more, each checked against its signed note.
+    public func signedCheckpoints(_ reader: any LedgerReader, from: UInt64) throws -> [StoredCheckpoint] {
+        try reader.checkpoints().filter { $0.size >= from }.map { stored in
             let signed: SignedCheckpoint
             do {
                 signed = try SignedCheckpoint(verifying: Array(stored.note.utf8), keys: operatorKeys)
@@ -58,26 +81,39 @@ public struct LedgerVerifier {
             guard signed.checkpoint.size == stored.size, signed.checkpoint.root == stored.root else {
                 throw LedgerError.integrity(index: nil, "stored checkpoint of size \(stored.size) differs from its signed note")
             }
-            return (stored, signed.checkpoint)
+            return stored
         }
-        if let last = checkpoints.last, last.0.size > size {
-            throw LedgerError.integrity(index: size, "checkpoint of size \(last.0.size) covers entries missing from the log of size \(size)")
+    }
+
+    /// Fails if the store holds tree nodes beyond those of a tree of `size` leaves.
+    public func checkNoNodes(_ reader: any LedgerReader, beyond size: UInt64) throws {
+        var extraNode = false
+        try reader.forEachNode(fromStorageID: NodeID.nodeCount(forSize: size), to: UInt64.max) { _, _ in
+            extraNode = true
+            return false
         }
-        if let trusted {
-            guard trusted.checkpoint.size <= size else {
-                throw LedgerError.integrity(index: size, "log of size \(size) is shorter than the trusted checkpoint of size \(trusted.checkpoint.size)")
-            }
-            checkpoints.append((StoredCheckpoint(size: trusted.checkpoint.size, root: trusted.checkpoint.root, note: trusted.text), trusted.checkpoint))
-            checkpoints.sort { $0.0.size < $1.0.size }
-        }
-        var nextCheckpoint = 0
+        if extraNode { throw LedgerError.integrity(index: size, "tree nodes exist beyond the last entry") }
+    }
+
+    /// Verifies entries `[cursor.size, end)` as they extend the prefix `cursor` already established: canonical
+    /// bytes, the link to the entry before, signatures (keys from `authority`), the tree nodes those leaves
+    /// complete, and every checkpoint in `cursor.pending` the range reaches. On success `cursor` covers `end`.
+    ///
+    /// - Throws: ``LedgerError/integrity(index:_:)`` naming the first bad index; `cursor` is then unusable.
+    public func advance(
+        _ reader: any LedgerReader, cursor: inout VerifierCursor, to end: UInt64, authority: inout some EntryAuthority,
+        observe: ([Entry]) throws -> Void = { _ in }
+    ) throws {
+        var range = cursor.range
+        var lastLeaf = cursor.lastLeaf
+        var pendingCheckpoints = cursor.pending[...]
         var checked = 0
-        var range = CompactRange()
-        var lastLeaf = Hash.zero
 
         func checkRoots() throws {
-            while nextCheckpoint < checkpoints.count, checkpoints[nextCheckpoint].0.size == range.size {
-                let (stored, _) = checkpoints[nextCheckpoint]
+            while let stored = pendingCheckpoints.first, stored.size <= range.size {
+                guard stored.size == range.size else {
+                    throw LedgerError.integrity(index: nil, "checkpoint of size \(stored.size) lies inside the already verified prefix of size \(range.size)")
+                }
                 if range.size > 0 || stored.root != TreeHasher.emptyRoot {
                     guard range.root == stored.root else {
                         throw LedgerError.integrity(
@@ -85,7 +121,7 @@ public struct LedgerVerifier {
                             "root over the first \(stored.size) entries differs from the checkpoint of that size")
                     }
                 }
-                nextCheckpoint += 1
+                pendingCheckpoints.removeFirst()
                 checked += 1
             }
         }
@@ -94,18 +130,18 @@ public struct LedgerVerifier {
         // Signatures of chunk k are checked on the other cores while this thread parses chunk k + 1 and replays
         // chunk k; errors are still reported in index order.
         var previous: SignatureJob?
-        var start: UInt64 = 0
-        while start < size {
-            let end = min(size, start + UInt64(chunkSize))
+        var start = range.size
+        while start < end {
+            let chunkEnd = min(end, start + UInt64(chunkSize))
             var storedNodes: [Hash] = []
-            storedNodes.reserveCapacity(Int(NodeID.nodeCount(forSize: end) - NodeID.nodeCount(forSize: start)))
-            try reader.forEachNode(fromStorageID: NodeID.nodeCount(forSize: start), to: NodeID.nodeCount(forSize: end)) { _, h in
+            storedNodes.reserveCapacity(Int(NodeID.nodeCount(forSize: chunkEnd) - NodeID.nodeCount(forSize: start)))
+            try reader.forEachNode(fromStorageID: NodeID.nodeCount(forSize: start), to: NodeID.nodeCount(forSize: chunkEnd)) { _, h in
                 storedNodes.append(h)
                 return true
             }
             var rows: [(index: UInt64, bytes: [UInt8])] = []
-            rows.reserveCapacity(Int(end - start))
-            try reader.forEachEntry(from: start, to: end) { index, bytes in
+            rows.reserveCapacity(Int(chunkEnd - start))
+            try reader.forEachEntry(from: start, to: chunkEnd) { index, bytes in
                 rows.append((index, bytes))
                 return true
             }
@@ -145,7 +181,7 @@ public struct LedgerVerifier {
                     break
                 }
             }
-            if structural == nil, range.size != end {
+            if structural == nil, range.size != chunkEnd {
                 structural = .integrity(index: range.size, "entry \(range.size) is missing")
             }
             let job = SignatureJob(pending, parallelism: parallelism)
@@ -156,22 +192,36 @@ public struct LedgerVerifier {
             }
             try observe(entries)
             previous = job
-            start = end
+            start = chunkEnd
         }
         if let bad = previous?.firstBadIndex() { throw LedgerError.integrity(index: bad, "signature does not verify") }
-        let nodeTotal = NodeID.nodeCount(forSize: size)
-        var extraNode = false
-        try reader.forEachNode(fromStorageID: nodeTotal, to: UInt64.max) { _, _ in
-            extraNode = true
-            return false
-        }
-        if extraNode { throw LedgerError.integrity(index: size, "tree nodes exist beyond the last entry") }
-        guard nextCheckpoint == checkpoints.count else {
-            throw LedgerError.integrity(index: size, "checkpoint of size \(checkpoints[nextCheckpoint].0.size) was never reached")
-        }
-        return VerificationReport(size: size, root: range.root, checkpointsChecked: checked, trustedSize: trusted?.checkpoint.size)
+        cursor.range = range
+        cursor.lastLeaf = lastLeaf
+        cursor.pending = Array(pendingCheckpoints)
+        cursor.checkpointsChecked += checked
+    }
+}
+
+/// How far a verification has got: the verified prefix's right edge and last leaf hash, and the checkpoints still
+/// to be reached. Kept between runs, it lets a later run check only what was appended since.
+public struct VerifierCursor: Sendable, Equatable {
+    /// The verified prefix (its size, right edge and root).
+    public var range = CompactRange()
+    /// The leaf hash of the last verified entry (`Hash.zero` before entry 0).
+    public var lastLeaf = Hash.zero
+    /// Checkpoints beyond the prefix, by increasing size, that the next `advance` must reach and match.
+    public var pending: [StoredCheckpoint] = []
+    /// Checkpoints matched so far.
+    public var checkpointsChecked = 0
+
+    public init() {}
+
+    public init(range: CompactRange, lastLeaf: Hash) {
+        self.range = range
+        self.lastLeaf = lastLeaf
     }
 
+    public var size: UInt64 { range.size }
 }
 
 /// The signature checks of one chunk, running in the background.

@@ -1,0 +1,257 @@
+import Foundation
+import LedgerCore
+
+/// A failed verification step: which check, the first bad index when there is one, and why.
+public struct VerificationFailure: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The checks a run makes, named in the daemon's 503 answers, `/healthz` and logs.
+    public enum Check: String, Sendable {
+        /// New entries: canonical bytes, chain link, signatures, the nodes they complete, checkpoints they reach.
+        case entries
+        /// The stored tree nodes against the root of the verified prefix.
+        case treeNodes = "tree-nodes"
+        /// The checkpoints table against what was verified before.
+        case checkpoints
+        /// The triggers that make the tables append-only.
+        case triggers
+        /// A random sample of old entries and their paths to the verified root.
+        case sampledEntries = "sampled-entries"
+        /// The stored projections against those replayed from the verified entries.
+        case projections
+        /// A full re-verification of the whole log.
+        case full
+        /// Persisted verification state that does not match the log (`hwledger verify --state`).
+        case state
+    }
+
+    public var check: Check
+    public var index: UInt64?
+    public var message: String
+
+    public init(check: Check, index: UInt64?, message: String) {
+        self.check = check
+        self.index = index
+        self.message = message
+    }
+
+    public var description: String {
+        "check \(check.rawValue) failed" + (index.map { " at index \($0)" } ?? "") + ": \(message)"
+    }
+
+    /// Wraps whatever `body` throws as a failure of `check` (an integrity error keeps its index).
+    public static func wrap<T>(_ check: Check, _ body: () throws -> T) throws(VerificationFailure) -> T {
+        do { return try body() } catch let f as VerificationFailure {
+            throw f
+        } catch let LedgerError.integrity(index, message) {
+            throw VerificationFailure(check: check, index: index, message: message)
+        } catch {
+            throw VerificationFailure(check: check, index: nil, message: "\(error)")
+        }
+    }
+}
+
+/// What an incremental step established: the verified size and root, and how many entries it checked in full.
+public struct VerifiedTip: Sendable, Equatable {
+    public var size: UInt64
+    public var root: Hash
+    public var entriesChecked: UInt64
+
+    public init(size: UInt64, root: Hash, entriesChecked: UInt64) {
+        self.size = size
+        self.root = root
+        self.entriesChecked = entriesChecked
+    }
+}
+
+/// Verifies a log as it grows, and re-checks what someone with access to the file could have changed since.
+///
+/// It keeps, between runs, the verified prefix (right edge, last leaf), the key registry replayed so far, the
+/// projections replayed so far (in `scratch`) and a digest of the checkpoints table over the prefix. ``advance()``
+/// checks only the entries appended since; ``run(sample:)`` advances and then re-checks, in the same snapshot:
+/// the root computed from the stored nodes against the verified root, the checkpoints table digest, the
+/// append-only triggers, `sample` random old entries with their paths up to the verified right edge, and the
+/// stored projections against the replayed ones (docs/decisions/007).
+///
+/// Not thread-safe by itself: calls are serialised with a lock.
+public final class IncrementalVerifier: @unchecked Sendable {
+    let ledger: TransferLedger
+    let scratch: any LedgerStore
+    private let lock = NSLock()
+    private var cursor = VerifierCursor()
+    private var authority = KeyReplay()
+    private var checkpointDigest = CheckpointDigest()
+
+    /// - Parameter scratch: an empty store that keeps the replayed projections for the verifier's lifetime.
+    public init(ledger: TransferLedger, scratch: any LedgerStore) {
+        self.ledger = ledger
+        self.scratch = scratch
+    }
+
+    /// The size verified so far.
+    public var verifiedSize: UInt64 { lock.withLock { cursor.size } }
+
+    /// Verifies the entries appended since the last call (all of them the first time), replaying them into the
+    /// projections kept in `scratch`.
+    @discardableResult
+    public func advance() throws(VerificationFailure) -> VerifiedTip {
+        lock.lock()
+        defer { lock.unlock() }
+        let (keys, processor) = try VerificationFailure.wrap(.entries) { (try ledger.operatorVerifierKeys(), try ledger.processor()) }
+        return try VerificationFailure.wrap(.entries) { try ledger.store.read { try advance(in: $0, keys: keys, processor: processor) } }
+    }
+
+    /// ``advance()``, then `sign(tip)` while no other run can advance: the checkpoint is of exactly the verified size.
+    public func advanceAndSign<T>(_ sign: (VerifiedTip) throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        let (keys, processor) = try VerificationFailure.wrap(.entries) { (try ledger.operatorVerifierKeys(), try ledger.processor()) }
+        let tip = try VerificationFailure.wrap(.entries) { try ledger.store.read { try advance(in: $0, keys: keys, processor: processor) } }
+        return try sign(tip)
+    }
+
+    /// ``advance()``, then every re-check on the same snapshot.
+    ///
+    /// - Parameter sample: how many old entries to re-check (all of them when the log is no larger).
+    @discardableResult
+    public func run(sample: Int) throws(VerificationFailure) -> VerifiedTip {
+        lock.lock()
+        defer { lock.unlock() }
+        let (keys, processor) = try VerificationFailure.wrap(.entries) { (try ledger.operatorVerifierKeys(), try ledger.processor()) }
+        return try VerificationFailure.wrap(.entries) {
+            try ledger.store.read { reader in
+                var tip = try advance(in: reader, keys: keys, processor: processor)
+                try recheck(reader, sample: sample)
+                tip.entriesChecked += UInt64(min(sample, Int(clamping: tip.size)))
+                return tip
+            }
+        }
+    }
+
+    /// `keys` and `processor` are read before the snapshot is opened (SQLite reads do not nest); a checkpoint
+    /// signed by an operator key announced in between fails this run's checkpoint check.
+    private func advance(in reader: any LedgerReader, keys: [VerifierKey], processor: EventProcessor) throws -> VerifiedTip {
+        let start = cursor.size
+        let size = try reader.treeSize()
+        let verifier = LedgerVerifier(operatorKeys: keys)
+        try VerificationFailure.wrap(.checkpoints) {
+            try checkpointDigest.check(reader, below: start, verifier: verifier, root: cursor.range.root)
+        }
+        let beyond = try VerificationFailure.wrap(.checkpoints) { try verifier.signedCheckpoints(reader, from: start) }
+        if let last = beyond.last, last.size > size {
+            throw VerificationFailure(check: .checkpoints, index: size, message: "checkpoint of size \(last.size) covers entries missing from the log of size \(size)")
+        }
+        if size < start {
+            throw VerificationFailure(check: .entries, index: size, message: "the log shrank from \(start) to \(size) entries")
+        }
+        var next = cursor
+        next.pending = beyond
+        var nextAuthority = authority
+        try VerificationFailure.wrap(.entries) {
+            try verifier.advance(reader, cursor: &next, to: size, authority: &nextAuthority) { entries in
+                try ledger.replay(entries, into: scratch, processor: processor)
+            }
+            try verifier.checkNoNodes(reader, beyond: size)
+        }
+        if let unreached = next.pending.first {
+            throw VerificationFailure(check: .checkpoints, index: size, message: "checkpoint of size \(unreached.size) was never reached")
+        }
+        cursor = next
+        authority = nextAuthority
+        try checkpointDigest.update(reader, below: size)
+        return VerifiedTip(size: size, root: cursor.range.root, entriesChecked: size - start)
+    }
+
+    private func recheck(_ reader: any LedgerReader, sample: Int) throws {
+        let size = cursor.size
+        try VerificationFailure.wrap(.triggers) {
+            let missing = try reader.missingGuards()
+            guard missing.isEmpty else {
+                throw LedgerError.integrity(index: nil, "append-only triggers missing: \(missing.joined(separator: ", "))")
+            }
+        }
+        try VerificationFailure.wrap(.treeNodes) {
+            var builder = ProofBuilder(source: reader.subtreeHashes)
+            guard try builder.root(size: size) == cursor.range.root else {
+                throw LedgerError.integrity(index: size == 0 ? nil : size - 1, "the root computed from the stored tree nodes differs from the verified root of size \(size)")
+            }
+        }
+        try VerificationFailure.wrap(.sampledEntries) {
+            for index in Self.sample(sample, below: size) { try checkPath(reader, index: index) }
+        }
+        try VerificationFailure.wrap(.projections) { try ledger.compareProjections(reader, scratch) }
+    }
+
+    /// Entry `index`'s leaf hash, then each stored ancestor against its stored children, up to the perfect
+    /// subtree that is part of the verified right edge.
+    private func checkPath(_ reader: any LedgerReader, index: UInt64) throws {
+        let size = cursor.size
+        var hash = TreeHasher.leafHash(try reader.entry(at: index))
+        guard try reader.nodeHash(NodeID(level: 0, index: index)) == hash else {
+            throw LedgerError.integrity(index: index, "entry \(index) differs from its verified leaf hash")
+        }
+        var level = 0
+        var position = index
+        while ((position >> 1) + 1) << UInt64(level + 1) <= size {
+            let sibling = try reader.nodeHash(NodeID(level: level, index: position ^ 1))
+            hash = position & 1 == 0 ? TreeHasher.nodeHash(hash, sibling) : TreeHasher.nodeHash(sibling, hash)
+            level += 1
+            position >>= 1
+            guard try reader.nodeHash(NodeID(level: level, index: position)) == hash else {
+                throw LedgerError.integrity(index: index, "stored tree node (\(level), \(position)) above entry \(index) does not match its children")
+            }
+        }
+        let edge = CompactRange.nodes(forSize: size)
+        guard let slot = edge.firstIndex(of: NodeID(level: level, index: position)), cursor.range.hashes[slot] == hash else {
+            throw LedgerError.integrity(index: index, "entry \(index)'s path does not reach the verified root")
+        }
+    }
+
+    /// `count` distinct random indexes below `size`, or all of them when there are no more than `count`.
+    static func sample(_ count: Int, below size: UInt64) -> [UInt64] {
+        guard size > UInt64(count) else { return Array(0..<size) }
+        var picked = Set<UInt64>()
+        while picked.count < count { picked.insert(UInt64.random(in: 0..<size)) }
+        return picked.sorted()
+    }
+}
+
+/// The checkpoints table below the verified size: the number of rows and SHA-256 over them (size, root, note).
+/// The rows from the verified size on are checked in full by each advance (signature and root). When the digest
+/// differs, rows were added below the verified size (a checkpoint another writer signed at a smaller size while
+/// this verifier moved on) or changed: then every row below is checked in full (its signature, and a consistency
+/// proof from the stored nodes to the verified root); fewer rows than before is a deletion.
+struct CheckpointDigest {
+    private var size: UInt64 = 0
+    private var count = 0
+    private var digest = Hash.sha256([UInt8]())
+
+    static func compute(_ rows: [StoredCheckpoint]) -> Hash {
+        var bytes: [UInt8] = []
+        for c in rows { bytes += Array("\(c.size)\n".utf8) + c.root.bytes + Array(c.note.utf8) + [0] }
+        return Hash.sha256(bytes)
+    }
+
+    func check(_ reader: any LedgerReader, below size: UInt64, verifier: LedgerVerifier, root: Hash) throws {
+        precondition(size == self.size)
+        let rows = try reader.checkpoints().filter { $0.size < size }
+        if rows.count == count, Self.compute(rows) == digest { return }
+        guard rows.count >= count else {
+            throw LedgerError.integrity(index: nil, "\(count - rows.count) checkpoint(s) of size below \(size) were deleted since they were verified")
+        }
+        var builder = ProofBuilder(source: reader.subtreeHashes)
+        for row in try verifier.signedCheckpoints(reader, from: 0) where row.size < size && row.size > 0 {
+            let proof = try builder.consistencyProof(from: row.size, to: size)
+            do {
+                try ProofVerifier.verifyConsistency(oldSize: row.size, oldRoot: row.root, newSize: size, newRoot: root, proof: proof)
+            } catch {
+                throw LedgerError.integrity(index: row.size - 1, "checkpoint of size \(row.size) is not consistent with the verified root of size \(size)")
+            }
+        }
+    }
+
+    mutating func update(_ reader: any LedgerReader, below size: UInt64) throws {
+        let rows = try reader.checkpoints().filter { $0.size < size }
+        self.size = size
+        count = rows.count
+        digest = Self.compute(rows)
+    }
+}
