@@ -54,7 +54,7 @@ let package = Package(
             swiftSettings: strict),
         .executableTarget(
             name: "hwledger-bench",
-            dependencies: ["TransferLedger", "LedgerSQLite", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["TransferLedger", "LedgerSQLite", "LedgerServer", "LedgerConsole", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
         .target(
             name: "LedgerServer",

@@ -18,6 +18,8 @@ public struct ConsoleRoutes: RoutePlugin {
         router.group("/ui")
             .add(middleware: ConsoleSessionMiddleware(services: services))
             .get("worklist", use: pages.worklistPage)
+            .get("approvals", use: pages.approvals)
+            .get("approvals/{id}", use: pages.approval)
             .get("manifests", use: pages.manifests)
             .get("manifests/{no}", use: pages.manifest)
             .get("operator", use: pages.operatorPage)

@@ -11,6 +11,8 @@ enum Templates {
         ("manifest", PackageResources.manifest_mustache),
         ("operator", PackageResources.operator_mustache),
         ("worklist", PackageResources.worklist_mustache),
+        ("approvals", PackageResources.approvals_mustache),
+        ("approval", PackageResources.approval_mustache),
     ]
 
     /// Parsed once; a template that does not parse is a build defect the console tests catch at start.

@@ -37,7 +37,7 @@ extension ConsolePages {
         }
         if let a = applications[subject] {
             return SubjectInfo(
-                link: nil, text: "跨省转移申请：\(names.name(a.generator)) → \(names.name(a.receiver))，\(a.wasteCode)，\(Display.tonnes(a.grams)) 吨",
+                link: "/ui/approvals/\(a.applicationId.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? a.applicationId)", text: "跨省转移申请：\(names.name(a.generator)) → \(names.name(a.receiver))，\(a.wasteCode)，\(Display.tonnes(a.grams)) 吨",
                 cities: Set([city(a.generator), city(a.receiver)].compactMap { $0 }), parties: [a.generator, a.receiver])
         }
         if subject.utf8.count == 14, let m = try manifest(subject) {
@@ -58,6 +58,9 @@ extension ConsolePages {
         var party: String?
         var from: CivilDate?
         var to: CivilDate?
+
+        /// No filter.
+        init() {}
 
         init(_ request: Request) throws {
             type = try ConsolePages.parameter(request, "type")
@@ -171,5 +174,18 @@ extension ConsolePages {
         if let t = filter.to { form["to"] = t.description }
         out["filter"] = form
         return out
+    }
+}
+
+/// The 待办 page rendered without HTTP, for `hwledger-bench --worklist-page` (data + template, as the handler does).
+public enum ConsoleBench {
+    /// Renders `principal`'s 待办 page as of `asOf` (blocking).
+    public static func renderWorklist(ledger: TransferLedger, principal: ReadPrincipal, asOf: CivilDate) throws -> String {
+        let names = try Names(ledger: ledger)
+        var page: [String: Any] = [
+            "title": "待办", "tab_worklist": true, "user": ["name": names.displayName(principal), "id": principal.id], "csrf": "bench",
+        ]
+        page.merge(try ConsolePages.worklistContext(ledger: ledger, principal: principal, asOf: asOf, filter: .init(), names: names)) { _, new in new }
+        return Templates.render("worklist", page)
     }
 }

@@ -21,10 +21,18 @@ struct Bench {
             case "--cli-entries": options.cliEntries = Int(args.popFirst() ?? "") ?? options.cliEntries
             case "--samples": options.samples = Int(args.popFirst() ?? "") ?? options.samples
             case "--manifests": options.manifests = Int(args.popFirst() ?? "") ?? options.manifests
+            case "--worklist-page": options.worklistPage = true
+            case "--db": options.db = args.popFirst()
+            case "--as": options.principal = args.popFirst()
+            case "--as-of": options.asOf = args.popFirst()
             default:
-                FileHandle.standardError.write(Data("usage: hwledger-bench [--entries N] [--cli-entries N] [--samples N] [--manifests N]\n".utf8))
+                FileHandle.standardError.write(Data("usage: hwledger-bench [--entries N] [--cli-entries N] [--samples N] [--manifests N]\n       hwledger-bench --worklist-page [--db DB --as PRINCIPAL --as-of DATE | --manifests N] [--samples N]\n".utf8))
                 exit(64)
             }
+        }
+        if options.worklistPage {
+            try WorklistPageBench(options: options).run()
+            return
         }
         try Bench(options: options).run()
     }
@@ -34,6 +42,10 @@ struct Bench {
         var cliEntries = 100_000
         var samples = 2000
         var manifests = 100_000
+        var worklistPage = false
+        var db: String?
+        var principal: String?
+        var asOf: String?
     }
 
     let options: Options

@@ -255,6 +255,23 @@ def main():
         status, _, _ = http("GET", base + "/v1/worklist?asOf=2025-11-20")
         check(status == 401, "without a cookie or signature: 401")
 
+    def approvals():
+        d.get(base + "/ui/approvals")
+        rows = d.find_elements("css selector", "#approval-list tbody tr")
+        ids = [r.find_element("tag name", "a").text for r in rows]
+        check("SQ-510000-2025-001" in ids and "SQ-510000-2025-901" in ids, f"Sichuan's applications are listed: {ids}")
+        browser.shot("05-approvals")
+        d.get(base + "/ui/approvals?state=approved&direction=out")
+        rows = d.find_elements("css selector", "#approval-list tbody tr")
+        check(rows and all("已批准" in r.text and r.text.count("四川省 → 重庆市") == 1 for r in rows), "state and direction filters apply")
+        d.get(base + "/ui/approvals/SQ-510000-2025-001")
+        timeline = d.find_element("id", "timeline").text
+        for act in ("提交跨省转移申请", "初步审查", "商请接受地省份", "复函商请", "作出审批决定"):
+            check(act in timeline, f"the timeline shows {act}")
+        check("重庆市生态环境局" in timeline and "四川省生态环境厅" in timeline, "with who signed each step")
+        check("剩余可转移量" in d.find_element("id", "quota").text, "and the grams left against it")
+        browser.shot("06-approval", full=True)
+
     def manifest_search():
         d.get(base + "/ui/manifests")
         rows = d.find_elements("css selector", "#manifest-list tbody tr")
@@ -362,6 +379,7 @@ def main():
         run("a key file of an unknown key is refused with a clear message and no cookie", unknown_key)
         run("a regulator signs in with its key file; the cookie is HttpOnly and SameSite=Strict", regulator_signs_in)
         run("the worklist shows the known overdue review with its due date and hides the other province's steps", worklist)
+        run("approvals: list with filters, and an application's timeline with signers and grams left", approvals)
         run("manifest search: paged list, name, state and code filters", manifest_search)
         run("the 联单 prints to A4 PDF and its QR code decodes to a receipt that verifies", printable_manifest)
         run("a manifest that does not exist gets a clear 404 page", missing_manifest)

@@ -49,7 +49,7 @@ const HWL = (() => {
   async function errorText(response) {
     try {
       const body = await response.json();
-      if (body && body.error) return body.error.message + "（" + body.error.rule + "，HTTP " + response.status + "）";
+      if (body && body.error) return (body.error.messageZh ? body.error.messageZh + "：" : "") + body.error.message + "（" + body.error.rule + "，HTTP " + response.status + "）";
     } catch (e) { /* not JSON */ }
     return "HTTP " + response.status;
   }
