@@ -43,7 +43,7 @@ struct EventProcessor: Sendable {
             guard active.count > 1 else {
                 throw RuleViolation(.state, "operator key \(keyId) is the last active one; announce its successor first")
             }
-        case .enterpriseRegistered(let e): try registry.check(e, actor: actor, state: state)
+        case .enterpriseRegistered(let e): try registry.check(e, actor: actor, state: state, on: time.shanghaiDate)
         case .keyAdded(let e): try registry.check(e, actor: actor, state: state)
         case .keyRevoked(let e): try registry.check(e, actor: actor, state: state)
         case .permitIssued(let e): try context.check(e, actor: actor, state: state)

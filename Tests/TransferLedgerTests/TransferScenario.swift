@@ -170,11 +170,14 @@ final class TransferScenario: @unchecked Sendable {
 
     static let start = UTCInstant("2025-03-01T08:00:00Z")!
 
-    init(sqlite: Bool = false, policy: [String: JSONValue] = [:], at time: UTCInstant = start, standard: Bool = true) throws {
+    init(
+        sqlite: Bool = false, policy: [String: JSONValue] = [:], at time: UTCInstant = start, standard: Bool = true,
+        reference: ReferenceData = Fixtures.reference
+    ) throws {
         clock = FixedClock(time)
         store = sqlite ? try SQLiteLedgerStore(path: dir.path("ledger.sqlite"), create: true) : InMemoryLedgerStore()
         let clock = self.clock
-        ledger = TransferLedger(store: store, reference: Fixtures.reference, clock: { clock.now }, logger: Logger(label: "transfer-test"))
+        ledger = TransferLedger(store: store, reference: reference, clock: { clock.now }, logger: Logger(label: "transfer-test"))
         try ledger.initialise(genesis: try Genesis(json: TestKeys.genesisJSON(policy: policy)), operatorKey: TestKeys.operatorKey, operatorKeyPath: nil)
         if standard { try setUpParties() }
     }

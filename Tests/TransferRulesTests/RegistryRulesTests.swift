@@ -77,7 +77,7 @@ struct RegistryRulesTests {
     ])
     func register(c: RegisterCase) {
         let e = EnterpriseRegistered(uscc: c.uscc, name: "x", division: c.division, roles: [.generator])
-        #expect(Self.rule { try Self.rules.check(e, actor: c.actor, state: Self.state) } == c.expected)
+        #expect(Self.rule { try Self.rules.check(e, actor: c.actor, state: Self.state, on: CivilDate("2025-03-01")!) } == c.expected)
     }
 
     struct KeyCase: Sendable, CustomTestStringConvertible {

@@ -9,7 +9,7 @@ enum BundledReference {
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("fixtures/reference")
         var texts: [ReferenceData.File: String] = [:]
-        for file in ReferenceData.File.allCases {
+        for file in ReferenceData.File.required {
             texts[file] = try! String(contentsOf: directory.appendingPathComponent(file.rawValue), encoding: .utf8)
         }
         return try! ReferenceData(csv: texts)

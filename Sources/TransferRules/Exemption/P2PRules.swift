@@ -9,7 +9,7 @@ extension RegimeContext {
     public func check(_ e: P2PRegistered, actor: String, state: some TransferState) throws {
         try checkUSCC(e.generator, field: "body.generator")
         try checkUSCC(e.utiliser, field: "body.utiliser")
-        try checkWasteCode(e.wasteCode, field: "body.wasteCode")
+        try checkWasteCode(e.wasteCode, field: "body.wasteCode", on: e.validFrom)
         let generator = try enterprise(e.generator, field: "body.generator", state: state)
         let utiliser = try enterprise(e.utiliser, field: "body.utiliser", state: state)
         let regulator = try regulator(actor, state: state, event: "p2p.registered")

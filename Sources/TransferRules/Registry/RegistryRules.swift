@@ -29,12 +29,19 @@ public struct RegistryRules: Sendable {
         return regulator
     }
 
-    public func check(_ e: EnterpriseRegistered, actor: String, state: some RegistryState) throws {
+    /// `enterprise.registered` on `date` (the entry's date in Asia/Shanghai): the division must be in force then;
+    /// enterprises registered earlier keep their code.
+    public func check(_ e: EnterpriseRegistered, actor: String, state: some RegistryState, on date: CivilDate) throws {
         guard USCC.isValid(e.uscc) else {
             throw RuleViolation(.uscc, "body.uscc \(e.uscc) is not a valid 统一社会信用代码 (bad length, character or check character)")
         }
-        guard reference.divisions[e.division] != nil else {
+        guard let division = reference.divisions[e.division] else {
             throw RuleViolation(.division, "body.division \(e.division) is not in the administrative division list")
+        }
+        guard division.isInForce(on: date) else {
+            let successor = division.successor.map { s in "; use its successor \(s)" + (reference.divisions[s].map { "（\($0.name)）" } ?? "") } ?? ""
+            throw RuleViolation(
+                .division, "body.division \(e.division)（\(division.name)）was in force until \(division.validTo!), not on \(date)\(successor)")
         }
         let regulator = try actingRegulator(actor, state: state, event: "enterprise.registered")
         guard Division.province(of: e.division) == regulator.province else {

@@ -16,7 +16,7 @@ extension RegimeContext {
     public func check(_ e: ApprovalApplied, actor: String, state: some TransferState) throws {
         try checkUSCC(e.generator, field: "body.generator")
         try checkUSCC(e.receiver, field: "body.receiver")
-        try checkWasteCode(e.wasteCode, field: "body.wasteCode")
+        try checkWasteCode(e.wasteCode, field: "body.wasteCode", on: e.validFrom)
         try checkMethod(e.method, field: "body.method")
         let generator = try enterprise(e.generator, field: "body.generator", state: state)
         let receiver = try enterprise(e.receiver, field: "body.receiver", state: state)

@@ -11,7 +11,7 @@ extension RegimeContext {
         try checkUSCC(e.generator, field: "body.generator")
         for (i, c) in e.carriers.enumerated() { try checkUSCC(c, field: "body.carriers[\(i)]") }
         try checkUSCC(e.receiver, field: "body.receiver")
-        for (i, line) in e.lines.enumerated() { try checkWasteCode(line.wasteCode, field: "body.lines[\(i)].wasteCode") }
+        for (i, line) in e.lines.enumerated() { try checkWasteCode(line.wasteCode, field: "body.lines[\(i)].wasteCode", on: e.plannedPickup) }
         try checkMethod(e.method, field: "body.method")
 
         let generator = try enterprise(e.generator, field: "body.generator", state: state)

@@ -3,7 +3,7 @@ extension RegimeContext {
     /// utilisers, transport permits for carriers.
     public func check(_ e: PermitIssued, actor: String, state: some TransferState) throws {
         try checkUSCC(e.holder, field: "body.holder")
-        for (i, code) in e.wasteCodes.enumerated() { try checkWasteCode(code, field: "body.wasteCodes[\(i)]") }
+        for (i, code) in e.wasteCodes.enumerated() { try checkWasteCode(code, field: "body.wasteCodes[\(i)]", on: e.validFrom) }
         for (i, m) in e.methods.enumerated() { try checkMethod(m, field: "body.methods[\(i)]") }
         let holder = try enterprise(e.holder, field: "body.holder", state: state)
         let regulator = try regulator(actor, state: state, event: "permit.issued")

@@ -24,9 +24,10 @@ public struct RegimeContext: Sendable {
         self.calendar = WorkingCalendar(policy: policy, reference: reference)
     }
 
-    func checkWasteCode(_ code: String, field: String) throws {
-        guard reference.wasteCodes[code] != nil else {
-            throw RuleViolation(.wasteCode, "\(field) \(code) is not in the waste code list (名录)")
+    /// R-WASTE-CODE unless `code` is in the edition of the 名录 in force on the event's business date `on`.
+    func checkWasteCode(_ code: String, field: String, on date: CivilDate) throws {
+        if let problem = reference.wasteCodeProblem(code, on: date) {
+            throw RuleViolation(.wasteCode, "\(field) \(code) \(problem)")
         }
     }
 

@@ -3,7 +3,7 @@ extension RegimeContext {
     public func check(_ e: WhitelistPublished, actor: String, state: some TransferState) throws {
         for (i, entry) in e.entries.enumerated() {
             try checkUSCC(entry.receiver, field: "body.entries[\(i)].receiver")
-            try checkWasteCode(entry.wasteCode, field: "body.entries[\(i)].wasteCode")
+            try checkWasteCode(entry.wasteCode, field: "body.entries[\(i)].wasteCode", on: CivilDate(year: Int(e.year), month: 1, day: 1) ?? CivilDate(dayNumber: 0))
             for (j, m) in entry.methods.enumerated() { try checkMethod(m, field: "body.entries[\(i)].methods[\(j)]") }
         }
         var receivers: [Enterprise] = []
