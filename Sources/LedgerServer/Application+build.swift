@@ -7,6 +7,7 @@ import NIOCore
 import Prometheus
 import ServiceLifecycle
 import TransferLedger
+import TransferRules
 
 /// Builds the daemon: routes, the group-commit writer, the checkpointer and the verifier, as one Hummingbird
 /// application whose `runService()` stops gracefully on SIGTERM/SIGINT.
@@ -56,6 +57,12 @@ public func buildApplication(
             let witnessed = try await Blocking.run { try ledger.store.read { try $0.publishedCheckpoint(policy: witnessPolicy)?.size } }
             return witnessBoard.health(witnessedSize: witnessed, now: Int64(Date().timeIntervalSince1970))
         }
+    }
+    health.addProbe {
+        // Degraded while deadlines counted now would run past the holiday calendar (issue 14).
+        let today = UTCInstant(seconds: Int64(Date().timeIntervalSince1970)).shanghaiDate
+        let status = try await Blocking.run { try ledger.context().referenceStatus(today: today, marginDays: ReferenceStatus.healthMarginDays) }
+        return HealthContribution(reasons: status.warnings.map { .degraded("calendar-coverage", $0) })
     }
     let authenticator = RequestAuthenticator(ledger: ledger, origin: origin) { Int64(Date().timeIntervalSince1970) }
     let sessions = SessionStore()

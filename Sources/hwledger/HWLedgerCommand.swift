@@ -18,7 +18,7 @@ struct HWLedgerCommand: ParsableCommand {
         subcommands: [
             Keygen.self, Init.self, Submit.self, Verify.self, CheckpointCommand.self, Proof.self, ReceiptCommand.self,
             Audit.self, Entries.self, Rebuild.self, Manifest.self, Approval.self, Whitelist.self,
-            P2P.self, Compensation.self, WitnessCommand.self, WorklistCommand.self,
+            P2P.self, Compensation.self, WitnessCommand.self, WorklistCommand.self, ReferenceCommand.self,
         ])
 
     /// Parses, runs, and maps every outcome to SPEC §4.1's exit codes and `error[ID]: sentence` lines.

@@ -22,6 +22,29 @@ public struct WorkingCalendar: Sendable {
         }
     }
 
+    /// The years the holiday data lists dates in; nil when it lists none.
+    public var coveredYears: ClosedRange<Int>? {
+        let years = holidays.union(adjustedWorkdays).map(\.year)
+        guard let first = years.min(), let last = years.max() else { return nil }
+        return first...last
+    }
+
+    /// The first year after the calendar's last one, when a working-day deadline due on `due` was counted into it on
+    /// weekends alone (no holidays known): the due date is provisional.
+    public func missingYear(countingTo due: CivilDate) -> Int? {
+        guard let last = coveredYears?.upperBound, due.year > last else { return nil }
+        return last + 1
+    }
+
+    /// A warning when the calendar does not cover `date` + `marginDays` (deadlines counted from then would be
+    /// provisional), naming the missing year; nil otherwise.
+    public func coverageWarning(on date: CivilDate, marginDays: Int) -> String? {
+        guard let years = coveredYears else { return "the holiday calendar lists no dates: working days are counted on weekends alone" }
+        let horizon = date.adding(days: marginDays)
+        guard horizon.year > years.upperBound else { return nil }
+        return "the holiday calendar covers \(years.lowerBound)–\(years.upperBound); \(years.upperBound + 1) is missing, so deadlines running into it are provisional (counted on weekends alone) until its holidays are loaded"
+    }
+
     public func isWorkingDay(_ d: CivilDate) -> Bool {
         if adjustedWorkdays.contains(d) { return true }
         if holidays.contains(d) { return false }

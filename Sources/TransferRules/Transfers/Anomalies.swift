@@ -31,7 +31,7 @@ extension RegimeContext {
         }
         func late(_ step: DeadlineStep) {
             guard let id = step.anomaly, let due = step.due else { return }
-            late(id, step.subject, due: due, doneOn: step.doneOn, step.detail)
+            late(id, step.subject, due: due, doneOn: step.doneOn, step.detail + Self.provisional(step.provisionalFor))
         }
         for a in applications { steps(of: a, asOf: asOf).forEach(late) }
         for m in manifests {
@@ -40,7 +40,8 @@ extension RegimeContext {
                 let due = calendar.due(workingDays: d.receiptWorkingDays, after: delivered)
                 if r.enteredOn > due {
                     late("A-RECEIPT-LATE", m.manifestNo, due: due, doneOn: r.enteredOn,
-                         "receipt of the delivery on \(delivered) due in the ledger within \(d.receiptWorkingDays) working days")
+                         "receipt of the delivery on \(delivered) due in the ledger within \(d.receiptWorkingDays) working days"
+                            + Self.provisional(calendar.missingYear(countingTo: due)))
                 }
             }
             steps(of: m, asOf: asOf).forEach(late)
@@ -63,6 +64,11 @@ extension RegimeContext {
         return out.sorted {
             ($0.due?.description ?? "", $0.id, $0.subject, $0.detail) < ($1.due?.description ?? "", $1.id, $1.subject, $1.detail)
         }
+    }
+
+    /// The note an anomaly carries when its due date was counted past the holiday calendar.
+    static func provisional(_ missing: Int?) -> String {
+        missing.map { " (due date provisional: the holiday calendar has no \($0); counted on weekends alone)" } ?? ""
     }
 
     /// A-CAPACITY: the receipt that first takes a receiver's received grams in a delivery year above the capacity of

@@ -16,6 +16,8 @@ public struct DeadlineStep: Sendable, Equatable {
     public var anomaly: String?
     /// For the anomaly's detail.
     public var detail: String
+    /// The year missing from the holiday calendar when the due date was counted into it on weekends alone.
+    public var provisionalFor: Int?
 
     public init(kind: String, actor: String, subject: String, due: CivilDate?, doneOn: CivilDate?, anomaly: String? = nil, detail: String = "") {
         self.kind = kind
@@ -25,6 +27,13 @@ public struct DeadlineStep: Sendable, Equatable {
         self.doneOn = doneOn
         self.anomaly = anomaly
         self.detail = detail
+    }
+
+    /// Marks a working-day due date provisional when the calendar does not cover it.
+    func counted(on calendar: WorkingCalendar) -> DeadlineStep {
+        var s = self
+        s.provisionalFor = due.flatMap(calendar.missingYear(countingTo:))
+        return s
     }
 
     /// Done on or before `asOf`.
@@ -49,7 +58,7 @@ extension RegimeContext {
             var out = [DeadlineStep(
                 kind: "approval.decided", actor: origin, subject: a.applicationId,
                 due: calendar.due(workingDays: d.whitelistDecisionWorkingDays, after: accepted), doneOn: decidedOn, anomaly: "A-DEADLINE-DECISION",
-                detail: "whitelist-route decision due \(d.whitelistDecisionWorkingDays) working days after acceptance on \(accepted)")]
+                detail: "whitelist-route decision due \(d.whitelistDecisionWorkingDays) working days after acceptance on \(accepted)").counted(on: calendar)]
             if let decision = a.decision, decision.decision == .approved, a.direct == true, decision.decidedOn <= asOf {
                 out.append(DeadlineStep(kind: "approval.notified", actor: origin, subject: a.applicationId, due: nil, doneOn: a.notifiedOn))
             }
@@ -58,7 +67,7 @@ extension RegimeContext {
         var out = [DeadlineStep(
             kind: "approval.reviewed", actor: origin, subject: a.applicationId,
             due: calendar.due(workingDays: d.reviewWorkingDays, after: accepted), doneOn: a.review?.reviewedOn ?? decidedOn,
-            anomaly: "A-DEADLINE-REVIEW", detail: "preliminary review due \(d.reviewWorkingDays) working days after acceptance on \(accepted)")]
+            anomaly: "A-DEADLINE-REVIEW", detail: "preliminary review due \(d.reviewWorkingDays) working days after acceptance on \(accepted)").counted(on: calendar)]
         if let reviewed = a.review?.reviewedOn, reviewed <= asOf {
             out.append(DeadlineStep(
                 kind: "approval.consultation.requested", actor: origin, subject: a.applicationId, due: nil,
@@ -68,13 +77,13 @@ extension RegimeContext {
             out.append(DeadlineStep(
                 kind: "approval.consultation.replied", actor: a.destinationRegulator, subject: a.applicationId,
                 due: calendar.due(workingDays: d.replyWorkingDays, after: requested), doneOn: a.reply?.repliedOn, anomaly: "A-DEADLINE-REPLY",
-                detail: "destination regulator's reply due \(d.replyWorkingDays) working days after the request on \(requested)"))
+                detail: "destination regulator's reply due \(d.replyWorkingDays) working days after the request on \(requested)").counted(on: calendar))
         }
         if let reply = a.reply, reply.repliedOn <= asOf {
             out.append(DeadlineStep(
                 kind: "approval.decided", actor: origin, subject: a.applicationId,
                 due: calendar.due(workingDays: d.decisionWorkingDays, after: reply.repliedOn), doneOn: decidedOn, anomaly: "A-DEADLINE-DECISION",
-                detail: "decision due \(d.decisionWorkingDays) working days after the reply on \(reply.repliedOn)"))
+                detail: "decision due \(d.decisionWorkingDays) working days after the reply on \(reply.repliedOn)").counted(on: calendar))
         }
         return out
     }
