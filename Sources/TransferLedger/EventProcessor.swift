@@ -68,6 +68,7 @@ struct EventProcessor: Sendable {
                     .statement,
                     "the recomputed \(e.quarter) statement \(e.payer) → \(e.payee) totals \(statement.totalFen) fen with digest \(digest); the close says \(e.totalFen) fen, \(e.digest)")
             }
+            try context.checkQuarterEnded(e, today: time.shanghaiDate)
         }
         return [:]
     }

@@ -178,8 +178,16 @@ final class CompensationLedger: @unchecked Sendable {
         ]
     }
 
+    /// Moves the ledger clock (forward only) to the first instant after `quarter` in Asia/Shanghai, so it may be closed.
+    func afterEnd(of quarter: String) {
+        let next = Quarter(quarter)!.next.firstDay
+        let start = UTCInstant(seconds: Int64(next.dayNumber) * 86400 - 8 * 3600)
+        if s.clock.now < start { s.clock.set(start) }
+    }
+
     /// Closes the statement with its recomputed total and digest, by the payee's regulator.
     func close(_ quarter: String, payer: String = "510000", payee: String = "500000") throws {
+        afterEnd(of: quarter)
         let st = try statement(quarter, payer: payer, payee: payee)
         try s.must("compensation.statement.closed", Self.regulator(payee), closeBody(st))
         closes.append((st.quarter, payer, payee, StatementJSON.json(st).canonicalString, StatementJSON.digest(st)))

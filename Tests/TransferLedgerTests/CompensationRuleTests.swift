@@ -14,6 +14,7 @@ struct CompensationRuleTests {
         _ l: CompensationLedger, _ type: String, _ actor: String, _ body: [String: JSONValue], _ want: RuleID?,
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
+        if type == "compensation.statement.closed", let q = body["quarter"]?.stringValue, Quarter(q) != nil { l.afterEnd(of: q) }
         let before = try l.s.snapshot()
         let outcome = try l.s.submit(type, actor, body)
         switch (want, outcome) {
@@ -53,6 +54,31 @@ struct CompensationRuleTests {
         try l.ship("m1", code: "900-041-49", grams: [12_345_000], pickup: "2025-02-10")
         try l.receive("m1", deliveredAt: "2025-02-10T06:00:00Z", method: "D1")
         return l
+    }
+
+    @Test("close of a quarter that has not ended by the ledger clock (Asia/Shanghai) is R-STATE; from its first next-quarter instant it is appended")
+    func closeBeforeQuarterEnd() throws {
+        let l = try Self.prepared()
+        let st = try l.statement("2025Q1")
+        #expect(st.totalFen == 185_175)
+        l.s.clock.set(UTCInstant("2025-03-31T15:59:59Z")!)
+        let before = try l.s.snapshot()
+        guard case .rejected(let v) = try l.s.submit("compensation.statement.closed", "REG-500000", l.closeBody(st)) else {
+            Issue.record("closing 2025Q1 on its last day was appended")
+            return
+        }
+        #expect(v.rule == .state)
+        #expect(v.message.contains("2025Q1 has not ended"))
+        #expect(try l.s.snapshot() == before)
+        let future = try l.statement("2031Q2")
+        guard case .rejected(let w) = try l.s.submit("compensation.statement.closed", "REG-500000", l.closeBody(future)) else {
+            Issue.record("closing 2031Q2 was appended")
+            return
+        }
+        #expect(w.rule == .state)
+        l.s.clock.set(UTCInstant("2025-03-31T16:00:00Z")!)
+        try l.s.must("compensation.statement.closed", "REG-500000", l.closeBody(st))
+        #expect(try l.ledger.closedStatements().first?.totalFen == 185_175)
     }
 
     @Test("close: the payee's regulator with the recomputed total and digest is appended")

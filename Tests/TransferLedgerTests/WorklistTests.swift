@@ -132,4 +132,18 @@ struct WorklistTests {
         ])
         #expect(list.json.canonicalString == #"{"asOf":"2025-03-05","items":[{"due":"2025-03-10","kind":"approval.reviewed","overdue":false,"subject":"APP-1","workingDaysLeft":3},{"due":null,"kind":"approval.notified","overdue":false,"subject":"APP-2","workingDaysLeft":null}],"principal":"REG-510000"}"#)
     }
+
+    @Test("whitelist.confirmed of a year with no published list is R-NOT-FOUND and writes nothing")
+    func confirmWithoutList() throws {
+        let s = try TransferScenario()
+        try s.must("whitelist.published", P.cq, B.whitelist(year: 2025))
+        let before = try s.snapshot()
+        guard case .rejected(let v) = try s.submit("whitelist.confirmed", P.sc, ["year": 2031, "listingProvince": "500000"]) else {
+            Issue.record("a confirmation of 2031 was appended")
+            return
+        }
+        #expect(v.rule == .notFound)
+        #expect(v.message.contains("no 2031 whitelist of 500000"))
+        #expect(try s.snapshot() == before)
+    }
 }

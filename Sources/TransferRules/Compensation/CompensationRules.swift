@@ -39,5 +39,15 @@ extension RegimeContext {
         if let closed = try state.closedStatement(quarter: e.quarter, payer: e.payer, payee: e.payee) {
             throw RuleViolation(.state, "the \(e.quarter) statement \(e.payer) → \(e.payee) was already closed at entry \(closed.closedAt)")
         }
+
+    }
+
+    /// Closing is irreversible: a quarter that has not ended by `today` (the ledger clock's date in Asia/Shanghai)
+    /// is R-STATE. Judged after R-STATEMENT, so a close that was refused before is refused for the same reason.
+    public func checkQuarterEnded(_ e: StatementClosed, today: CivilDate) throws {
+        guard e.quarter < Quarter(containing: today) else {
+            throw RuleViolation(
+                .state, "quarter \(e.quarter) has not ended (today is \(today) in Asia/Shanghai); its statement can be closed from \(e.quarter.next.firstDay)")
+        }
     }
 }

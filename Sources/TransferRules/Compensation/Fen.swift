@@ -52,6 +52,9 @@ public struct Quarter: Hashable, Comparable, Sendable, TextCodable {
         q = (d.month - 1) / 3 + 1
     }
 
+    /// The quarter's first day.
+    public var firstDay: CivilDate { CivilDate(year: year, month: (q - 1) * 3 + 1, day: 1)! }
+
     public var next: Quarter { q == 4 ? Quarter(year: year + 1, q: 1)! : Quarter(year: year, q: q + 1)! }
     public var description: String { "\(year)Q\(q)" }
     public static func < (a: Quarter, b: Quarter) -> Bool { (a.year, a.q) < (b.year, b.q) }

@@ -59,33 +59,56 @@ extension HWLedgerCommand {
 
         struct Close: ParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "Close a quarter's statement: sign compensation.statement.closed with its total and digest (payee regulator).")
+                abstract: "Close a quarter's statement: print its total and digest, then sign compensation.statement.closed with them (payee regulator); --dry-run prints them without appending.")
 
             @OptionGroup var ledger: LedgerOptions
             @Option(help: "The quarter, e.g. 2025Q3.") var quarter: String
             @Option(help: "The paying province.") var payer: String
             @Option(help: "The receiving province, whose regulator closes.") var payee: String
-            @Option(help: "The payee regulator's private key file.") var key: String
+            @Option(help: "The payee regulator's private key file (not needed with --dry-run).") var key: String?
             @Option(name: .customLong("operator-key"), help: "An operator key for the closing checkpoint (default: recorded at init); repeatable.")
             var operatorKey: [String] = []
+            @Flag(name: .customLong("dry-run"), help: "Print the total and digest that would be signed; append nothing.") var dryRun = false
+            @Flag(help: "Print JSON: quarter, payer, payee, totalFen, totalYuan, digest, dryRun, and index/leafHash when appended.") var json = false
 
             func validate() throws {
                 guard Quarter(quarter) != nil else { throw ValidationError("--quarter must look like 2025Q3") }
+                if !dryRun, key == nil { throw ValidationError("--key is required unless --dry-run") }
             }
 
             func run() throws {
                 let facade = try ledger.openLedger()
-                let checkpointKeys = try InputFiles.operatorKeys(operatorKey, facade: facade)
-                let signer = try InputFiles.signingKey(key)
                 let s = try facade.statement(quarter: Quarter(quarter)!, payer: payer, payee: payee)
+                let digest = StatementJSON.digest(s)
+                var summary: [String: JSONValue] = [
+                    "quarter": .string(quarter), "payer": .string(payer), "payee": .string(payee), "totalFen": .int(s.totalFen),
+                    "totalYuan": .string(Display.yuan(s.totalFen)), "digest": .string(digest), "dryRun": .bool(dryRun),
+                ]
+                let names = try facade.partyNames()
+                func province(_ p: String) -> String { names.name(of: Principal.regulatorID(p)).map { "\($0)（\(p)）" } ?? p }
+                let text = "\(quarter) 跨区域处置补偿结算：付款方 \(province(payer)) → 收款方 \(province(payee))\n"
+                    + "明细 \(s.items.count) 条，调整 \(s.adjustments.count) 条\n合计：\(Display.yuan(s.totalFen)) 元（\(s.totalFen) 分）\n摘要（SHA-256）：\(digest)\n"
+                if dryRun {
+                    if json { Output.json(.object(summary)) } else { Output.raw(text + "试运行：未签署，未追加任何条目\n") }
+                    return
+                }
+                let checkpointKeys = try InputFiles.operatorKeys(operatorKey, facade: facade)
+                let signer = try InputFiles.signingKey(key!)
                 let event = UnsignedEvent(type: "compensation.statement.closed", actor: signer.name, body: [
                     "quarter": .string(quarter), "payer": .string(payer), "payee": .string(payee), "totalFen": .int(s.totalFen),
-                    "digest": .string(StatementJSON.digest(s)),
+                    "digest": .string(digest),
                 ])
                 let outcome = try facade.submit([event.signed(with: signer, at: TransferLedger.systemClock(), nonce: randomNonce())])[0]
                 try facade.publishCheckpoint(keys: checkpointKeys)
                 switch outcome {
-                case .appended: Output.json(outcome.appendedJSON!)
+                case .appended:
+                    guard case .object(let appended)? = outcome.appendedJSON else { throw CLIFailure(code: 1, id: "INTERNAL", message: "no append result") }
+                    if json {
+                        summary.merge(appended) { a, _ in a }
+                        Output.json(.object(summary))
+                    } else {
+                        Output.raw(text + "已签署并关闭：条目 \(appended["index"]?.intValue ?? -1)\n")
+                    }
                 case .rejected(let v): throw CLIFailure.rule(v)
                 }
             }
