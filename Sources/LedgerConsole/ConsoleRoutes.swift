@@ -23,6 +23,7 @@ public struct ConsoleRoutes: RoutePlugin {
             .get("manifests", use: pages.manifests)
             .get("manifests/{no}", use: pages.manifest)
             .get("operator", use: pages.operatorPage)
+            .get("file", use: pages.filingPage)
     }
 }
 

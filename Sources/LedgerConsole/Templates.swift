@@ -10,6 +10,7 @@ enum Templates {
         ("manifests", PackageResources.manifests_mustache),
         ("manifest", PackageResources.manifest_mustache),
         ("operator", PackageResources.operator_mustache),
+        ("file", PackageResources.file_mustache),
         ("worklist", PackageResources.worklist_mustache),
         ("approvals", PackageResources.approvals_mustache),
         ("approval", PackageResources.approval_mustache),
@@ -38,6 +39,7 @@ enum Assets {
         "console.js": ("text/javascript; charset=utf-8", PackageResources.console_js),
         "canonical.js": ("text/javascript; charset=utf-8", PackageResources.canonical_js),
         "tonnes.js": ("text/javascript; charset=utf-8", PackageResources.tonnes_js),
+        "forms.js": ("text/javascript; charset=utf-8", PackageResources.forms_js),
     ]
 }
 

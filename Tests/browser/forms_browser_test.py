@@ -8,6 +8,10 @@ Reuses the console test's daemon, browser and helpers (console_browser_test.py).
   - canonical.js gives the bytes of every vector of fixtures/canonical/vectors.json (the Swift test
     CanonicalVectorTests checks the Swift encoder against the same file in the same CI run) and refuses every
     reject vector;
+  - 填报联单: a generator files a cross-province manifest signed in the browser (a double click files one); a form
+    with four mistakes shows four messages and appends nothing; a key file of another enterprise, a negative or
+    4-decimal tonnage and a pickup outside the approval's validity are refused; the entry verifies with
+    `hwledger verify` and its signature with Python's `cryptography` (an Ed25519 independent of the project's);
   - tonnes.js converts tonnes to grams exactly (0.001 t, 99999.999 t) and refuses negatives, 4 decimals and
     non-numbers with a clear Chinese message.
 Screenshots go to out/forms/. Prints one line per check and ends with `N passed, N failed`; exit 1 if any failed.
@@ -22,9 +26,15 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from console_browser_test import (  # noqa: E402  (the console's harness, shared)
-    BUILD, HWLEDGER, ROOT, Browser, Daemon, Failed, check)
+    HWLEDGER, KEYS, ROOT, Browser, Daemon, Failed, check, entries_count)
+
+SC_GENERATOR = "91511500MA0000004Y"  # 宜宾示例化工有限公司, approval of SQ-510000-2025-001 (→ 永川, 900-039-49, D10)
+SC_CARRIER = "91510100MA00000051"  # 成都示例危险货物运输有限公司
+CQ_RECEIVER = "91500118MA00000151"  # 重庆示例固废处置有限公司
 
 OUT = os.path.join(ROOT, "out", "forms")
+import console_browser_test  # noqa: E402
+console_browser_test.OUT = OUT  # screenshots of these pages go to out/forms/
 VECTORS = os.path.join(ROOT, "fixtures", "canonical", "vectors.json")
 
 
@@ -92,6 +102,164 @@ def tonnes(browser, base):
         check(messages[text] and fragment in messages[text], f"'{text}' is refused with a message saying {fragment}: {messages[text]}")
 
 
+def set_value(driver, element_id, value):
+    """Sets a form control's value as a user would, firing change."""
+    driver.execute_script("""
+        const el = document.getElementById(arguments[0]);
+        el.value = arguments[1];
+        el.dispatchEvent(new Event("change", { bubbles: true }));""", element_id, value)
+
+
+def set_line(driver, **fields):
+    driver.execute_script("""
+        const row = document.querySelector("#lines tr.line");
+        for (const [k, v] of Object.entries(arguments[0])) {
+          const el = row.querySelector("." + k);
+          el.value = v;
+          el.dispatchEvent(new Event("change", { bubbles: true }));
+        }""", fields)
+
+
+def field_errors(driver):
+    return {p.get_attribute("data-for"): p.text for p in driver.find_elements("css selector", ".field-error") if p.text}
+
+
+class Filing:
+    """The 填报联单 form as the clerk of SC_GENERATOR fills it."""
+
+    def __init__(self, browser, base, db, work):
+        self.browser, self.base, self.db, self.work = browser, base, db, work
+        self.d = browser.driver
+        self.approval = None
+
+    def open(self):
+        self.d.get(self.base + "/ui/file")
+        self.browser.wait_for(lambda: self.d.find_element("id", "sign-submit"), "the filing form")
+
+    def offers(self):
+        self.browser.sign_in(self.base, os.path.join(KEYS, SC_GENERATOR + ".key"))
+        self.open()
+        options = self.d.execute_script("""
+            return Array.from(document.querySelectorAll("#basis option[data-receiver]"), (o) => ({
+              value: o.value, text: o.textContent, ...o.dataset }));""")
+        approvals = [o for o in options if o["value"].startswith("approval:") and o["receiver"] == CQ_RECEIVER]
+        check(approvals, f"the basis offers this generator's approval to {CQ_RECEIVER}: {options}")
+        self.approval = approvals[0]
+        check("剩余" in self.approval["text"] and "有效期" in self.approval["text"], "the approval shows grams left and validity")
+        receivers = self.d.find_element("id", "receiver").text
+        check("重庆示例固废处置有限公司" in receivers and CQ_RECEIVER in receivers and "有效期" in receivers,
+              "receivers are listed with name, USCC and permits")
+        carriers = self.d.find_element("id", "carrier1").text
+        check("成都示例危险货物运输有限公司" in carriers and "有效期" in carriers, "carriers are listed with their transport permits")
+        codes = self.d.execute_script("return document.querySelectorAll('#waste-codes option').length")
+        check(codes >= 400, f"the 名录's codes are offered: {codes}")
+        set_value(self.d, "basis", self.approval["value"])
+        row = self.d.execute_script("""const r = document.querySelector('#lines tr.line');
+            return [r.querySelector('.wasteCode').value, r.querySelector('.name').value, r.querySelector('.category').textContent,
+                    r.querySelector('.hazards').value, document.getElementById('receiver').value, document.getElementById('method').value];""")
+        check(row[0] == self.approval["code"] and row[1] and row[2].startswith("HW") and row[3] and row[4] == CQ_RECEIVER
+              and row[5] == self.approval["method"], f"choosing the approval fills receiver, method and the code's name, category, hazards: {row}")
+        self.browser.shot("01-file-form", full=True)
+
+    def fill_valid(self, tonnes="1.250"):
+        self.open()
+        set_value(self.d, "basis", self.approval["value"])
+        set_value(self.d, "carrier1", SC_CARRIER)
+        set_value(self.d, "plannedPickup", self.approval["from"])
+        set_line(self.d, packaging="铁桶", packages="5", tonnes=tonnes)
+
+    def key(self, principal):
+        self.d.find_element("id", "keyfile").send_keys(os.path.join(KEYS, principal + ".key"))
+
+    def submit_and_wait_refusal(self):
+        self.d.find_element("id", "sign-submit").click()
+        self.browser.wait_for(lambda: not self.d.find_element("id", "sign-submit").get_attribute("disabled")
+                              and (field_errors(self.d) or "bad" in self.d.find_element("id", "filing-status").get_attribute("class")),
+                              "the form's answer")
+        return field_errors(self.d)
+
+    def four_mistakes(self):
+        before = entries_count(self.db)
+        self.fill_valid(tonnes="-1")
+        set_value(self.d, "receiver", "91500115MA0000014J")  # not the approval's receiver
+        set_value(self.d, "method", "D1")  # not the approval's method
+        set_value(self.d, "plannedPickup", "2024-01-02")  # before the approval's validity
+        self.key(SC_GENERATOR)
+        errors = self.submit_and_wait_refusal()
+        self.browser.shot("02-file-four-mistakes", full=True)
+        check(set(errors) >= {"receiver", "method", "plannedPickup", "lines"}, f"four messages, each next to its field: {errors}")
+        check("负数" in errors["lines"] and "有效期" in errors["plannedPickup"] and "接受人" in errors["receiver"]
+              and "方式" in errors["method"], f"the messages say what is wrong in Chinese: {errors}")
+        check(entries_count(self.db) == before, "nothing is appended")
+
+    def bad_inputs(self):
+        before = entries_count(self.db)
+        self.fill_valid(tonnes="1.2345")
+        self.key(SC_GENERATOR)
+        errors = self.submit_and_wait_refusal()
+        check("3 位小数" in errors.get("lines", ""), f"a 4-decimal tonnage is refused: {errors}")
+        self.fill_valid()
+        set_value(self.d, "plannedPickup", "2030-01-01")
+        self.key(SC_GENERATOR)
+        errors = self.submit_and_wait_refusal()
+        check("有效期" in errors.get("plannedPickup", ""), f"a pickup outside the approval's validity is refused: {errors}")
+        self.fill_valid()
+        self.key(SC_CARRIER)
+        errors = self.submit_and_wait_refusal()
+        check(SC_CARRIER in errors.get("keyfile", "") and "不是当前登录单位" in errors["keyfile"],
+              f"a key file of another enterprise is refused: {errors}")
+        self.browser.shot("03-file-wrong-key", full=True)
+        check(entries_count(self.db) == before, "nothing is appended")
+
+    def files(self):
+        before = entries_count(self.db)
+        self.fill_valid(tonnes="0.001")
+        self.key(SC_GENERATOR)
+        # A double click on "sign and submit" files one manifest.
+        self.d.execute_script("const b = document.getElementById('sign-submit'); b.click(); b.click();")
+        from selenium.webdriver.common.action_chains import ActionChains
+        ActionChains(self.d).double_click(self.d.find_element("id", "sign-submit")).perform()
+        self.browser.wait_for(lambda: self.d.find_element("id", "filing-result").is_displayed(), "the assigned 联单编号",
+                              timeout=20)
+        no = self.d.find_element("id", "assigned-no").text
+        check(len(no) == 14 and no.isdigit() and no[4:8] == "5115", f"a 14-digit 联单编号 numbered by 宜宾 (5115): {no}")
+        self.browser.shot("04-file-filed", full=True)
+        check(entries_count(self.db) == before + 1, f"exactly one entry is appended: {entries_count(self.db) - before}")
+        self.d.find_element("id", "assigned-link").click()
+        self.browser.wait_for(lambda: no in self.d.find_element("id", "manifest-no").text, "the printable 联单")
+        check("0.001" in self.browser.text(), "the 联单 shows 0.001 吨")
+        v = subprocess.run([HWLEDGER, "verify", "--db", self.db], capture_output=True, text=True)
+        check(v.returncode == 0, f"hwledger verify accepts the ledger: {v.stdout} {v.stderr}")
+        entry = json.loads(subprocess.run([HWLEDGER, "entries", "--db", self.db, "--from", str(before)], capture_output=True,
+                                          text=True, check=True).stdout.splitlines()[0])
+        import base64
+        data = json.loads(base64.b64decode(entry["data"]))
+        check(data["assigned"]["manifestNo"] == no and data["submission"]["body"]["lines"][0]["grams"] == 1000,
+              "the entry holds the manifest with 1000 g")
+        check(independent_signature_ok(data), "the entry's signature verifies with Python's cryptography")
+        self.filed = no
+
+
+def independent_signature_ok(entry):
+    """Ed25519 over "hwledger/submission/v1\n" + canonical submission, with the signer's verifier key from the key
+    directory, checked by Python's cryptography (not the project's code)."""
+    import base64
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    submission = entry["submission"]
+    with open(os.path.join(KEYS, submission["actor"] + ".vkey")) as f:
+        name, key_id, encoded = f.read().strip().split("+")
+    check(key_id == submission["keyId"], "the key id is the actor's")
+    raw = base64.b64decode(encoded)
+    message = b"hwledger/submission/v1\n" + json.dumps(
+        submission, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+    try:
+        Ed25519PublicKey.from_public_bytes(raw[1:]).verify(base64.b64decode(entry["sig"]), message)
+        return True
+    except InvalidSignature:
+        return False
+
+
 def main():
     keep = "--keep" in sys.argv
     os.makedirs(OUT, exist_ok=True)
@@ -118,6 +286,14 @@ def main():
     try:
         run("canonical.js gives the Swift encoder's bytes on every shared vector and refuses the reject vectors",
             canonical_vectors, browser, base)
+        filing = Filing(browser, base, db, work)
+        run("填报联单 offers this generator's approvals with grams left, receivers and carriers with permits, the 名录",
+            filing.offers)
+        run("a form with four mistakes shows four messages next to their fields and appends nothing", filing.four_mistakes)
+        run("a 4-decimal tonnage, a pickup outside the approval, a key file of another enterprise: refused, nothing appended",
+            filing.bad_inputs)
+        run("the clerk signs in the browser: a double click files one manifest; 联单编号 and printable 联单; hwledger "
+            "verify and an independent Ed25519 check pass", filing.files)
         run("tonnes convert to grams exactly (0.001 t, 99999.999 t); negatives, 4 decimals and non-numbers are refused",
             tonnes, browser, base)
     finally:

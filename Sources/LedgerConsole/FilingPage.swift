@@ -1,0 +1,107 @@
+import Foundation
+import Hummingbird
+import LedgerServer
+import TransferLedger
+import TransferRules
+
+/// 填报联单 (`/ui/file`): the generator's form. The page offers what is valid for this generator — its granted
+/// approvals with grams left and validity, its active 点对点 registrations with their cap, or intra-province — the
+/// registry's receivers and carriers with the permits the ledger holds, the methods and the 名录's waste codes. The
+/// browser builds `manifest.filed`, encodes it with canonical.js, signs it with the clerk's key file (WebCrypto
+/// Ed25519) and posts it to `/v1/submissions`: the server sees only the signed submission, which the ledger judges
+/// exactly as one from the CLI (nothing the page offers is trusted).
+extension ConsolePages {
+    /// Everything the form offers, read in one go.
+    struct FilingChoices: Sendable {
+        var generator: Enterprise
+        var approvals: [ApplicationRecord]
+        var registrations: [P2PRecord]
+        var receivers: [Enterprise]
+        var carriers: [Enterprise]
+        var permits: [String: [PermitRecord]]
+    }
+
+    func filingPage(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let ledger = self.ledger
+        let names = try await Blocking.run { try Names(ledger: ledger) }
+        var page = Self.base(context, names: names, title: "填报联单", tab: "file")
+        do {
+            guard case .enterprise(let uscc, _) = principal else {
+                throw ServerError.forbidden("only an enterprise files manifests; \(principal.id) is not one")
+            }
+            let choices = try await Blocking.run { () -> FilingChoices in
+                guard let me = try ledger.enterprise(uscc) else { throw ServerError.notFound("enterprise \(uscc) is not registered") }
+                guard me.roles.contains(.generator) else {
+                    throw ServerError.forbidden("\(uscc) is not registered as generator: it cannot file a manifest")
+                }
+                let all = try ledger.enterprises().sorted { $0.uscc < $1.uscc }
+                let receivers = all.filter { $0.roles.contains(.receiver) || $0.roles.contains(.utiliser) }
+                let carriers = all.filter { $0.roles.contains(.carrier) }
+                var permits: [String: [PermitRecord]] = [:]
+                for e in receivers + carriers { permits[e.uscc] = try ledger.permits(of: e.uscc) }
+                return FilingChoices(
+                    generator: me,
+                    approvals: try ledger.applications().filter { $0.generator == uscc && $0.decision?.decision == .approved },
+                    registrations: try ledger.p2pRegistrations().filter { $0.generator == uscc && $0.revokedOn == nil },
+                    receivers: receivers, carriers: carriers, permits: permits)
+            }
+            for (k, v) in FilingView(choices: choices, names: names).context { page[k] = v }
+            return Page.html(Templates.render("file", page))
+        } catch {
+            return Page.error(error, base: page)
+        }
+    }
+}
+
+/// The template context of 填报联单.
+struct FilingView {
+    var choices: FilingChoices
+    var names: Names
+    typealias FilingChoices = ConsolePages.FilingChoices
+
+    var context: [String: Any] {
+        let c = choices
+        var out: [String: Any] = ["generator": names.party(c.generator.uscc)]
+        out["province"] = Display.provinceName(String(c.generator.division.prefix(2)) + "0000")
+        out["approvals"] = c.approvals.compactMap { a -> [String: Any]? in
+            guard let d = a.decision, let no = d.approvalNo, let from = d.validFrom, let to = d.validTo else { return nil }
+            return [
+                "value": "approval:" + no, "no": no, "receiver": a.receiver, "receiverName": names.name(a.receiver),
+                "wasteCode": a.wasteCode, "method": a.method, "from": from.description, "to": to.description,
+                "remainingGrams": a.remainingGrams, "remaining": Display.tonnes(a.remainingGrams),
+                "approved": Display.tonnes(d.grams ?? 0),
+            ]
+        }
+        out["registrations"] = c.registrations.map { r -> [String: Any] in
+            [
+                "value": "p2p:" + r.registrationNo, "no": r.registrationNo, "receiver": r.utiliser, "receiverName": names.name(r.utiliser),
+                "wasteCode": r.wasteCode, "from": r.validFrom.description, "to": r.validTo.description, "cap": Display.tonnes(r.capGrams),
+            ]
+        }
+        out["hasApprovals"] = !c.approvals.isEmpty
+        out["hasRegistrations"] = !c.registrations.isEmpty
+        out["receivers"] = c.receivers.map { party($0, kind: .operating) }
+        out["carriers"] = c.carriers.map { party($0, kind: .transport) }
+        out["methods"] = names.reference.methods.values.sorted { $0.code < $1.code }.map { ["code": $0.code, "meaning": $0.meaning] }
+        out["wasteCodes"] = names.reference.wasteCodes.values.sorted { $0.code < $1.code }.map {
+            ["code": $0.code, "category": $0.category, "description": $0.description, "hazards": $0.hazards.joined(separator: ",")]
+        }
+        return out
+    }
+
+    /// A receiver or carrier with the permits of `kind` the ledger holds, described for the clerk.
+    func party(_ e: Enterprise, kind: PermitIssued.Kind) -> [String: Any] {
+        let permits = (choices.permits[e.uscc] ?? []).filter { $0.kind == kind }.sorted { $0.validFrom < $1.validFrom }
+        let text = permits.map { p -> String in
+            var s = "\(p.permitNo)，有效期 \(p.validFrom)至\(p.validTo)"
+            if kind == .operating { s += "，代码 \(p.wasteCodes.joined(separator: "、"))，方式 \(p.methods.joined(separator: "、"))" }
+            return s
+        }
+        return [
+            "id": e.uscc, "name": e.name, "place": names.reference.divisions[e.division]?.name ?? e.division,
+            "permits": text.isEmpty ? (kind == .operating ? "无经营许可证" : "无运输许可证") : text.joined(separator: "；"),
+            "validity": permits.map { "\($0.validFrom)/\($0.validTo)" }.joined(separator: " "),
+        ]
+    }
+}

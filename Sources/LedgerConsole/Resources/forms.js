@@ -1,0 +1,256 @@
+// The enterprises' forms: build the event in the page, encode it canonically (canonical.js), sign it with the clerk's
+// key file (WebCrypto Ed25519, over "hwledger/submission/v1\n" + the canonical bytes; the key never leaves this page)
+// and post it to /v1/submissions. The ledger judges it exactly as a submission from the CLI; the checks here only
+// spare the clerk a round trip and put each message next to its field. No framework, nothing from another host.
+"use strict";
+
+const HWLForms = (() => {
+  const $ = (id) => document.getElementById(id);
+
+  function hex(bytes) {
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  /// RFC 3339 UTC with seconds, as SPEC §1 writes instants.
+  function nowInstant() {
+    return new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+  }
+
+  /// {"submission","sig"} for the event, signed with `key` (from HWL.loadKeyFile).
+  async function signEvent(key, type, actor, body) {
+    const submission = {
+      type, actor, body, keyId: key.keyId, nonce: hex(crypto.getRandomValues(new Uint8Array(16))), signedAt: nowInstant(),
+    };
+    const canonical = HWLCanonical.encode(submission);
+    const prefix = new TextEncoder().encode("hwledger/submission/v1\n");
+    const message = new Uint8Array(prefix.length + canonical.length);
+    message.set(prefix, 0);
+    message.set(canonical, prefix.length);
+    const sig = await crypto.subtle.sign({ name: "Ed25519" }, key.privateKey, message);
+    return { submission, sig: HWL.bytesToBase64(new Uint8Array(sig)) };
+  }
+
+  /// Posts a signed submission; resolves to {status, body}.
+  async function post(path, signed) {
+    const response = await fetch(path, {
+      method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(signed),
+    });
+    let body = null;
+    try { body = await response.json(); } catch (e) { /* not JSON */ }
+    return { status: response.status, body };
+  }
+
+  // ---- Messages next to fields ----
+
+  function clearErrors(form) {
+    for (const p of form.querySelectorAll(".field-error")) p.textContent = "";
+    for (const el of form.querySelectorAll(".invalid")) el.classList.remove("invalid");
+  }
+
+  function fieldError(form, field, text) {
+    const p = form.querySelector('.field-error[data-for="' + field + '"]');
+    const target = p || $("filing-status");
+    target.textContent = target.textContent ? target.textContent + "；" + text : text;
+    const input = $(field);
+    if (input) input.classList.add("invalid");
+    return 1;
+  }
+
+  /// The form field a rule violation concerns, from its rule id and the field path its English message names.
+  function fieldOf(error) {
+    const m = error.message || "";
+    const carrier = /carriers\[(\d+)\]/.exec(m);
+    switch (error.rule) {
+      case "R-APPROVAL-EXPIRED": case "R-P2P-INACTIVE": return "plannedPickup";
+      case "R-APPROVAL-QUOTA": case "R-P2P-CAP": case "R-RETURN": case "R-WASTE-CODE": return "lines";
+      case "R-PERMIT": return "receiver";
+      case "R-CARRIER-PERMIT": return carrier && carrier[1] === "1" ? "carrier2" : "carrier1";
+      case "R-METHOD-CODE": return "method";
+      case "R-SIG": return "keyfile";
+      case "R-APPROVAL-MISSING": case "R-APPROVAL-MISMATCH": case "R-P2P-MISMATCH": case "R-P2P-SCOPE": case "R-NOT-FOUND":
+        return "basis";
+      default:
+        if (carrier) return carrier[1] === "1" ? "carrier2" : "carrier1";
+        if (/body\.receiver/.test(m)) return "receiver";
+        if (/body\.lines/.test(m)) return "lines";
+        return null;
+    }
+  }
+
+  function showViolation(form, error) {
+    const text = error.messageZh || error.message;
+    const field = fieldOf(error);
+    if (field) fieldError(form, field, text);
+    else fieldError(form, "status", text);
+  }
+
+  // ---- 填报联单 ----
+
+  function fillFromCode(row) {
+    const code = row.querySelector(".wasteCode").value.trim();
+    const option = Array.from($("waste-codes").options).find((o) => o.value === code);
+    row.querySelector(".category").textContent = option ? option.dataset.category : "";
+    if (!option) return;
+    const name = row.querySelector(".name");
+    if (!name.value) name.value = option.dataset.description.slice(0, 100);
+    row.querySelector(".hazards").value = option.dataset.hazards;
+  }
+
+  function applyBasis() {
+    const option = $("basis").selectedOptions[0];
+    if (!option || !option.dataset.receiver) return;
+    $("receiver").value = option.dataset.receiver;
+    if (option.dataset.method) $("method").value = option.dataset.method;
+    const row = document.querySelector("#lines tr.line");
+    row.querySelector(".wasteCode").value = option.dataset.code;
+    fillFromCode(row);
+    $("plannedPickup").min = option.dataset.from || "";
+    $("plannedPickup").max = option.dataset.to || "";
+  }
+
+  /// The `manifest.filed` body from the form, or null after putting every problem next to its field.
+  function filingBody(form) {
+    let problems = 0;
+    const basisValue = $("basis").value;
+    const option = $("basis").selectedOptions[0];
+    let basis = null;
+    if (!basisValue) problems += fieldError(form, "basis", "请选择转移依据");
+    else if (basisValue === "intra") basis = { intraProvince: true };
+    else if (basisValue.startsWith("approval:")) basis = { approval: basisValue.slice(9) };
+    else if (basisValue.startsWith("p2p:")) basis = { p2p: basisValue.slice(4) };
+    const receiver = $("receiver").value;
+    if (!receiver) problems += fieldError(form, "receiver", "请选择接受人");
+    const carriers = [$("carrier1").value, $("carrier2").value].filter((c) => c);
+    if (!$("carrier1").value) problems += fieldError(form, "carrier1", "请选择第一承运人");
+    if (carriers.length === 2 && carriers[0] === carriers[1]) problems += fieldError(form, "carrier2", "第二承运人须与第一承运人不同");
+    const method = $("method").value;
+    if (!method) problems += fieldError(form, "method", "请选择利用/处置方式");
+    const plannedPickup = $("plannedPickup").value;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(plannedPickup)) problems += fieldError(form, "plannedPickup", "请填写计划转移日期");
+    const lines = [];
+    let grams = 0;
+    document.querySelectorAll("#lines tr.line").forEach((row, i) => {
+      const n = "第 " + (i + 1) + " 行：";
+      const wasteCode = row.querySelector(".wasteCode").value.trim();
+      if (!/^\d{3}-\d{3}-\d{2}$/.test(wasteCode)) problems += fieldError(form, "lines", n + "废物代码须为 NNN-SSS-CC（例：900-041-49）");
+      const name = row.querySelector(".name").value.trim();
+      if (!name) problems += fieldError(form, "lines", n + "请填写废物名称");
+      const hazards = row.querySelector(".hazards").value.split(/[,，、\s]+/).filter((h) => h);
+      if (!hazards.length || hazards.some((h) => !["T", "C", "I", "R", "In"].includes(h))) {
+        problems += fieldError(form, "lines", n + "危险特性须为 T、C、I、R、In 中的一项或多项");
+      }
+      const packaging = row.querySelector(".packaging").value.trim();
+      if (!packaging) problems += fieldError(form, "lines", n + "请填写包装方式");
+      const packagesText = row.querySelector(".packages").value.trim();
+      const packages = /^\d{1,6}$/.test(packagesText) ? Number(packagesText) : NaN;
+      if (!(packages > 0)) problems += fieldError(form, "lines", n + "包装数量须为正整数");
+      let lineGrams = null;
+      try { lineGrams = HWLTonnes.toGrams(row.querySelector(".tonnes").value); } catch (e) {
+        problems += fieldError(form, "lines", n + e.message);
+        row.querySelector(".tonnes").classList.add("invalid");
+      }
+      if (lineGrams !== null) grams += lineGrams;
+      lines.push({ wasteCode, name, hazards, form: row.querySelector(".form").value, packaging, packages, grams: lineGrams });
+    });
+    // What the chosen basis allows, checked here so that every mistake shows at once; the ledger judges again.
+    if (option && option.dataset.receiver && basisValue.startsWith("approval:")) {
+      const d = option.dataset;
+      if (receiver && receiver !== d.receiver) problems += fieldError(form, "receiver", "接受人与审批 " + basis.approval + " 不一致（审批的接受人为 " + d.receiverName + "，" + d.receiver + "）");
+      if (method && method !== d.method) problems += fieldError(form, "method", "利用/处置方式与审批不一致（审批为 " + d.method + "）");
+      if (plannedPickup && (plannedPickup < d.from || plannedPickup > d.to)) {
+        problems += fieldError(form, "plannedPickup", "计划转移日期 " + plannedPickup + " 不在审批有效期 " + d.from + " 至 " + d.to + " 内");
+      }
+      for (const l of lines) {
+        if (l.wasteCode && l.wasteCode !== d.code) problems += fieldError(form, "lines", "废物代码 " + l.wasteCode + " 与审批不一致（审批为 " + d.code + "）");
+      }
+      if (grams > Number(d.remaining)) {
+        problems += fieldError(form, "lines", "合计 " + HWLTonnes.fromGrams(grams) + " 吨超过审批剩余 " + HWLTonnes.fromGrams(Number(d.remaining)) + " 吨");
+      }
+    }
+    if (problems) return null;
+    return { generator: form.dataset.generator, carriers, receiver, plannedPickup, method, basis, lines };
+  }
+
+  function setupFiling(form) {
+    $("basis").addEventListener("change", applyBasis);
+    document.querySelectorAll("#lines tr.line .wasteCode").forEach((input) => {
+      input.addEventListener("change", () => fillFromCode(input.closest("tr")));
+    });
+    const button = $("sign-submit");
+    const status = $("filing-status");
+    let busy = false;
+    // The signed submission of the last attempt whose answer was lost: sent again as it is (same nonce), so that a
+    // retry can never file a second manifest.
+    let pending = null;
+    button.addEventListener("click", async () => {
+      if (busy) return;
+      busy = true;
+      button.disabled = true;
+      clearErrors(form);
+      status.className = "status";
+      status.textContent = "";
+      let done = false;
+      try {
+        const body = filingBody(form);
+        if (!body) {
+          status.className = "status bad";
+          status.textContent = "请先改正标出的问题，未提交任何内容。";
+          pending = null;
+          return;
+        }
+        let key;
+        try { key = await HWL.loadKeyFile($("keyfile").files[0]); } catch (e) {
+          fieldError(form, "keyfile", e.message);
+          return;
+        }
+        if (key.name !== body.generator) {
+          fieldError(form, "keyfile", "所选密钥文件属于 " + key.name + "，不是当前登录单位 " + body.generator + " 的密钥；未提交任何内容");
+          return;
+        }
+        if (!pending || JSON.stringify(pending.submission.body) !== JSON.stringify(body)) {
+          status.textContent = "正在签名……";
+          pending = await signEvent(key, "manifest.filed", body.generator, body);
+        }
+        status.textContent = "正在提交……";
+        let answer;
+        try { answer = await post("/v1/submissions", pending); } catch (e) {
+          status.className = "status bad";
+          status.textContent = "网络错误，未确认是否已提交；再次点击将重发同一份已签名的联单，不会重复填报。";
+          return;
+        }
+        if (answer.status === 201 || (answer.status === 409 && answer.body && answer.body.assigned)) {
+          const no = answer.body.assigned.manifestNo;
+          $("assigned-no").textContent = no;
+          $("assigned-link").href = "/ui/manifests/" + no;
+          $("filing-result").hidden = false;
+          status.className = "status ok";
+          status.textContent = "已签名并提交，联单编号 " + no + "。";
+          done = true;
+          return;
+        }
+        pending = null;
+        status.className = "status bad";
+        if (answer.body && answer.body.error) {
+          showViolation(form, answer.body.error);
+          if (!status.textContent) status.textContent = "未通过校验，台账未写入任何内容。";
+        } else {
+          status.textContent = "提交失败（HTTP " + answer.status + "），台账未写入任何内容。";
+        }
+      } finally {
+        busy = false;
+        button.disabled = done;
+      }
+    });
+  }
+
+  function setup() {
+    const filing = $("filing-form");
+    if (filing) setupFiling(filing);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
+  else setup();
+
+  return { signEvent, post, fieldOf };
+})();
