@@ -24,6 +24,7 @@ public struct ConsoleRoutes: RoutePlugin {
             .get("manifests/{no}", use: pages.manifest)
             .get("operator", use: pages.operatorPage)
             .get("file", use: pages.filingPage)
+            .get("manifests/{no}/steps", use: pages.stepsPage)
     }
 }
 

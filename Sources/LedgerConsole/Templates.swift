@@ -11,6 +11,7 @@ enum Templates {
         ("manifest", PackageResources.manifest_mustache),
         ("operator", PackageResources.operator_mustache),
         ("file", PackageResources.file_mustache),
+        ("steps", PackageResources.steps_mustache),
         ("worklist", PackageResources.worklist_mustache),
         ("approvals", PackageResources.approvals_mustache),
         ("approval", PackageResources.approval_mustache),

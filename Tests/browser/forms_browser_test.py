@@ -213,7 +213,7 @@ class Filing:
 
     def files(self):
         before = entries_count(self.db)
-        self.fill_valid(tonnes="0.001")
+        self.fill_valid(tonnes="1.001")
         self.key(SC_GENERATOR)
         # A double click on "sign and submit" files one manifest.
         self.d.execute_script("const b = document.getElementById('sign-submit'); b.click(); b.click();")
@@ -227,17 +227,101 @@ class Filing:
         check(entries_count(self.db) == before + 1, f"exactly one entry is appended: {entries_count(self.db) - before}")
         self.d.find_element("id", "assigned-link").click()
         self.browser.wait_for(lambda: no in self.d.find_element("id", "manifest-no").text, "the printable 联单")
-        check("0.001" in self.browser.text(), "the 联单 shows 0.001 吨")
+        check("1.001" in self.browser.text(), "the 联单 shows 1.001 吨")
         v = subprocess.run([HWLEDGER, "verify", "--db", self.db], capture_output=True, text=True)
         check(v.returncode == 0, f"hwledger verify accepts the ledger: {v.stdout} {v.stderr}")
         entry = json.loads(subprocess.run([HWLEDGER, "entries", "--db", self.db, "--from", str(before)], capture_output=True,
                                           text=True, check=True).stdout.splitlines()[0])
         import base64
         data = json.loads(base64.b64decode(entry["data"]))
-        check(data["assigned"]["manifestNo"] == no and data["submission"]["body"]["lines"][0]["grams"] == 1000,
-              "the entry holds the manifest with 1000 g")
+        check(data["assigned"]["manifestNo"] == no and data["submission"]["body"]["lines"][0]["grams"] == 1001000,
+              "the entry holds the manifest with 1001000 g")
         check(independent_signature_ok(data), "the entry's signature verifies with Python's cryptography")
         self.filed = no
+
+
+class Steps:
+    """办理: the carrier picks up, a stale page is refused, the receiver receives with a partial rejection."""
+
+    def __init__(self, browser, base, db, filing):
+        self.browser, self.base, self.db, self.filing = browser, base, db, filing
+        self.d = browser.driver
+
+    def open(self, principal):
+        self.browser.sign_in(self.base, os.path.join(KEYS, principal + ".key"))
+        self.d.get(self.base + f"/ui/manifests/{self.filing.filed}/steps")
+        self.d.find_element("id", "keyfile").send_keys(os.path.join(KEYS, principal + ".key"))
+
+    def fill(self, form_id, **fields):
+        self.d.execute_script("""
+            const form = document.getElementById(arguments[0]);
+            for (const [k, v] of Object.entries(arguments[1])) form.querySelector('[name="' + k + '"]').value = v;""",
+                              form_id, fields)
+
+    def submit(self, form_id):
+        form = self.d.find_element("id", form_id)
+        form.find_element("css selector", ".step-submit").click()
+        status = form.find_element("css selector", ".status")
+        self.browser.wait_for(lambda: "ok" in status.get_attribute("class").split() or "bad" in status.get_attribute("class").split(),
+                              f"the answer to {form_id}")
+        return status.get_attribute("class"), status.text
+
+    def entry(self, index):
+        import base64
+        line = subprocess.run([HWLEDGER, "entries", "--db", self.db, "--from", str(index)], capture_output=True, text=True,
+                              check=True).stdout.splitlines()[0]
+        return json.loads(base64.b64decode(json.loads(line)["data"]))
+
+    def pickup_and_stale_page(self):
+        self.open(SC_CARRIER)
+        check("确认起运" in self.browser.text(), "the first carrier is offered 确认起运")
+        stale = self.d.current_window_handle
+        self.d.switch_to.new_window("tab")
+        self.d.get(self.base + f"/ui/manifests/{self.filing.filed}/steps")
+        self.d.find_element("id", "keyfile").send_keys(os.path.join(KEYS, SC_CARRIER + ".key"))
+        before = entries_count(self.db)
+        self.fill("pickup-form", vehiclePlate="川A12345", driver="张师傅", pickedUpAt="2025-02-01T09:30")
+        cls, text = self.submit("pickup-form")
+        check("ok" in cls, f"the pickup is signed and appended: {text}")
+        self.browser.shot("05-steps-pickup", full=True)
+        check(entries_count(self.db) == before + 1, "one entry is appended")
+        e = self.entry(before)
+        check(e["submission"]["type"] == "manifest.pickedUp" and e["submission"]["body"]["pickedUpAt"] == "2025-02-01T01:30:00Z",
+              f"the pickup time typed in 北京时间 is stored in UTC: {e['submission']['body']}")
+        check(independent_signature_ok(e), "its signature verifies with Python's cryptography")
+        self.d.close()
+        self.d.switch_to.window(stale)
+        self.fill("pickup-form", vehiclePlate="川A12345", driver="张师傅", pickedUpAt="2025-02-01T09:40")
+        cls, text = self.submit("pickup-form")
+        check("bad" in cls and "当前状态不允许此操作" in text and "inTransit" in text,
+              f"the stale page's second pickup is refused with the ledger's message: {text}")
+        self.browser.shot("06-steps-stale", full=True)
+        check(entries_count(self.db) == before + 1, "the stale page appends nothing")
+
+    def receive_with_partial_rejection(self):
+        self.open(CQ_RECEIVER)
+        check("确认接收" in self.browser.text() and "拒收" in self.browser.text(), "the receiver is offered 确认接收 and 拒收")
+        before = entries_count(self.db)
+        self.d.execute_script("""
+            const row = document.querySelector('#receive-form tr.rline');
+            row.querySelector('.received').value = '0.801';
+            row.querySelector('.rejected').value = '0.2001';""")
+        self.fill("receive-form", deliveredAt="2025-02-02T15:00", note="部分包装破损，拒收 0.200 吨")
+        cls, text = self.submit("receive-form")
+        check("bad" in cls and "3 位小数" in text and entries_count(self.db) == before, f"a 4-decimal rejection is refused: {text}")
+        self.d.execute_script("document.querySelector('#receive-form tr.rline .rejected').value = '0.200';")
+        cls, text = self.submit("receive-form")
+        check("ok" in cls, f"the receipt is signed and appended: {text}")
+        self.browser.shot("07-steps-received", full=True)
+        e = self.entry(before)
+        body = e["submission"]["body"]
+        check(e["submission"]["type"] == "manifest.received" and body["lines"] == [{"line": 1, "grams": 801000, "rejectedGrams": 200000}]
+              and body["deliveredAt"] == "2025-02-02T07:00:00Z", f"received 0.801 t, rejected 0.200 t, exactly: {body}")
+        check(independent_signature_ok(e), "its signature verifies with Python's cryptography")
+        v = subprocess.run([HWLEDGER, "verify", "--db", self.db], capture_output=True, text=True)
+        check(v.returncode == 0, f"hwledger verify accepts the ledger: {v.stdout} {v.stderr}")
+        self.d.get(self.base + f"/ui/manifests/{self.filing.filed}")
+        check("已接收" in self.browser.text(), "the 联单 shows the manifest received")
 
 
 def independent_signature_ok(entry):
@@ -248,7 +332,7 @@ def independent_signature_ok(entry):
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
     submission = entry["submission"]
     with open(os.path.join(KEYS, submission["actor"] + ".vkey")) as f:
-        name, key_id, encoded = f.read().strip().split("+")
+        name, key_id, encoded = f.read().strip().split("+", 2)
     check(key_id == submission["keyId"], "the key id is the actor's")
     raw = base64.b64decode(encoded)
     message = b"hwledger/submission/v1\n" + json.dumps(
@@ -294,6 +378,11 @@ def main():
             filing.bad_inputs)
         run("the clerk signs in the browser: a double click files one manifest; 联单编号 and printable 联单; hwledger "
             "verify and an independent Ed25519 check pass", filing.files)
+        steps = Steps(browser, base, db, filing)
+        run("办理: the first carrier confirms the pickup in the browser; a stale page of the same step is refused, "
+            "nothing appended", steps.pickup_and_stale_page)
+        run("办理: the receiver receives with a partial rejection (tonnes exact; 4 decimals refused); hwledger verify",
+            steps.receive_with_partial_rejection)
         run("tonnes convert to grams exactly (0.001 t, 99999.999 t); negatives, 4 decimals and non-numbers are refused",
             tonnes, browser, base)
     finally:

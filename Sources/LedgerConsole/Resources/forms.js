@@ -223,6 +223,7 @@ const HWLForms = (() => {
           const no = answer.body.assigned.manifestNo;
           $("assigned-no").textContent = no;
           $("assigned-link").href = "/ui/manifests/" + no;
+          $("assigned-steps").href = "/ui/manifests/" + no + "/steps";
           $("filing-result").hidden = false;
           status.className = "status ok";
           status.textContent = "已签名并提交，联单编号 " + no + "。";
@@ -244,13 +245,128 @@ const HWLForms = (() => {
     });
   }
 
+  // ---- 办理: the steps after filing ----
+
+  /// "2025-02-01T09:30" typed in 北京时间 → "2025-02-01T01:30:00Z".
+  function beijingToInstant(text) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(text || "");
+    if (!m) return null;
+    const t = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4] - 8, +m[5], +(m[6] || 0));
+    return new Date(t).toISOString().replace(/\.\d{3}Z$/, "Z");
+  }
+
+  const OPTIONAL = new Set(["note"]);
+
+  /// The body of a step form, or null after writing every problem into `problems`.
+  function stepBody(form, manifestNo, problems) {
+    const body = { manifestNo };
+    if (form.dataset.fromCarrier) body.fromCarrier = form.dataset.fromCarrier;
+    for (const input of form.querySelectorAll("input[name]")) {
+      const label = input.closest("label") ? input.closest("label").textContent.trim() : input.name;
+      if (input.dataset.kind === "bool") { body[input.name] = input.checked; continue; }
+      const value = input.value.trim();
+      if (!value) {
+        if (!OPTIONAL.has(input.name)) problems.push("请填写" + label);
+        continue;
+      }
+      if (input.dataset.kind === "instant") {
+        const instant = beijingToInstant(value);
+        if (!instant) problems.push(label + "须为日期和时间");
+        else body[input.name] = instant;
+      } else {
+        body[input.name] = value;
+      }
+    }
+    const rows = form.querySelectorAll("tr.rline");
+    if (rows.length) {
+      body.lines = [];
+      rows.forEach((row) => {
+        const line = Number(row.dataset.line);
+        try {
+          const grams = HWLTonnes.toGrams(row.querySelector(".received").value, { allowZero: true });
+          const rejected = HWLTonnes.toGrams(row.querySelector(".rejected").value, { allowZero: true });
+          const item = { line, grams };
+          if (rejected > 0) item.rejectedGrams = rejected;
+          body.lines.push(item);
+        } catch (e) {
+          problems.push("第 " + line + " 行：" + e.message);
+        }
+      });
+    }
+    return problems.length ? null : body;
+  }
+
+  function setupSteps(container) {
+    const manifestNo = container.dataset.manifest;
+    const me = container.dataset.me;
+    const keyForm = $("key-form");
+    let busy = false;
+    for (const form of container.querySelectorAll("form.step-form")) {
+      const button = form.querySelector(".step-submit");
+      const status = form.querySelector(".status");
+      let pending = null;
+      button.addEventListener("click", async () => {
+        if (busy) return;
+        busy = true;
+        button.disabled = true;
+        clearErrors(keyForm);
+        status.className = "status";
+        status.textContent = "";
+        let done = false;
+        try {
+          const problems = [];
+          const body = stepBody(form, manifestNo, problems);
+          if (!body) {
+            status.className = "status bad";
+            status.textContent = problems.join("；") + "。未提交任何内容。";
+            pending = null;
+            return;
+          }
+          let key;
+          try { key = await HWL.loadKeyFile($("keyfile").files[0]); } catch (e) {
+            fieldError(keyForm, "keyfile", e.message);
+            return;
+          }
+          if (key.name !== me) {
+            fieldError(keyForm, "keyfile", "所选密钥文件属于 " + key.name + "，不是当前登录单位 " + me + " 的密钥；未提交任何内容");
+            return;
+          }
+          if (!pending || JSON.stringify(pending.submission.body) !== JSON.stringify(body)) {
+            pending = await signEvent(key, form.dataset.type, me, body);
+          }
+          let answer;
+          try { answer = await post("/v1/submissions", pending); } catch (e) {
+            status.className = "status bad";
+            status.textContent = "网络错误，未确认是否已提交；再次点击将重发同一份已签名的内容，不会重复办理。";
+            return;
+          }
+          if (answer.status === 201) {
+            status.className = "status ok";
+            status.textContent = "已签名并提交（台账序号 " + answer.body.index + "）。";
+            done = true;
+            return;
+          }
+          pending = null;
+          status.className = "status bad";
+          const error = answer.body && answer.body.error;
+          status.textContent = (error ? (error.messageZh || error.message) : "提交失败（HTTP " + answer.status + "）") + "。台账未写入任何内容。";
+        } finally {
+          busy = false;
+          button.disabled = done;
+        }
+      });
+    }
+  }
+
   function setup() {
     const filing = $("filing-form");
     if (filing) setupFiling(filing);
+    const steps = $("steps");
+    if (steps) setupSteps(steps);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
   else setup();
 
-  return { signEvent, post, fieldOf };
+  return { signEvent, post, fieldOf, beijingToInstant };
 })();

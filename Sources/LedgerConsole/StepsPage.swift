@@ -1,0 +1,79 @@
+import Foundation
+import Hummingbird
+import LedgerServer
+import TransferLedger
+import TransferRules
+
+/// 办理 (`/ui/manifests/{no}/steps`): the steps after filing that are this enterprise's to take on a manifest in its
+/// present state — 确认起运 (first carrier, filed), 交接 (a later carrier, in transit), 确认接收 with received and
+/// rejected tonnes per line or 拒收 (receiver, in transit), 作废 (generator, filed). Each form builds the event in the
+/// page and signs it with the clerk's key file (forms.js), as 填报联单 does. The page records the state it was drawn
+/// in; the ledger judges the signed event against the state it has then, so a page left open while the manifest
+/// moved on gets the ledger's R-STATE refusal and appends nothing.
+extension ConsolePages {
+    func stepsPage(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let ledger = self.ledger
+        let number = context.parameters.get("no") ?? ""
+        let names = try await Blocking.run { try Names(ledger: ledger) }
+        var page = Self.base(context, names: names, title: "办理联单 \(number.prefix(14))", tab: "manifests")
+        do {
+            guard case .enterprise(let me, _) = principal else {
+                throw ServerError.forbidden("only the enterprises named on a manifest take its steps; \(principal.id) is not one")
+            }
+            guard number.utf8.count == 14, number.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
+                throw ServerError.notFound("联单编号 must be 14 digits; \(number.prefix(40)) is not a manifest number")
+            }
+            let m = try await Blocking.run { () -> ManifestRecord in
+                guard let m = try ledger.manifest(number) else { throw ServerError.notFound("manifest \(number) does not exist") }
+                try Visibility.require(principal, .of(m, provinces: try ledger.enterpriseProvinces()), resource: "manifest \(number)")
+                return m
+            }
+            for (k, v) in StepsView(manifest: m, me: me, names: names).context { page[k] = v }
+            return Page.html(Templates.render("steps", page))
+        } catch {
+            return Page.error(error, base: page)
+        }
+    }
+}
+
+/// The template context of 办理: the manifest in brief and the forms open to `me`.
+struct StepsView {
+    var manifest: ManifestRecord
+    var me: String
+    var names: Names
+
+    var context: [String: Any] {
+        let m = manifest
+        var out: [String: Any] = [
+            "no": m.manifestNo, "me": me, "state": Display.state(m.state), "stateCode": m.state.rawValue,
+            "generator": names.party(m.generator), "receiver": names.party(m.receiver),
+            "carriers": m.carriers.map { names.party($0) }, "method": m.method, "plannedPickup": m.plannedPickup.description,
+            "lines": m.lines.enumerated().map { i, l -> [String: Any] in
+                ["line": i + 1, "wasteCode": l.wasteCode, "name": l.name, "tonnes": Display.tonnes(l.grams), "packages": l.packages]
+            },
+        ]
+        if let current = m.currentCarrier { out["current"] = names.party(current) }
+        var any = false
+        if m.state == .filed && m.carriers.first == me {
+            out["pickup"] = true
+            any = true
+        }
+        if m.state == .inTransit, let current = m.currentCarrier, let at = m.carriers.firstIndex(of: current),
+            let mine = m.carriers.firstIndex(of: me), mine > at
+        {
+            out["handover"] = ["fromCarrier": current]
+            any = true
+        }
+        if m.state == .inTransit && m.receiver == me {
+            out["receive"] = true
+            any = true
+        }
+        if m.state == .filed && m.generator == me {
+            out["cancel"] = true
+            any = true
+        }
+        out["nothing"] = !any
+        return out
+    }
+}
