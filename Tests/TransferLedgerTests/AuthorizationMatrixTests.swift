@@ -198,10 +198,11 @@ struct AuthorizationMatrixTests {
             try s.must("compensation.rates.published", P.sc, rates)
             return ["rateTableId": "RT-1"]
         },
+        // The ledger clock is 2025-03-01: 2024Q4 has ended, so only the actor decides the verdict.
         MatrixRow("compensation.statement.closed", [.chongqing]) { s in
-            let statement = try s.ledger.statement(quarter: Quarter("2025Q1")!, payer: "510000", payee: "500000")
+            let statement = try s.ledger.statement(quarter: Quarter("2024Q4")!, payer: "510000", payee: "500000")
             return [
-                "quarter": "2025Q1", "payer": "510000", "payee": "500000", "totalFen": .int(statement.totalFen),
+                "quarter": "2024Q4", "payer": "510000", "payee": "500000", "totalFen": .int(statement.totalFen),
                 "digest": .string(StatementJSON.digest(statement)),
             ]
         },
