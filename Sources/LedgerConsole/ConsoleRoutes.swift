@@ -20,6 +20,7 @@ public struct ConsoleRoutes: RoutePlugin {
             .get("worklist", use: pages.worklistPage)
             .get("approvals", use: pages.approvals)
             .get("approvals/{id}", use: pages.approval)
+            .get("whitelist/{year}", use: pages.whitelist)
             .get("manifests", use: pages.manifests)
             .get("manifests/{no}", use: pages.manifest)
             .get("operator", use: pages.operatorPage)

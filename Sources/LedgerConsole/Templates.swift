@@ -15,6 +15,7 @@ enum Templates {
         ("worklist", PackageResources.worklist_mustache),
         ("approvals", PackageResources.approvals_mustache),
         ("approval", PackageResources.approval_mustache),
+        ("whitelist", PackageResources.whitelist_mustache),
     ]
 
     /// Parsed once; a template that does not parse is a build defect the console tests catch at start.

@@ -272,6 +272,16 @@ def main():
         check("剩余可转移量" in d.find_element("id", "quota").text, "and the grams left against it")
         browser.shot("06-approval", full=True)
 
+    def whitelist():
+        d.get(base + "/ui/whitelist/2025")
+        text = browser.text()
+        check("四川省名单" in text and "重庆市名单" in text, "both sides' lists are shown")
+        check("眉山示例再生资源有限公司" in text and "91511400MA00000073" in text, "entries name the receiver beside its USCC")
+        check(len(d.find_elements("css selector", "svg.bars")) == 9, "each of the 9 entries (4 Sichuan, 5 Chongqing) has its bars")
+        check("已由重庆市生态环境局确认生效" in text, "confirmation is shown")
+        check("SQ-510000-2025-104" in text, "the over-quota consent is listed")
+        browser.shot("07-whitelist", full=True)
+
     def manifest_search():
         d.get(base + "/ui/manifests")
         rows = d.find_elements("css selector", "#manifest-list tbody tr")
@@ -347,7 +357,7 @@ def main():
         check("运行状态" in text and "台账条目数" in text, "the operator page shows the tree size")
         browser.wait_for(lambda: (d.get(base + "/ui/operator") or True) and "通过" in d.find_element("id", "verify").text,
                          "the verifier's result", timeout=30)
-        browser.shot("07-operator")
+        browser.shot("08-operator")
 
     def sign_out():
         before = [c for c in d.get_cookies() if c["name"] == "hwl_session"][0]["value"]
@@ -380,6 +390,7 @@ def main():
         run("a regulator signs in with its key file; the cookie is HttpOnly and SameSite=Strict", regulator_signs_in)
         run("the worklist shows the known overdue review with its due date and hides the other province's steps", worklist)
         run("approvals: list with filters, and an application's timeline with signers and grams left", approvals)
+        run("whitelist: both sides' entries with bars, confirmation and consents", whitelist)
         run("manifest search: paged list, name, state and code filters", manifest_search)
         run("the 联单 prints to A4 PDF and its QR code decodes to a receipt that verifies", printable_manifest)
         run("a manifest that does not exist gets a clear 404 page", missing_manifest)
