@@ -324,6 +324,29 @@ class Steps:
         check("已接收" in self.browser.text(), "the 联单 shows the manifest received")
 
 
+    def cancel_before_pickup(self):
+        self.browser.sign_in(self.base, os.path.join(KEYS, SC_GENERATOR + ".key"))
+        self.filing.fill_valid(tonnes="2.000")
+        self.filing.key(SC_GENERATOR)
+        self.d.find_element("id", "sign-submit").click()
+        self.browser.wait_for(lambda: self.d.find_element("id", "filing-result").is_displayed(), "the second filing")
+        no = self.d.find_element("id", "assigned-no").text
+        self.d.find_element("id", "assigned-steps").click()
+        self.browser.wait_for(lambda: self.d.find_elements("id", "cancel-form"), "the 作废 form")
+        check(not self.d.find_elements("id", "pickup-form"), "the generator is not offered the carrier's pickup")
+        self.d.find_element("id", "keyfile").send_keys(os.path.join(KEYS, SC_GENERATOR + ".key"))
+        before = entries_count(self.db)
+        cls, text = self.submit("cancel-form")
+        check("bad" in cls and "作废原因" in text and entries_count(self.db) == before, f"a cancel without a reason is refused: {text}")
+        self.fill("cancel-form", reason="计划变更，起运前作废")
+        cls, text = self.submit("cancel-form")
+        check("ok" in cls and entries_count(self.db) == before + 1, f"the generator cancels before pickup: {text}")
+        self.browser.shot("08-steps-cancelled", full=True)
+        e = self.entry(before)
+        check(e["submission"]["type"] == "manifest.cancelled" and e["submission"]["body"]["manifestNo"] == no
+              and independent_signature_ok(e), "the cancellation is signed by the generator and verifies independently")
+
+
 def independent_signature_ok(entry):
     """Ed25519 over "hwledger/submission/v1\n" + canonical submission, with the signer's verifier key from the key
     directory, checked by Python's cryptography (not the project's code)."""
@@ -383,6 +406,7 @@ def main():
             "nothing appended", steps.pickup_and_stale_page)
         run("办理: the receiver receives with a partial rejection (tonnes exact; 4 decimals refused); hwledger verify",
             steps.receive_with_partial_rejection)
+        run("办理: the generator cancels a manifest before pickup (a reason is required)", steps.cancel_before_pickup)
         run("tonnes convert to grams exactly (0.001 t, 99999.999 t); negatives, 4 decimals and non-numbers are refused",
             tonnes, browser, base)
     finally:
