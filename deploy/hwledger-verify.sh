@@ -5,6 +5,9 @@
 # truncation). On success the kept checkpoint is replaced by the current one (`hwledger checkpoint`), captured
 # BEFORE the verification so that what is kept was covered by it. On failure nothing is replaced, a crit message
 # goes to the journal, and the script exits non-zero.
+# With HWLEDGER_STATE (a directory), each run is incremental (`verify --state`): only the entries appended since the
+# last run, plus the re-checks of docs/decisions/008; a state that no longer matches the log is a failure. Remove the
+# directory to force a full verification.
 set -uo pipefail
 db="${HWLEDGER_DB:?set HWLEDGER_DB to the ledger database}"
 trusted="${HWLEDGER_TRUSTED:?set HWLEDGER_TRUSTED to the kept checkpoint file}"
@@ -22,6 +25,7 @@ trap 'rm -f "$tmp"' EXIT
 
 args=(verify --db "$db")
 [ -s "$trusted" ] && args+=(--trusted "$trusted")
+[ -n "${HWLEDGER_STATE:-}" ] && args+=(--state "$HWLEDGER_STATE")
 if ! out="$("$hwledger" "${args[@]}" 2>&1)"; then
     fail "ledger verification FAILED for $db: $out" 3
 fi

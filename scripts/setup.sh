@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what building and testing hwledger needs on a fresh Debian machine with Swift at /opt/swift:
-# the SQLite headers GRDB links against, the sqlite3 CLI the tamper tests use, and Python's cryptography for the
-# witness interop test.
+# the SQLite headers GRDB links against, the sqlite3 CLI the tamper tests use, Python's cryptography for the
+# witness interop test, promtool (Debian's prometheus) and schemathesis (PyPI) for the live-daemon checks.
 set -euo pipefail
 need=()
 [ -f /usr/include/sqlite3.h ] || need+=(libsqlite3-dev)
 command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+command -v curl >/dev/null 2>&1 || need+=(curl)
 # The witness interop test checks cosignatures with an independent Ed25519 (Python's cryptography).
 python3 -c 'import cryptography' >/dev/null 2>&1 || need+=(python3-cryptography)
 # The web console: libqrencode (QR codes on the printable 联单), and its browser tests: headless Chromium and its
@@ -25,3 +27,4 @@ fi
 python3 -c 'import selenium' 2>/dev/null || python3 -m pip install --quiet selenium
 command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
 swift --version >/dev/null
+PATH="$HOME/.local/bin:$PATH" command -v schemathesis >/dev/null 2>&1 || python3 -m pip install --user --quiet schemathesis

@@ -71,7 +71,7 @@ public func buildApplication(
         registry: registry,
         configuration: configuration, witnessPolicy: witnessPolicy)
 
-    let router = Router(context: LedgerRequestContext.self)
+    let router = Router(context: LedgerRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestMetricsMiddleware())
     router.add(middleware: ErrorMiddleware())
     router.post("/v1/submissions", use: routes.submit)
@@ -104,6 +104,8 @@ public func buildApplication(
     let services = ServerServices(
         ledger: ledger, writer: writer, health: health, authenticator: authenticator, sessions: sessions, configuration: configuration)
     for plugin in plugins { plugin.register(on: router, services: services) }
+    // Last, once every route is known: 405 with Allow for a served path under another method.
+    router.add(middleware: MethodNotAllowedMiddleware(table: AllowTable(router.routes.map { ("\($0.path)", $0.method) })))
 
     var app = Application(
         router: router,

@@ -16,6 +16,8 @@ public enum ErrorMapping {
         public var status: HTTPResponse.Status
         public var rule: String
         public var message: String
+        /// The methods a 405 names in `Allow`.
+        public var allow: [String] = []
 
         public var json: JSONValue {
             .object(["error": ErrorMapping.errorObject(rule: rule, message: message)])
@@ -59,6 +61,9 @@ public enum ErrorMapping {
             case .notFound(let m): return Problem(status: .notFound, rule: RuleID.notFound.rawValue, message: m)
             case .shuttingDown: return Problem(status: .serviceUnavailable, rule: "UNAVAILABLE", message: e.description)
             case .awaitingWitnesses(let m): return Problem(status: .serviceUnavailable, rule: "AWAITING-WITNESSES", message: m)
+            case .unsupportedMediaType(let m): return Problem(status: .unsupportedMediaType, rule: "UNSUPPORTED-MEDIA-TYPE", message: m)
+            case .methodNotAllowed(_, let allow):
+                return Problem(status: .methodNotAllowed, rule: "METHOD-NOT-ALLOWED", message: e.description, allow: allow)
             case .integrityHalted: return Problem(status: .serviceUnavailable, rule: "INTEGRITY", message: e.description)
             }
         case let e as LedgerError:
@@ -84,6 +89,7 @@ public enum ErrorMapping {
         if problem.status == .unauthorized { response.headers[.wwwAuthenticate] = SignedRequest.scheme }
         if problem.status == .contentTooLarge { response.headers[.connection] = "close" }
         if problem.rule == "AWAITING-WITNESSES" { response.headers[.retryAfter] = "1" }
+        if problem.status == .methodNotAllowed { response.headers[.allow] = problem.allow.joined(separator: ", ") }
         return response
     }
 }

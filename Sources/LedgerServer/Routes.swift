@@ -33,6 +33,10 @@ struct LedgerRoutes: Sendable {
 
     private func submitCounted(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
         try latch.requireOpen()
+        let mediaType = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard mediaType == "application/json" else {
+            throw ServerError.unsupportedMediaType("POST /v1/submissions takes Content-Type: application/json, got \(request.headers[.contentType]?.prefix(60) ?? "none")")
+        }
         let bytes = try await BodyReader.read(request, limit: configuration.maxBodyBytes, drainLimit: configuration.drainBodyBytes)
         let json: JSONValue
         do { json = try CanonicalJSON.decode(bytes) } catch {

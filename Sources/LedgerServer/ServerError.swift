@@ -18,6 +18,10 @@ public enum ServerError: Error, Equatable, Sendable, CustomStringConvertible {
     case notFound(String)
     /// The daemon is stopping and takes no new writes (503 UNAVAILABLE).
     case shuttingDown
+    /// The body is not `application/json` (415 UNSUPPORTED-MEDIA-TYPE).
+    case unsupportedMediaType(String)
+    /// The path is served, but not under this method (405 METHOD-NOT-ALLOWED with `Allow`).
+    case methodNotAllowed(method: String, allow: [String])
     /// The entry is in a signed checkpoint that does not yet carry the witness quorum (503 AWAITING-WITNESSES).
     case awaitingWitnesses(String)
     /// Verification failed: the daemon takes no writes until restarted on a log that verifies (503 INTEGRITY).
@@ -32,6 +36,8 @@ public enum ServerError: Error, Equatable, Sendable, CustomStringConvertible {
         case .forbidden(let m): m
         case .notFound(let m): m
         case .shuttingDown: "the daemon is shutting down and accepts no new submissions"
+        case .unsupportedMediaType(let m): m
+        case .methodNotAllowed(let method, let allow): "\(method.prefix(20)) is not allowed here; allowed: \(allow.joined(separator: ", "))"
         case .awaitingWitnesses(let m): m
         case .integrityHalted(let f):
             "the daemon stopped accepting writes: verification \(f); it serves reads of what was published and needs a restart on a log that verifies"

@@ -60,7 +60,10 @@ public struct SignedRequest: Sendable, Equatable {
     ///
     /// - Throws: ``ServerError/unauthenticated(_:)`` naming the part that is wrong.
     public init(header: String) throws(ServerError) {
-        guard header.hasPrefix(Self.scheme + " ") else {
+        // RFC 9110 §11.1: the scheme name is case-insensitive.
+        guard header.count > Self.scheme.count, header.prefix(Self.scheme.count).lowercased() == Self.scheme.lowercased(),
+            header.dropFirst(Self.scheme.count).first == " "
+        else {
             throw .unauthenticated("the Authorization header must use the \(Self.scheme) scheme")
         }
         var fields: [String: String] = [:]

@@ -89,6 +89,61 @@ public final class IncrementalVerifier: @unchecked Sendable {
     /// The size verified so far.
     public var verifiedSize: UInt64 { lock.withLock { cursor.size } }
 
+    /// Set when resuming from persisted state: the first run checks that the log still holds the verified prefix.
+    private var resumed = false
+
+    var snapshot: (VerifierCursor, KeyReplay, CheckpointDigest) { lock.withLock { (cursor, authority, checkpointDigest) } }
+
+    func restore(cursor: VerifierCursor, authority: KeyReplay, digest: CheckpointDigest) {
+        lock.withLock {
+            self.cursor = cursor
+            self.authority = authority
+            self.checkpointDigest = digest
+            resumed = true
+        }
+    }
+
+    /// The verified prefix must still be the log's: its size, last leaf and right edge as stored.
+    private func checkResumed(_ reader: any LedgerReader) throws {
+        guard resumed else { return }
+        try VerificationFailure.wrap(.state) {
+            let size = cursor.size
+            let tree = try reader.treeSize()
+            guard tree >= size else {
+                throw LedgerError.integrity(index: tree, "the state covers \(size) entries but the log has \(tree)")
+            }
+            if size > 0 {
+                guard TreeHasher.leafHash(try reader.entry(at: size - 1)) == cursor.lastLeaf else {
+                    throw LedgerError.integrity(index: size - 1, "entry \(size - 1) is not the last entry the state verified")
+                }
+            }
+            for (node, hash) in zip(CompactRange.nodes(forSize: size), cursor.range.hashes) where try reader.nodeHash(node) != hash {
+                throw LedgerError.integrity(index: size == 0 ? nil : size - 1, "stored tree node \(node) differs from the state's right edge")
+            }
+        }
+        resumed = false
+    }
+
+    /// The log extends `trusted`: a consistency proof from the stored nodes between it and the verified root.
+    private func checkTrusted(_ reader: any LedgerReader, _ trusted: SignedCheckpoint?) throws {
+        guard let trusted else { return }
+        try VerificationFailure.wrap(.checkpoints) {
+            let t = trusted.checkpoint, size = cursor.size, root = cursor.range.root
+            guard t.size <= size else {
+                throw LedgerError.integrity(index: size, "log of size \(size) is shorter than the trusted checkpoint of size \(t.size)")
+            }
+            if t.size == size {
+                guard t.root == root else { throw LedgerError.integrity(index: nil, "the trusted checkpoint's root differs from the verified root") }
+            } else if t.size > 0 {
+                var builder = ProofBuilder(source: reader.subtreeHashes)
+                let proof = try builder.consistencyProof(from: t.size, to: size)
+                do { try ProofVerifier.verifyConsistency(oldSize: t.size, oldRoot: t.root, newSize: size, newRoot: root, proof: proof) } catch {
+                    throw LedgerError.integrity(index: t.size - 1, "the log is not consistent with the trusted checkpoint of size \(t.size)")
+                }
+            }
+        }
+    }
+
     /// Verifies the entries appended since the last call (all of them the first time), replaying them into the
     /// projections kept in `scratch`.
     @discardableResult
@@ -96,7 +151,12 @@ public final class IncrementalVerifier: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let (keys, processor) = try VerificationFailure.wrap(.entries) { (try ledger.operatorVerifierKeys(), try ledger.processor()) }
-        return try VerificationFailure.wrap(.entries) { try ledger.store.read { try advance(in: $0, keys: keys, processor: processor) } }
+        return try VerificationFailure.wrap(.entries) {
+            try ledger.store.read { reader in
+                try checkResumed(reader)
+                return try advance(in: reader, keys: keys, processor: processor)
+            }
+        }
     }
 
     /// ``advance()``, then `sign(tip)` while no other run can advance: the checkpoint is of exactly the verified size.
@@ -104,7 +164,12 @@ public final class IncrementalVerifier: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let (keys, processor) = try VerificationFailure.wrap(.entries) { (try ledger.operatorVerifierKeys(), try ledger.processor()) }
-        let tip = try VerificationFailure.wrap(.entries) { try ledger.store.read { try advance(in: $0, keys: keys, processor: processor) } }
+        let tip = try VerificationFailure.wrap(.entries) {
+            try ledger.store.read { reader in
+                try checkResumed(reader)
+                return try advance(in: reader, keys: keys, processor: processor)
+            }
+        }
         return try sign(tip)
     }
 
@@ -112,13 +177,15 @@ public final class IncrementalVerifier: @unchecked Sendable {
     ///
     /// - Parameter sample: how many old entries to re-check (all of them when the log is no larger).
     @discardableResult
-    public func run(sample: Int) throws(VerificationFailure) -> VerifiedTip {
+    public func run(sample: Int, trusted: SignedCheckpoint? = nil) throws(VerificationFailure) -> VerifiedTip {
         lock.lock()
         defer { lock.unlock() }
         let (keys, processor) = try VerificationFailure.wrap(.entries) { (try ledger.operatorVerifierKeys(), try ledger.processor()) }
         return try VerificationFailure.wrap(.entries) {
             try ledger.store.read { reader in
+                try checkResumed(reader)
                 var tip = try advance(in: reader, keys: keys, processor: processor)
+                try checkTrusted(reader, trusted)
                 try recheck(reader, sample: sample)
                 tip.entriesChecked += UInt64(min(sample, Int(clamping: tip.size)))
                 return tip
@@ -220,9 +287,9 @@ public final class IncrementalVerifier: @unchecked Sendable {
 /// this verifier moved on) or changed: then every row below is checked in full (its signature, and a consistency
 /// proof from the stored nodes to the verified root); fewer rows than before is a deletion.
 struct CheckpointDigest {
-    private var size: UInt64 = 0
-    private var count = 0
-    private var digest = Hash.sha256([UInt8]())
+    var size: UInt64 = 0
+    var count = 0
+    var digest = Hash.sha256([UInt8]())
 
     static func compute(_ rows: [StoredCheckpoint]) -> Hash {
         var bytes: [UInt8] = []

@@ -14,11 +14,15 @@ public struct SignedSubmission: Sendable, Equatable {
 
     /// Reads `{"submission":{…},"sig":"base64"}`.
     ///
-    /// - Throws: R-SCHEMA naming the field.
+    /// - Throws: R-SCHEMA naming the field; R-SIG when `sig` is not base64 of 64 bytes (empty, short, long): a
+    ///   signature that cannot verify, as one that does not.
     public init(json: JSONValue) throws(RuleViolation) {
         var r = try FieldReader(json, path: "input")
         let submissionValue = try r.value("submission")
-        let sigText = try r.string("sig")
+        let sigValue = try r.value("sig")
+        guard case .string(let sigText) = sigValue else {
+            throw RuleViolation(.schema, "input.sig must be a string, got \(sigValue.typeName)")
+        }
         try r.finish()
         do {
             submission = try Submission(json: submissionValue)
@@ -26,7 +30,7 @@ public struct SignedSubmission: Sendable, Equatable {
             throw RuleViolation(.schema, "\(error)")
         }
         guard let sig = Base64.decode(sigText), sig.count == 64 else {
-            throw RuleViolation(.schema, "input.sig must be base64 of a 64-byte Ed25519 signature")
+            throw RuleViolation(.signature, "input.sig must be base64 of a 64-byte Ed25519 signature")
         }
         signature = sig
     }

@@ -176,7 +176,7 @@ struct ConsoleSessionTests {
         let revoke = UnsignedEvent(
             type: "key.revoked", actor: RegimeDaemon.sc, body: ["principal": .string(uscc), "keyId": .string(key.verifier.keyIDHex)]
         ).signed(with: RegimeDaemon.key(RegimeDaemon.sc), at: UTCInstant(seconds: Int64(Date().timeIntervalSince1970)), nonce: randomNonce())
-        let posted = try WireConnection(port: d.port).request("POST", "/v1/submissions", body: revoke.json.canonicalBytes)
+        let posted = try WireConnection(port: d.port).request("POST", "/v1/submissions", headers: [("Content-Type", "application/json")], body: revoke.json.canonicalBytes)
         #expect(posted.status == 201, "\(posted.text)")
         #expect(try page(d, "/ui/manifests", cookie: c).status == 303, "the session ended with the key")
         #expect(try signIn(d, key: key, challenge: try challenge(d)).status == 401)

@@ -14,6 +14,8 @@ enum HTTPExpectation: Sendable, Equatable {
     case rule(Set<RuleID>)
     /// A body over 1,048,576 bytes: 413.
     case tooLarge
+    /// A Content-Type other than application/json: 415.
+    case unsupportedMediaType
 
     /// The status SPEC §4.2 gives a rejection by `rule`, written here independently of the server's mapping.
     static func status(for rule: RuleID) -> Int {
@@ -258,12 +260,15 @@ struct HostileHTTPTests {
                             rawHead: "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"))
         out.append(HTTPCase(group: "oversize", detail: "declared Content-Length 100,000,000, nothing sent", body: [], expected: .tooLarge,
                             rawHead: "Content-Type: application/json\r\nContent-Length: 100000000\r\n"))
-        // Content-Type: not checked by the SPEC; hostile bodies under any type get their body's answer.
-        for type in [nil, "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/json; charset=latin1", "application/xml"] {
+        // Content-Type: anything but application/json (parameters aside) is 415 before the body is judged.
+        for type in [nil, "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/xml"] {
             let t = type ?? "none"
-            add("content type", "\(t): forged signature", forgedBody, .rule([.signature]), contentType: type)
-            add("content type", "\(t): not JSON", text("submission=1&sig=2"), contentType: type)
-            add("content type", "\(t): truncated", Array(goodBody.prefix(goodBody.count / 2)), contentType: type)
+            add("content type", "\(t): forged signature", forgedBody, .unsupportedMediaType, contentType: type)
+            add("content type", "\(t): not JSON", text("submission=1&sig=2"), .unsupportedMediaType, contentType: type)
+        }
+        for type in ["application/json; charset=latin1", "Application/JSON"] {
+            add("content type", "\(type): forged signature", forgedBody, .rule([.signature]), contentType: type)
+            add("content type", "\(type): truncated", Array(goodBody.prefix(goodBody.count / 2)), contentType: type)
         }
         return out
     }
@@ -274,6 +279,7 @@ struct HostileHTTPTests {
         switch c.expected {
         case .malformed: expectedStatus = 400
         case .tooLarge: expectedStatus = 413
+        case .unsupportedMediaType: expectedStatus = 415
         case .rule(let rules):
             guard let rule = r.rule, let id = RuleID(rawValue: rule), rules.contains(id) else {
                 return "\(c): \(r.status) \(r.text.prefix(300)), expected a rule in \(rules.map(\.rawValue).sorted())"

@@ -146,3 +146,56 @@ struct ReadTests {
         #expect(signed.checkpoint.size == 4)
     }
 }
+
+@Suite("HTTP as clients expect it: HEAD, 405 with Allow, 415, the auth scheme's case")
+struct HTTPMethodTests {
+    @Test("HEAD on GET resources answers the GET's status and headers without a body; another method on a served path is 405 with Allow; an unserved path stays 404")
+    func headAndMethods() throws {
+        let d = try DaemonFixture()
+        _ = try d.checkpoint(atLeast: 3)
+        for path in ["/checkpoint", "/healthz", "/metrics", "/v1/receipts/1", "/tile/0/000.p/3"] {
+            let head = try Run.executable("/usr/bin/curl", ["-sS", "-I", "--max-time", "5", "http://127.0.0.1:\(d.port)\(path)"])
+            let get = try d.request("GET", path)
+            #expect(head.stdout.hasPrefix("HTTP/1.1 \(get.status)"), "\(path): \(head.stdout) \(head.stderr)")
+            // /metrics changes between the two requests (the HEAD is itself counted).
+            if path != "/metrics" { #expect(head.stdout.lowercased().contains("content-length: \(get.body.count)"), "\(path): \(head.stdout)") }
+        }
+        let delete = try d.request("DELETE", "/checkpoint")
+        #expect(delete.status == 405)
+        #expect(delete.headers["allow"] == "GET, HEAD", "\(delete.headers)")
+        #expect(delete.rule == "METHOD-NOT-ALLOWED")
+        let get = try d.request("GET", "/v1/submissions")
+        #expect(get.status == 405)
+        #expect(get.headers["allow"] == "POST")
+        #expect(try d.request("DELETE", "/no/such/path").status == 404)
+    }
+
+    @Test("a POST that is not application/json is 415 and appends nothing; the HWL-Ed25519 scheme name is case-insensitive; a short sig is 401 R-SIG")
+    func mediaTypeAuthAndSig() throws {
+        let d = try DaemonFixture()
+        _ = try d.checkpoint(atLeast: 3)
+        let body = DaemonFixture.registration(serial: 8100).json.canonicalBytes
+        let plain = try d.request("POST", "/v1/submissions", headers: [("Content-Type", "text/plain")], body: body)
+        #expect(plain.status == 415)
+        #expect(plain.rule == "UNSUPPORTED-MEDIA-TYPE")
+        #expect(try d.cliTreeSize() == 3)
+        let target = "/v1/entries/0"
+        let header = DaemonFixture.authorization(key: TestKeys.operatorKey, method: "GET", target: target, time: Int64(Date().timeIntervalSince1970))
+        for scheme in ["hwl-ed25519", "HWL-ED25519"] {
+            let lowered = scheme + header.dropFirst("HWL-Ed25519".count)
+            #expect(try d.request("GET", target, headers: [("Authorization", lowered)]).status == 200, "\(scheme)")
+        }
+        guard case .object(var o) = DaemonFixture.registration(serial: 8101).json else { throw TestFailure("not an object") }
+        for sig in ["", "AAAA"] {
+            o["sig"] = .string(sig)
+            let r = try d.post(.object(o))
+            #expect(r.status == 401, "sig \(sig.debugDescription): \(r.text)")
+            #expect(r.rule == "R-SIG")
+        }
+    }
+}
+
+extension DaemonFixture {
+    /// Entries in the log, read from the file.
+    func cliTreeSize() throws -> UInt64 { try store.read { try $0.treeSize() } }
+}

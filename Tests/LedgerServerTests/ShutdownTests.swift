@@ -28,7 +28,7 @@ struct ShutdownTests {
                 while true {
                     serial += 1
                     let body = DaemonFixture.registration(serial: serial).json.canonicalBytes
-                    guard let r = try? connection.request("POST", "/v1/submissions", body: body) else { return }
+                    guard let r = try? connection.request("POST", "/v1/submissions", headers: [("Content-Type", "application/json")], body: body) else { return }
                     if r.status == 201, let i = r.json?["index"]?.intValue, let h = r.json?["leafHash"]?.stringValue.flatMap(Hash.init(hex:)) {
                         acks.lock.withLock { acks.leaves[UInt64(i)] = h }
                     } else {

@@ -55,7 +55,7 @@ struct SubmissionTests {
     func malformed(body: String) throws {
         let d = try DaemonFixture()
         let bytes: [UInt8] = body == "\u{FF}" ? [0xFF, 0xFE] : Array(body.utf8)
-        let r = try d.request("POST", "/v1/submissions", body: bytes)
+        let r = try d.request("POST", "/v1/submissions", headers: [("Content-Type", "application/json")], body: bytes)
         #expect(r.status == 400, "\(body)")
         #expect(r.rule == "MALFORMED")
     }
@@ -64,9 +64,9 @@ struct SubmissionTests {
     func tooLarge() throws {
         let d = try DaemonFixture()
         let big = [UInt8](repeating: 0x20, count: 1_048_577)
-        let r = try d.request("POST", "/v1/submissions", body: big)
+        let r = try d.request("POST", "/v1/submissions", headers: [("Content-Type", "application/json")], body: big)
         #expect(r.status == 413)
-        let exact = try d.request("POST", "/v1/submissions", body: [UInt8](repeating: 0x20, count: 1_048_576))
+        let exact = try d.request("POST", "/v1/submissions", headers: [("Content-Type", "application/json")], body: [UInt8](repeating: 0x20, count: 1_048_576))
         #expect(exact.status == 400)
     }
 

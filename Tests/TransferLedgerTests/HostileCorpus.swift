@@ -540,9 +540,9 @@ struct HostileCorpus: Sendable {
         var zero = good
         zero.signature = [UInt8](repeating: 0, count: 64)
         add("bad signature", "all-zero signature", signedJSON(zero), .only(.signature))
-        add("bad signature", "63-byte signature", goodJSON.replacing([.key("sig")], with: .string(Data(good.signature.prefix(63)).base64EncodedString())), .only(.schema))
-        add("bad signature", "65-byte signature", goodJSON.replacing([.key("sig")], with: .string(Data(good.signature + [0]).base64EncodedString())), .only(.schema))
-        add("bad signature", "signature not base64", goodJSON.replacing([.key("sig")], with: .string("!!!not base64!!!")), .only(.schema))
+        add("bad signature", "63-byte signature", goodJSON.replacing([.key("sig")], with: .string(Data(good.signature.prefix(63)).base64EncodedString())), .only(.signature))
+        add("bad signature", "65-byte signature", goodJSON.replacing([.key("sig")], with: .string(Data(good.signature + [0]).base64EncodedString())), .only(.signature))
+        add("bad signature", "signature not base64", goodJSON.replacing([.key("sig")], with: .string("!!!not base64!!!")), .only(.signature))
         add("bad signature", "signature an integer", goodJSON.replacing([.key("sig")], with: .int(64)), .only(.schema))
         add("bad signature", "signature missing", goodJSON.replacing([.key("sig")], with: nil), .only(.schema))
         add("bad signature", "unknown wrapper field", goodJSON.replacing([.key("zz")], with: .int(1)), .only(.schema))

@@ -18,6 +18,18 @@ extension HWLedgerCommand {
         @Flag(help: "Print the result as JSON on stdout.")
         var json = false
 
+        @Option(help: ArgumentHelp(
+            "Incremental: a directory keeping the verified size, root, key registry and replayed projections between runs.",
+            discussion: "A run verifies the entries appended since in full, their link to the verified prefix and the consistency with --trusted, and re-checks triggers, the stored tree, the checkpoints, --sample old entries and every projection (docs/decisions/008). A state that does not match the log exits 3."))
+        var state: String?
+
+        @Option(help: "With --state: old entries re-checked per run (all of them in a log no larger).")
+        var sample: Int = 256
+
+        func validate() throws {
+            guard sample >= 0 else { throw ValidationError("--sample must not be negative") }
+        }
+
         @OptionGroup var witnesses: WitnessOptions
 
         func run() throws {
@@ -33,6 +45,9 @@ extension HWLedgerCommand {
                     throw CLIFailure.integrity("trusted checkpoint \(trusted): \(error)")
                 }
                 try witnesses.requireQuorum(on: trustedCheckpoint!.note, what: "trusted checkpoint \(trusted)")
+            }
+            if let state {
+                return try incremental(facade, stateDir: state, trusted: trustedCheckpoint)
             }
             let scratch = try SQLiteLedgerStore.scratch()
             defer { scratch.removeScratch() }
@@ -54,6 +69,57 @@ extension HWLedgerCommand {
                 var text = "verified \(report.size) entries, root \(report.root.base64), \(report.checkpointsChecked) checkpoints"
                 if let t = report.trustedSize { text += ", consistent with the trusted checkpoint of size \(t)" }
                 if !witnessKeys.isEmpty { text += ", \(cosignatures.verified) witness cosignatures" }
+                Output.line(text)
+            }
+        }
+
+        /// `--state DIR`: resumes from `DIR/state.json` (a first run verifies everything), then saves the new state.
+        func incremental(_ facade: TransferLedger, stateDir: String, trusted: SignedCheckpoint?) throws {
+            let fm = FileManager.default
+            let statePath = (stateDir as NSString).appendingPathComponent("state.json")
+            let projectionsPath = (stateDir as NSString).appendingPathComponent("projections.sqlite")
+            do { try fm.createDirectory(atPath: stateDir, withIntermediateDirectories: true) } catch {
+                throw CLIFailure(code: 66, id: "IO", message: "cannot create the state directory \(stateDir): \(error)")
+            }
+            var saved: VerifierState?
+            if let data = fm.contents(atPath: statePath) {
+                do { saved = try JSONDecoder().decode(VerifierState.self, from: data) } catch {
+                    throw CLIFailure.integrity("state \(statePath) does not parse: \(error)")
+                }
+            } else {
+                for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: projectionsPath + suffix) }
+            }
+            let scratch = try SQLiteLedgerStore(path: projectionsPath, create: true, durable: false)
+            let tip: VerifiedTip
+            let verifier: IncrementalVerifier
+            do {
+                verifier = try saved.map { try IncrementalVerifier(ledger: facade, scratch: scratch, resuming: $0) }
+                    ?? IncrementalVerifier(ledger: facade, scratch: scratch)
+                tip = try verifier.run(sample: sample, trusted: trusted)
+            } catch let failure as VerificationFailure {
+                throw CLIFailure.integrity("\(failure)" + (failure.check == .state ? " (the state in \(stateDir) does not match this log)" : ""))
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            do {
+                try encoder.encode(verifier.state).write(to: URL(fileURLWithPath: statePath), options: .atomic)
+            } catch {
+                throw CLIFailure(code: 66, id: "IO", message: "cannot write the state \(statePath): \(error)")
+            }
+            let newEntries = tip.size - (saved?.size ?? 0)
+            let sampled = min(UInt64(sample), saved?.size ?? 0)
+            if json {
+                var o: [String: JSONValue] = [
+                    "ok": .bool(true), "size": .int(Int64(tip.size)), "root": .string(tip.root.base64), "incremental": .bool(saved != nil),
+                    "newEntries": .int(Int64(newEntries)), "sampledEntries": .int(Int64(sampled)),
+                ]
+                if let t = trusted?.checkpoint.size { o["trustedSize"] = .int(Int64(t)) }
+                Output.json(.object(o))
+            } else {
+                var text = saved == nil
+                    ? "verified \(tip.size) entries, root \(tip.root.base64) (state saved in \(stateDir))"
+                    : "verified \(newEntries) new entries (\(tip.size) in all), root \(tip.root.base64); re-checked triggers, stored tree, checkpoints, \(sampled) sampled old entries and the projections"
+                if let t = trusted?.checkpoint.size { text += ", consistent with the trusted checkpoint of size \(t)" }
                 Output.line(text)
             }
         }

@@ -1,0 +1,44 @@
+import Foundation
+import LedgerCore
+import LedgerTestSupport
+import Testing
+
+/// `hwledger verify --trusted CKPT --state DIR`: verifies only what was appended since the state, and re-checks
+/// what someone with the file could have changed (docs/decisions/008).
+@Suite("hwledger verify --state: incremental verification")
+struct IncrementalVerifyTests {
+    @Test("a second run verifies only the new entries; a changed old entry is caught by the sample; a state that does not match the log exits 3")
+    func incremental() throws {
+        let ledger = try TamperTests.smallLedger()
+        let state = ledger.dir.path("verify-state")
+        let trusted = ledger.dir.write("trusted.ckpt", try ledger.checkpoint())
+        let first = try ledger.run(["verify", "--db", ledger.db, "--state", state, "--trusted", trusted, "--json"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains(#""incremental":false"#) && first.stdout.contains(#""size":12"#), "\(first.stdout)")
+
+        try ledger.submitAccepted(Events.sichuanRegistrations(4, firstSerial: 40))
+        let second = try ledger.run(["verify", "--db", ledger.db, "--state", state, "--trusted", trusted, "--json"])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout.contains(#""incremental":true"#) && second.stdout.contains(#""newEntries":4"#), "\(second.stdout)")
+        #expect(second.stdout.contains(#""size":16"#) && second.stdout.contains(#""trustedSize":12"#), "\(second.stdout)")
+
+        // An old entry changed behind the ledger's back (its trigger put back): the sample (all 16 entries here) catches it.
+        let copy = try ledger.copyDatabase(to: "tampered.sqlite")
+        let copiedState = ledger.dir.path("verify-state-copy")
+        try FileManager.default.copyItem(atPath: state, toPath: copiedState)
+        var entry = try ledger.entries()[3]
+        entry[entry.count - 2] ^= 0x01
+        let edit = try sqlite(copy, "DROP TRIGGER entries_refuse_update; UPDATE entries SET data = \(sqlBlob(entry)) WHERE idx = 3; "
+            + "CREATE TRIGGER entries_refuse_update BEFORE UPDATE ON entries BEGIN SELECT RAISE(ABORT, 'entries are append-only: UPDATE refused'); END;")
+        try #require(edit.status == 0, "sqlite3: \(edit.stderr)")
+        let caught = try ledger.run(["verify", "--db", copy, "--state", copiedState])
+        #expect(caught.status == 3)
+        #expect(caught.stderr.contains("check sampled-entries failed at index 3"), "\(caught.stderr)")
+
+        // A state from another log (its recorded right edge no longer matches) is an integrity failure, not a rerun.
+        let other = try TamperTests.smallLedger()
+        let mismatch = try other.run(["verify", "--db", other.db, "--state", state])
+        #expect(mismatch.status == 3)
+        #expect(mismatch.stderr.contains("check state failed"), "\(mismatch.stderr)")
+    }
+}
