@@ -97,7 +97,9 @@ struct FailClosedTests {
             "POST", "/v1/submissions", headers: [("Content-Type", "application/json")],
             body: DaemonFixture.registration(serial: 7300).json.canonicalBytes)
         #expect(accepted.status == 201, "\(accepted.text)")
-        #expect(try WireConnection(port: again.port).request("GET", "/healthz").json?["status"]?.stringValue == "ok")
+        let healthy = try WireConnection(port: again.port).request("GET", "/healthz")
+        #expect(healthy.status == 200, "\(healthy.text)")
+        #expect(healthy.json?["reasons"]?.arrayValue?.contains { $0["code"]?.stringValue == "integrity" } == false, "\(healthy.text)")
     }
 
     func sqlite(_ db: String, _ script: String) throws -> ProcessResult {
