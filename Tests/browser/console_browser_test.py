@@ -206,7 +206,7 @@ def main():
 
     def unknown_key():
         key = os.path.join(work, "stranger.key")
-        subprocess.run([HWLEDGER, "keygen", "--name", "91510100MA0000099X", "--out", key], check=True, capture_output=True)
+        subprocess.run([HWLEDGER, "keygen", "--name", "91510100MA0000099N", "--out", key], check=True, capture_output=True)
         browser.sign_in(base, key, expect_ok=False)
         status = d.find_element("id", "signin-status").text
         check("登录被拒绝" in status and "not an active key" in status, f"the page says the key is refused: {status!r}")

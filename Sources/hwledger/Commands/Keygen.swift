@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LedgerCore
+import TransferRules
 
 extension HWLedgerCommand {
     struct Keygen: ParsableCommand {
@@ -15,6 +16,14 @@ extension HWLedgerCommand {
 
         @Flag(help: "Make a witness's cosigning key (C2SP tlog-cosignature, key type 0x04) instead of a signing key.")
         var cosigner = false
+
+        /// An enterprise's key is named by its USCC: an 18-character name that is not a regulator id or a dotted
+        /// origin must pass the GB 32100 check, so a mistyped code never gets a key.
+        func validate() throws {
+            if name.count == 18, !name.hasPrefix("REG-"), !name.contains("."), !name.contains("/"), !USCC.isValid(name) {
+                throw ValidationError("--name \(name) is not a valid 统一社会信用代码 (USCC): bad character or check character (GB 32100-2015)")
+            }
+        }
 
         func run() throws {
             let fileText: String
