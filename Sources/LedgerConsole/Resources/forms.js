@@ -85,6 +85,68 @@ const HWLForms = (() => {
     else fieldError(form, "status", text);
   }
 
+  // ---- One signed action per click ----
+
+  /// Wires `button` to sign and submit what `prepare()` returns ({type, actor, body}, or null after showing the
+  /// problems). The key file must be `actor`'s. Double-click safe: the button is disabled and a busy flag set before
+  /// the first await; after a lost answer the same signed submission (same nonce) is sent again, so a retry can never
+  /// append twice. `accepted(body)` on 201; `refused({status, body})` otherwise, with the status already marked bad.
+  function signedAction(button, status, { keyForm, prepare, accepted, refused }) {
+    let busy = false;
+    let pending = null;
+    button.addEventListener("click", async () => {
+      if (busy) return;
+      busy = true;
+      button.disabled = true;
+      clearErrors(keyForm);
+      status.className = "status";
+      status.textContent = "";
+      let done = false;
+      try {
+        const action = prepare();
+        if (!action) {
+          pending = null;
+          return;
+        }
+        let key;
+        try { key = await HWL.loadKeyFile($("keyfile").files[0]); } catch (e) {
+          fieldError(keyForm, "keyfile", e.message);
+          return;
+        }
+        if (key.name !== action.actor) {
+          fieldError(keyForm, "keyfile", "所选密钥文件属于 " + key.name + "，不是当前登录单位 " + action.actor + " 的密钥；未提交任何内容");
+          return;
+        }
+        const same = pending && pending.submission.type === action.type &&
+          JSON.stringify(pending.submission.body) === JSON.stringify(action.body);
+        if (!same) {
+          status.textContent = "正在签名……";
+          pending = await signEvent(key, action.type, action.actor, action.body);
+        }
+        status.textContent = "正在提交……";
+        let answer;
+        try { answer = await post("/v1/submissions", pending); } catch (e) {
+          status.className = "status bad";
+          status.textContent = "网络错误，未确认是否已提交；再次点击将重发同一份已签名的内容，不会重复提交。";
+          return;
+        }
+        status.textContent = "";
+        if (answer.status === 201) {
+          status.className = "status ok";
+          accepted(answer.body);
+          done = true;
+          return;
+        }
+        pending = null;
+        status.className = "status bad";
+        refused(answer);
+      } finally {
+        busy = false;
+        button.disabled = done;
+      }
+    });
+  }
+
   // ---- 填报联单 ----
 
   function fillFromCode(row) {
@@ -177,71 +239,34 @@ const HWLForms = (() => {
     document.querySelectorAll("#lines tr.line .wasteCode").forEach((input) => {
       input.addEventListener("change", () => fillFromCode(input.closest("tr")));
     });
-    const button = $("sign-submit");
     const status = $("filing-status");
-    let busy = false;
-    // The signed submission of the last attempt whose answer was lost: sent again as it is (same nonce), so that a
-    // retry can never file a second manifest.
-    let pending = null;
-    button.addEventListener("click", async () => {
-      if (busy) return;
-      busy = true;
-      button.disabled = true;
-      clearErrors(form);
-      status.className = "status";
-      status.textContent = "";
-      let done = false;
-      try {
+    signedAction($("sign-submit"), status, {
+      keyForm: form,
+      prepare() {
         const body = filingBody(form);
         if (!body) {
           status.className = "status bad";
           status.textContent = "请先改正标出的问题，未提交任何内容。";
-          pending = null;
-          return;
+          return null;
         }
-        let key;
-        try { key = await HWL.loadKeyFile($("keyfile").files[0]); } catch (e) {
-          fieldError(form, "keyfile", e.message);
-          return;
-        }
-        if (key.name !== body.generator) {
-          fieldError(form, "keyfile", "所选密钥文件属于 " + key.name + "，不是当前登录单位 " + body.generator + " 的密钥；未提交任何内容");
-          return;
-        }
-        if (!pending || JSON.stringify(pending.submission.body) !== JSON.stringify(body)) {
-          status.textContent = "正在签名……";
-          pending = await signEvent(key, "manifest.filed", body.generator, body);
-        }
-        status.textContent = "正在提交……";
-        let answer;
-        try { answer = await post("/v1/submissions", pending); } catch (e) {
-          status.className = "status bad";
-          status.textContent = "网络错误，未确认是否已提交；再次点击将重发同一份已签名的联单，不会重复填报。";
-          return;
-        }
-        if (answer.status === 201 || (answer.status === 409 && answer.body && answer.body.assigned)) {
-          const no = answer.body.assigned.manifestNo;
-          $("assigned-no").textContent = no;
-          $("assigned-link").href = "/ui/manifests/" + no;
-          $("assigned-steps").href = "/ui/manifests/" + no + "/steps";
-          $("filing-result").hidden = false;
-          status.className = "status ok";
-          status.textContent = "已签名并提交，联单编号 " + no + "。";
-          done = true;
-          return;
-        }
-        pending = null;
-        status.className = "status bad";
+        return { type: "manifest.filed", actor: body.generator, body };
+      },
+      accepted(answer) {
+        const no = answer.assigned.manifestNo;
+        $("assigned-no").textContent = no;
+        $("assigned-link").href = "/ui/manifests/" + no;
+        $("assigned-steps").href = "/ui/manifests/" + no + "/steps";
+        $("filing-result").hidden = false;
+        status.textContent = "已签名并提交，联单编号 " + no + "。";
+      },
+      refused(answer) {
         if (answer.body && answer.body.error) {
           showViolation(form, answer.body.error);
           if (!status.textContent) status.textContent = "未通过校验，台账未写入任何内容。";
         } else {
           status.textContent = "提交失败（HTTP " + answer.status + "），台账未写入任何内容。";
         }
-      } finally {
-        busy = false;
-        button.disabled = done;
-      }
+      },
     });
   }
 
@@ -300,60 +325,27 @@ const HWLForms = (() => {
     const manifestNo = container.dataset.manifest;
     const me = container.dataset.me;
     const keyForm = $("key-form");
-    let busy = false;
     for (const form of container.querySelectorAll("form.step-form")) {
-      const button = form.querySelector(".step-submit");
       const status = form.querySelector(".status");
-      let pending = null;
-      button.addEventListener("click", async () => {
-        if (busy) return;
-        busy = true;
-        button.disabled = true;
-        clearErrors(keyForm);
-        status.className = "status";
-        status.textContent = "";
-        let done = false;
-        try {
+      signedAction(form.querySelector(".step-submit"), status, {
+        keyForm,
+        prepare() {
           const problems = [];
           const body = stepBody(form, manifestNo, problems);
           if (!body) {
             status.className = "status bad";
             status.textContent = problems.join("；") + "。未提交任何内容。";
-            pending = null;
-            return;
+            return null;
           }
-          let key;
-          try { key = await HWL.loadKeyFile($("keyfile").files[0]); } catch (e) {
-            fieldError(keyForm, "keyfile", e.message);
-            return;
-          }
-          if (key.name !== me) {
-            fieldError(keyForm, "keyfile", "所选密钥文件属于 " + key.name + "，不是当前登录单位 " + me + " 的密钥；未提交任何内容");
-            return;
-          }
-          if (!pending || JSON.stringify(pending.submission.body) !== JSON.stringify(body)) {
-            pending = await signEvent(key, form.dataset.type, me, body);
-          }
-          let answer;
-          try { answer = await post("/v1/submissions", pending); } catch (e) {
-            status.className = "status bad";
-            status.textContent = "网络错误，未确认是否已提交；再次点击将重发同一份已签名的内容，不会重复办理。";
-            return;
-          }
-          if (answer.status === 201) {
-            status.className = "status ok";
-            status.textContent = "已签名并提交（台账序号 " + answer.body.index + "）。";
-            done = true;
-            return;
-          }
-          pending = null;
-          status.className = "status bad";
+          return { type: form.dataset.type, actor: me, body };
+        },
+        accepted(answer) {
+          status.textContent = "已签名并提交（台账序号 " + answer.index + "）。";
+        },
+        refused(answer) {
           const error = answer.body && answer.body.error;
           status.textContent = (error ? (error.messageZh || error.message) : "提交失败（HTTP " + answer.status + "）") + "。台账未写入任何内容。";
-        } finally {
-          busy = false;
-          button.disabled = done;
-        }
+        },
       });
     }
   }
