@@ -111,7 +111,10 @@ struct LedgerRoutes: Sendable {
             throw ServerError.awaitingWitnesses(
                 "no checkpoint carries cosignatures from \(policy.quorum) of the witnesses (\(policy.witnesses.map(\.name).joined(separator: ", "))) yet")
         }
-        return JSONResponse.text(published.note)
+        var response = JSONResponse.text(published.note)
+        // tlog-tiles: clients may cache the checkpoint for a few seconds at most.
+        response.headers[.cacheControl] = "public, max-age=2"
+        return response
     }
 
     func tile(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
@@ -133,7 +136,8 @@ struct LedgerRoutes: Sendable {
         }
         guard let bytes else { throw ServerError.notFound("tile \(coordinate) is beyond the latest signed checkpoint") }
         var headers: HTTPFields = [.contentType: "application/octet-stream"]
-        if coordinate.partialWidth == nil { headers[.cacheControl] = "public, max-age=31536000, immutable" }
+        // A tile's contents never change, partial ones (a given width) included (C2SP tlog-tiles).
+        headers[.cacheControl] = "public, max-age=31536000, immutable"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 

@@ -160,6 +160,8 @@ struct HTTPMethodTests {
             // /metrics changes between the two requests (the HEAD is itself counted).
             if path != "/metrics" { #expect(head.stdout.lowercased().contains("content-length: \(get.body.count)"), "\(path): \(head.stdout)") }
         }
+        #expect(try d.request("GET", "/checkpoint").headers["cache-control"] == "public, max-age=2")
+        #expect(try d.request("GET", "/tile/0/000.p/3").headers["cache-control"] == "public, max-age=31536000, immutable")
         let delete = try d.request("DELETE", "/checkpoint")
         #expect(delete.status == 405)
         #expect(delete.headers["allow"] == "GET, HEAD", "\(delete.headers)")
