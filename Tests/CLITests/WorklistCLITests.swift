@@ -61,4 +61,17 @@ struct WorklistCLITests {
         #expect(try Run.hwledger(["worklist", "--db", p.db, "--as", "REG-510000", "--as-of", "2025-02-30"]).status == 64)
         #expect(try Run.hwledger(["worklist", "--db", p.db, "--as", "nobody"]).status == 64)
     }
+
+    @Test("approval show and list print names beside USCCs and Chinese values (待决定), never agree/approved")
+    func approvalPrintout() throws {
+        let p = try Prepared()
+        let show = try Run.hwledger(["approval", "show", "--db", p.db, "APP-1"])
+        #expect(show.status == 0, "\(show.stderr)")
+        #expect(show.stdout.contains("移出人：成都测试化工有限公司（\(Self.gen)）"))
+        #expect(show.stdout.contains("接受人：重庆测试环保有限公司（\(Self.recv)）"))
+        let list = try Run.hwledger(["approval", "list", "--db", p.db])
+        #expect(list.stdout.contains("APP-1\t成都测试化工有限公司（\(Self.gen)）\t重庆测试环保有限公司（\(Self.recv)）"))
+        #expect(list.stdout.contains("待决定"))
+        #expect(!list.stdout.contains("pending"))
+    }
 }

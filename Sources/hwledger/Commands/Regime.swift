@@ -21,7 +21,7 @@ extension HWLedgerCommand {
                     throw CLIFailure(code: 2, id: RuleID.notFound.rawValue, message: "application \(applicationId) does not exist")
                 }
                 if json { Output.json(try a.jsonValue()); return }
-                Output.raw(Approval.render(a))
+                Output.raw(Approval.render(a, names: try facade.partyNames()))
             }
         }
 
@@ -33,30 +33,32 @@ extension HWLedgerCommand {
             func run() throws {
                 let facade = try ledger.openLedger()
                 let list = try facade.applications()
+                let names = try facade.partyNames()
                 if json { Output.json(.object(["applications": .array(try list.map { try $0.jsonValue() })])); return }
                 Output.line(["申请编号", "移出人", "接受人", "废物代码", "申请量(吨)", "决定", "批准文号", "剩余量(吨)"].joined(separator: "\t"))
                 for a in list {
                     Output.line([
-                        a.applicationId, a.generator, a.receiver, a.wasteCode, Mass.tonnes(a.grams), a.decision?.decision.rawValue ?? "pending",
+                        a.applicationId, names.label(a.generator), names.label(a.receiver), a.wasteCode, Display.tonnes(a.grams),
+                        a.decision.map { Display.decision($0.decision) } ?? "待决定",
                         a.decision?.approvalNo ?? "-", a.decision?.decision == .approved ? Mass.tonnes(a.remainingGrams) : "-",
                     ].joined(separator: "\t"))
                 }
             }
         }
 
-        static func render(_ a: ApplicationRecord) -> String {
+        static func render(_ a: ApplicationRecord, names: PartyNames) -> String {
             var out = "跨省转移申请 \(a.applicationId)\n"
-            out += "移出人：\(a.generator)（\(a.originProvince)）\n接受人：\(a.receiver)（\(a.destinationProvince)）\n"
+            out += "移出人：\(names.label(a.generator))，\(a.originProvince)\n接受人：\(names.label(a.receiver))，\(a.destinationProvince)\n"
             out += "废物代码：\(a.wasteCode)\n申请转移量：\(Mass.tonnes(a.grams)) 吨\n利用/处置方式：\(a.method)\n"
             out += "申请有效期：\(a.validFrom) 至 \(a.validTo)\n申请日期：\(a.appliedOn)\n"
             if let i = a.incomplete { out += "补正通知：\(i.notifiedOn)，缺少 \(i.missing.joined(separator: "、"))\n" }
             if let s = a.supplementedOn { out += "补正日期：\(s)\n" }
-            if let r = a.review { out += "初步审查：\(r.opinion.rawValue)，\(r.reviewedOn)\n" }
+            if let r = a.review { out += "初步审查：\(Display.opinion(r.opinion))，\(r.reviewedOn)\n" }
             if let r = a.consultationRequestedOn { out += "商请日期：\(r)\n" }
-            if let r = a.reply { out += "商请复函：\(r.opinion.rawValue)，\(r.repliedOn)\(r.reason.map { "，\($0)" } ?? "")\n" }
+            if let r = a.reply { out += "商请复函：\(Display.opinion(r.opinion))，\(r.repliedOn)\(r.reason.map { "，\($0)" } ?? "")\n" }
             if let e = a.consentedExtraGrams { out += "超额同意：\(Mass.tonnes(e)) 吨\n" }
             if let d = a.decision {
-                out += "决定：\(d.decision.rawValue)，\(d.decidedOn)\(a.direct == true ? "（白名单直接决定）" : "")\n"
+                out += "决定：\(Display.decision(d.decision))，\(d.decidedOn)\(a.direct == true ? "（白名单直接决定）" : "")\n"
                 if let no = d.approvalNo { out += "批准文号：\(no)\n" }
                 if let g = d.grams { out += "批准转移量：\(Mass.tonnes(g)) 吨，已填报 \(Mass.tonnes(a.filedGrams)) 吨，剩余 \(Mass.tonnes(a.remainingGrams)) 吨\n" }
                 if let f = d.validFrom, let t = d.validTo { out += "批准有效期：\(f) 至 \(t)\n" }
