@@ -75,6 +75,7 @@ public func buildApplication(
     router.add(middleware: RequestMetricsMiddleware())
     router.add(middleware: ErrorMiddleware())
     router.post("/v1/submissions", use: routes.submit)
+    router.post("/v1/checks", use: routes.checks)
     router.get("/checkpoint", use: routes.checkpoint)
     router.get("/tile/**", use: routes.tile)
     router.get("/v1/proofs/inclusion", use: routes.inclusion)

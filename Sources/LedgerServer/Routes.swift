@@ -59,8 +59,21 @@ struct LedgerRoutes: Sendable {
         let outcome = try await writer.submit([signed])[0]
         switch outcome {
         case .appended: return JSONResponse.make(outcome.appendedJSON!, status: .created)
-        case .rejected(let violation): throw violation
+        case .rejected(let violation):
+            if violation.rule == .nonce, let original = try await original(of: signed) {
+                var body = ErrorMapping.problem(for: violation).json.objectValue ?? [:]
+                body.merge(original) { a, _ in a }
+                return JSONResponse.make(.object(body), status: .conflict)
+            }
+            throw violation
         }
+    }
+
+    /// For a replay of an appended submission, byte for byte: `{"index","leafHash","assigned"}` of the entry it made,
+    /// so that a client that lost the first answer learns the outcome (issue 9).
+    func original(of item: SignedSubmission) async throws -> [String: JSONValue]? {
+        let ledger = self.ledger
+        return try await Blocking.run { try ledger.original(of: item)?.appendedJSON?.objectValue }
     }
 
     func submitBatch(_ items: [JSONValue]) async throws -> Response {
@@ -87,10 +100,14 @@ struct LedgerRoutes: Sendable {
                 Rejections.count(v.rule.rawValue)
                 let status = ErrorMapping.status(for: v.rule)
                 statuses.insert(status.code)
-                results.append(.object([
+                var item: [String: JSONValue] = [
                     "item": .int(Int64(i)), "status": .int(Int64(status.code)),
                     "error": ErrorMapping.errorObject(v),
-                ]))
+                ]
+                if v.rule == .nonce, case .success(let signed) = p, let original = try await original(of: signed) {
+                    item.merge(original) { a, _ in a }
+                }
+                results.append(.object(item))
             }
         }
         let status: HTTPResponse.Status =
@@ -98,6 +115,51 @@ struct LedgerRoutes: Sendable {
         var response = JSONResponse.make(.array(results), status: status)
         if status == .unauthorized { response.headers[.wwwAuthenticate] = SignedRequest.scheme }
         return response
+    }
+
+    // MARK: Dry run
+
+    /// `POST /v1/checks`: the bodies of `/v1/submissions`, judged and rolled back. 200 with `{"ok","errors"}` for one
+    /// submission, a list of them in input order for a batch; nothing is appended and no nonce is consumed.
+    func checks(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
+        let bytes = try await BodyReader.read(request, limit: configuration.maxBodyBytes, drainLimit: configuration.drainBodyBytes)
+        let json: JSONValue
+        do { json = try CanonicalJSON.decode(bytes) } catch {
+            throw ServerError.malformed("the body is not well-formed JSON: \(error)")
+        }
+        guard case .object(let object) = json else {
+            throw ServerError.malformed("the body must be {\"submission\",\"sig\"} or {\"batch\":[…]}, got \(json.typeName)")
+        }
+        let keys = Set(object.keys)
+        let items: [JSONValue]
+        if keys == ["batch"] {
+            guard case .array(let list) = object["batch"]!, !list.isEmpty else { throw ServerError.malformed("batch must be a non-empty array") }
+            items = list
+        } else {
+            guard keys == ["submission", "sig"] else {
+                throw ServerError.malformed("the body must be {\"submission\",\"sig\"} or {\"batch\":[…]}; it has \(keys.sorted())")
+            }
+            items = [json]
+        }
+        let parsed: [Result<SignedSubmission, RuleViolation>] = items.map { item in
+            do throws(RuleViolation) { return .success(try SignedSubmission(json: item)) } catch { return .failure(error) }
+        }
+        let valid = parsed.compactMap { try? $0.get() }
+        let ledger = self.ledger
+        let judged = valid.isEmpty ? [] : try await Blocking.run { try ledger.check(valid) }
+        var next = judged.makeIterator()
+        let results: [JSONValue] = parsed.map { p in
+            let errors: [RuleViolation]
+            switch p {
+            case .success: errors = next.next()!
+            case .failure(let v): errors = [v]
+            }
+            return .object([
+                "ok": .bool(errors.isEmpty),
+                "errors": .array(errors.map { .object(["rule": .string($0.rule.rawValue), "message": .string($0.message)]) }),
+            ])
+        }
+        return JSONResponse.make(keys == ["batch"] ? .array(results) : results[0])
     }
 
     // MARK: Public hash-only reads

@@ -73,6 +73,19 @@ struct EventProcessor: Sendable {
         return [:]
     }
 
+    /// Every independent rule `event` fails (SPEC §2 through ``RegimeContext``): all of them for `manifest.filed`,
+    /// `approval.applied` and `approval.decided`, the first for any other type; empty when it would be accepted.
+    func violations(_ event: LedgerEvent, actor: String, time: UTCInstant, state: ProjectionState) throws -> [RuleViolation] {
+        switch event {
+        case .manifestFiled(let e): return try context.violations(e, actor: actor, state: state)
+        case .approvalApplied(let e): return try context.violations(e, actor: actor, state: state)
+        case .approvalStep(let id, let step): return try context.violations(step, applicationId: id, actor: actor, state: state)
+        default:
+            do { _ = try judge(event, actor: actor, time: time, state: state) } catch let v as RuleViolation { return [v] }
+            return []
+        }
+    }
+
     /// The next 联单编号 for a filing at `time` (year of filing in Asia/Shanghai, generator's province and city).
     func nextManifestNumber(_ e: ManifestFiled, time: UTCInstant, state: ProjectionState) throws -> String {
         guard let generator = try state.enterprise(e.generator) else { throw RuleViolation(.notFound, "body.generator \(e.generator) is not registered") }
@@ -157,6 +170,9 @@ struct EventProcessor: Sendable {
             writes = try context.effects(of: e, number: no, filedOn: time.shanghaiDate, event: ref, state: state)
             try writer.putProjection(
                 kind: ProjectionKind.manifestSerial, key: String(no.prefix(8)), value: Array(String(Int(no.suffix(6)) ?? 0).utf8))
+            if let customId = e.customId {
+                try writer.putProjection(kind: ProjectionKind.manifestCustomId, key: "\(e.generator)/\(customId)", value: Array(no.utf8))
+            }
         case .manifestStep(let no, let step): writes = try context.effects(of: step, manifestNo: no, event: ref, state: state)
         case .p2pRegistered(let e): writes = context.effects(of: e, actor: entry.submission.actor, index: entry.index)
         case .p2pRevoked(let e): writes = try context.effects(of: e, state: state)

@@ -197,8 +197,14 @@ extension LedgerEvent {
             try f.finish()
         }
         guard Set(carriers).count == carriers.count else { throw r.fail("carriers", "lists a carrier twice") }
+        let customId = try r.optionalString("customId")
+        if let customId {
+            guard !customId.isEmpty, customId.count <= ManifestFiled.customIdMaxLength else {
+                throw r.fail("customId", "must be 1 to \(ManifestFiled.customIdMaxLength) characters, got \(customId.count)")
+            }
+        }
         return ManifestFiled(
             generator: generator, carriers: carriers, receiver: receiver, plannedPickup: pickup, method: method, basis: basis,
-            lines: lines, returnOf: try r.optionalString("returnOf"))
+            lines: lines, returnOf: try r.optionalString("returnOf"), customId: customId)
     }
 }

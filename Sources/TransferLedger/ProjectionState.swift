@@ -18,6 +18,8 @@ enum ProjectionKind {
     static let manifest = "manifest"
     /// Last manifest serial per `<year><province 2><city 2>`.
     static let manifestSerial = "manifestSerial"
+    /// Index: `<generator>/<customId>` → manifest number.
+    static let manifestCustomId = "manifestCustomId"
     static let p2p = "p2p"
     static let rateTable = "rateTable"
     static let statementClosed = "statementClosed"
@@ -108,6 +110,10 @@ struct ProjectionState: TransferState, CompensationState {
     }
 
     func manifest(_ no: String) throws -> ManifestRecord? { try load(ManifestRecord.self, kind: ProjectionKind.manifest, key: no) }
+
+    func manifestNo(customId: String, generator: String) throws -> String? {
+        try reader.projection(kind: ProjectionKind.manifestCustomId, key: "\(generator)/\(customId)").map { String(decoding: $0, as: UTF8.self) }
+    }
 
     func p2p(_ registrationNo: String) throws -> P2PRecord? { try load(P2PRecord.self, kind: ProjectionKind.p2p, key: registrationNo) }
 

@@ -150,39 +150,98 @@ public final class TransferLedger: Sendable {
     func submitBatch(_ items: [SignedSubmission], origin: String, prechecked: [Precheck?]) throws -> [SubmitOutcome] {
         let processor = try processor()
         let now = clock()
-        let time = now.description
-        let outcomes = try store.write { w -> [SubmitOutcome] in
-            var appender = try LogAppender(writer: w)
-            let state = ProjectionState(reader: w, origin: origin, cache: ProjectionCache())
-            var outcomes: [SubmitOutcome] = []
-            for (i, item) in items.enumerated() {
-                do {
-                    do { try item.submission.json.checkLimits(path: "submission", depth: 1) } catch { throw RuleViolation(.schema, "\(error)") }
-                    let submissionBytes = item.submission.canonicalBytes
-                    let size = Entry.size(submissionBytes: submissionBytes.count, index: appender.size)
-                    guard size < CanonicalJSON.maxEntryBytes else {
-                        throw RuleViolation(.schema, "the entry would be \(size) bytes, reaching the limit of \(CanonicalJSON.maxEntryBytes)")
-                    }
-                    let event = try checkEnvelope(item, state: state, precheck: prechecked[i])
-                    let assigned = try processor.judge(event, actor: item.submission.actor, time: now, state: state)
-                    let appended: (entry: Entry, bytes: [UInt8], leafHash: Hash)
-                    do {
-                        appended = try appender.append(
-                            item.submission, signature: item.signature, time: time, assigned: assigned, submissionBytes: submissionBytes)
-                    } catch LedgerError.malformedSubmission(let message) {
-                        throw RuleViolation(.schema, message)
-                    }
-                    try processor.apply(event, entry: appended.entry, writer: w, state: state)
-                    outcomes.append(.appended(index: appended.entry.index, leafHash: appended.leafHash, assigned: assigned))
-                } catch let violation as RuleViolation {
-                    outcomes.append(.rejected(violation))
-                }
-            }
-            return outcomes
+        let outcomes = try store.write { w in
+            try judgeAndAppend(items, origin: origin, prechecked: prechecked, processor: processor, now: now, writer: w, explain: false).map(\.outcome)
         }
         let appended = outcomes.filter { if case .appended = $0 { true } else { false } }.count
         logger.debug("appended batch", metadata: ["appended": "\(appended)", "rejected": "\(outcomes.count - appended)"])
         return outcomes
+    }
+
+    /// One item's outcome and, when `explain` was asked, every independent rule it fails (the first being the
+    /// outcome's).
+    struct JudgedItem {
+        var outcome: SubmitOutcome
+        var violations: [RuleViolation]
+    }
+
+    /// Judges and appends `items` in order inside the write transaction `w`.
+    func judgeAndAppend(
+        _ items: [SignedSubmission], origin: String, prechecked: [Precheck?], processor: EventProcessor, now: UTCInstant,
+        writer w: any LedgerWriter, explain: Bool
+    ) throws -> [JudgedItem] {
+        let time = now.description
+        var appender = try LogAppender(writer: w)
+        let state = ProjectionState(reader: w, origin: origin, cache: ProjectionCache())
+        var judged: [JudgedItem] = []
+        for (i, item) in items.enumerated() {
+            var event: LedgerEvent?
+            do {
+                do { try item.submission.json.checkLimits(path: "submission", depth: 1) } catch { throw RuleViolation(.schema, "\(error)") }
+                let submissionBytes = item.submission.canonicalBytes
+                let size = Entry.size(submissionBytes: submissionBytes.count, index: appender.size)
+                guard size < CanonicalJSON.maxEntryBytes else {
+                    throw RuleViolation(.schema, "the entry would be \(size) bytes, reaching the limit of \(CanonicalJSON.maxEntryBytes)")
+                }
+                let decoded = try checkEnvelope(item, state: state, precheck: prechecked.isEmpty ? nil : prechecked[i])
+                event = decoded
+                let assigned = try processor.judge(decoded, actor: item.submission.actor, time: now, state: state)
+                let appended: (entry: Entry, bytes: [UInt8], leafHash: Hash)
+                do {
+                    appended = try appender.append(
+                        item.submission, signature: item.signature, time: time, assigned: assigned, submissionBytes: submissionBytes)
+                } catch LedgerError.malformedSubmission(let message) {
+                    throw RuleViolation(.schema, message)
+                }
+                try processor.apply(decoded, entry: appended.entry, writer: w, state: state)
+                judged.append(JudgedItem(outcome: .appended(index: appended.entry.index, leafHash: appended.leafHash, assigned: assigned), violations: []))
+            } catch let violation as RuleViolation {
+                var all = [violation]
+                if explain, let event {
+                    let more = try processor.violations(event, actor: item.submission.actor, time: now, state: state)
+                    if more.first == violation { all = more }
+                }
+                judged.append(JudgedItem(outcome: .rejected(violation), violations: all))
+            }
+        }
+        return judged
+    }
+
+    /// A dry run of `items` (`POST /v1/checks`, `hwledger check`): each is judged exactly as ``submit(_:)`` would
+    /// judge it (later items see the earlier acceptable ones), inside a write transaction that is rolled back, so
+    /// nothing is appended, no nonce is consumed and the tree is unchanged.
+    ///
+    /// - Returns: per item, every independent rule it fails (empty when it would be accepted); the first is the
+    ///   rule `submit` would report.
+    public func check(_ items: [SignedSubmission]) throws -> [[RuleViolation]] {
+        struct Rollback: Error { var judged: [JudgedItem] }
+        let origin = try origin()
+        let processor = try processor()
+        let now = clock()
+        do {
+            try store.write { w in
+                throw Rollback(judged: try judgeAndAppend(items, origin: origin, prechecked: [], processor: processor, now: now, writer: w, explain: true))
+            }
+        } catch let rollback as Rollback {
+            return rollback.judged.map(\.violations)
+        }
+        throw LedgerError.storage("the dry run did not roll back")
+    }
+
+    /// The entry a replayed submission already made: when `item` is, byte for byte, the submission and signature of
+    /// an appended entry (its actor's nonce was consumed by it), that entry's result; otherwise nil. A client that
+    /// lost the first answer learns the outcome from the `409` R-NONCE answer.
+    public func original(of item: SignedSubmission) throws -> SubmitOutcome? {
+        let s = item.submission
+        return try store.read { r -> SubmitOutcome? in
+            guard let text = try r.projection(kind: ProjectionKind.nonce, key: "\(s.actor)/\(s.nonce)"),
+                let index = UInt64(String(decoding: text, as: UTF8.self)), index < (try r.treeSize())
+            else { return nil }
+            let bytes = try r.entry(at: index)
+            let entry = try Entry(bytes: bytes)
+            guard entry.submission == s, entry.signature == item.signature else { return nil }
+            return .appended(index: index, leafHash: TreeHasher.leafHash(bytes), assigned: entry.assigned)
+        }
     }
 
     /// The key a signature was checked against before the transaction, and the result.

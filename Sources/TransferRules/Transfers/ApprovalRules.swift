@@ -132,6 +132,12 @@ extension RegimeContext {
     /// The checks of an approving decision, in the order §2 lists them: route, grams, validity, then the
     /// whitelist's quota before its year.
     func checkApproval(_ d: Decision, _ a: ApplicationRecord, state: some TransferState) throws {
+        for step in try approvalSteps(d, a, state: state) { try step() }
+    }
+
+    /// Checks the route of an approving decision (R-APPROVAL-ROUTE), then returns its remaining checks, each
+    /// judging alone: grams, validity, and on the whitelist route its quota and year.
+    func approvalSteps(_ d: Decision, _ a: ApplicationRecord, state: some TransferState) throws -> [() throws -> Void] {
         var whitelistEntry: (WhitelistRecord, Int)?
         if let reply = a.reply {
             guard reply.opinion == .agree else {
@@ -151,35 +157,46 @@ extension RegimeContext {
             whitelistEntry = (list, entry)
         }
         let grams = d.grams!
-        guard grams <= a.grams else {
-            throw RuleViolation(.approvalGrams, "approved \(grams.t) exceed the \(a.grams.t) requested")
-        }
         let from = d.validFrom!
         let to = d.validTo!
-        guard a.validFrom <= from, to <= a.validTo else {
-            throw RuleViolation(.approvalValidity, "approved validity \(from)…\(to) lies outside the requested period \(a.validFrom)…\(a.validTo)")
-        }
-        try checkPeriod(from: from, to: to, what: "the approved validity")
-        let permits = try state.permits(of: a.receiver).filter { $0.covers(wasteCode: a.wasteCode, method: a.method) }
-        guard let latest = permits.map(\.validTo).max() else {
-            throw RuleViolation(.approvalValidity, "the receiver \(a.receiver) holds no operating permit covering \(a.wasteCode) with \(a.method)")
-        }
-        guard to <= latest else {
-            throw RuleViolation(.approvalValidity, "approved validity ends \(to), after the receiver's operating permits covering \(a.wasteCode) (latest \(latest))")
-        }
+        var steps: [() throws -> Void] = [
+            {
+                guard grams <= a.grams else {
+                    throw RuleViolation(.approvalGrams, "approved \(grams.t) exceed the \(a.grams.t) requested")
+                }
+            },
+            {
+                guard a.validFrom <= from, to <= a.validTo else {
+                    throw RuleViolation(.approvalValidity, "approved validity \(from)…\(to) lies outside the requested period \(a.validFrom)…\(a.validTo)")
+                }
+                try checkPeriod(from: from, to: to, what: "the approved validity")
+                let permits = try state.permits(of: a.receiver).filter { $0.covers(wasteCode: a.wasteCode, method: a.method) }
+                guard let latest = permits.map(\.validTo).max() else {
+                    throw RuleViolation(.approvalValidity, "the receiver \(a.receiver) holds no operating permit covering \(a.wasteCode) with \(a.method)")
+                }
+                guard to <= latest else {
+                    throw RuleViolation(.approvalValidity, "approved validity ends \(to), after the receiver's operating permits covering \(a.wasteCode) (latest \(latest))")
+                }
+            },
+        ]
         if let (list, index) = whitelistEntry {
             let entry = list.entries[index]
-            let allowed = entry.remainingGrams + (a.consentedExtraGrams ?? 0)
-            guard a.grams <= allowed else {
-                throw RuleViolation(
-                    .whitelistQuota,
-                    "\(a.grams.t) requested exceed the \(entry.remainingGrams.t) left of the whitelist cap \(entry.capGrams.t)"
-                        + (a.consentedExtraGrams.map { " plus \($0.t) consented" } ?? "") + "; the listing side's consent is needed, or the full route")
+            steps.append {
+                let allowed = entry.remainingGrams + (a.consentedExtraGrams ?? 0)
+                guard a.grams <= allowed else {
+                    throw RuleViolation(
+                        .whitelistQuota,
+                        "\(a.grams.t) requested exceed the \(entry.remainingGrams.t) left of the whitelist cap \(entry.capGrams.t)"
+                            + (a.consentedExtraGrams.map { " plus \($0.t) consented" } ?? "") + "; the listing side's consent is needed, or the full route")
+                }
             }
-            let yearEnd = CivilDate(year: list.year, month: 12, day: 31)!
-            guard to <= yearEnd else {
-                throw RuleViolation(.whitelistYear, "a whitelist-route approval must end by \(yearEnd), the end of the whitelist's year; \(to) is later")
+            steps.append {
+                let yearEnd = CivilDate(year: list.year, month: 12, day: 31)!
+                guard to <= yearEnd else {
+                    throw RuleViolation(.whitelistYear, "a whitelist-route approval must end by \(yearEnd), the end of the whitelist's year; \(to) is later")
+                }
             }
         }
+        return steps
     }
 }

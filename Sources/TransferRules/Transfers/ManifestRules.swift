@@ -57,6 +57,7 @@ extension RegimeContext {
             // §2.4 lists R-CARRIER-PERMIT among the filing rules before the returns paragraph's R-RETURN.
             try checkCarrierPermits(e, state: state)
             try checkReturn(e, original: original, state: state)
+            try checkCustomId(e, state: state)
             return
         }
         let crossProvince = generator.province != receiver.province
@@ -68,28 +69,7 @@ extension RegimeContext {
                     "generator (\(generator.province)) and receiver (\(receiver.province)) are in different provinces: the manifest needs an approval number or a 点对点 registration")
             }
         case .approval:
-            let a = approval!
-            guard a.decision?.decision == .approved else {
-                throw RuleViolation(.approvalMismatch, "approval of application \(a.applicationId) was not granted")
-            }
-            var differences: [String] = []
-            if a.generator != e.generator { differences.append("generator \(e.generator) ≠ \(a.generator)") }
-            if a.receiver != e.receiver { differences.append("receiver \(e.receiver) ≠ \(a.receiver)") }
-            for (i, line) in e.lines.enumerated() where line.wasteCode != a.wasteCode {
-                differences.append("lines[\(i)].wasteCode \(line.wasteCode) ≠ \(a.wasteCode)")
-            }
-            if a.method != e.method { differences.append("method \(e.method) ≠ \(a.method)") }
-            if !differences.isEmpty {
-                throw RuleViolation(.approvalMismatch, "the manifest differs from approval \(a.decision!.approvalNo!): " + differences.joined(separator: "; "))
-            }
-            let d = a.decision!
-            guard d.validFrom! <= e.plannedPickup, e.plannedPickup <= d.validTo! else {
-                throw RuleViolation(.approvalExpired, "planned pickup \(e.plannedPickup) is outside the approval's validity \(d.validFrom!)…\(d.validTo!)")
-            }
-            guard e.totalGrams <= a.remainingGrams else {
-                throw RuleViolation(
-                    .approvalQuota, "\(e.totalGrams.t) exceeds the \(a.remainingGrams.t) left on approval \(d.approvalNo!) (approved \(d.grams!.t), filed \(a.filedGrams.t))")
-            }
+            if let first = approvalBasisViolations(e, approval!).first { throw first }
         case .p2p:
             // No operating permit is needed for the utiliser under an active pair (§2.5); the §2.5 rules follow the
             // §2.4 ones.
@@ -97,10 +77,45 @@ extension RegimeContext {
             let shipment = P2PShipment(
                 generator: e.generator, utiliser: e.receiver, wasteCodes: e.lines.map(\.wasteCode), grams: e.totalGrams, pickup: e.plannedPickup)
             if let first = p2pReasons(shipment, registration: registration!).first { throw first }
+            try checkCustomId(e, state: state)
             return
         }
         try checkReceiverPermit(e, state: state)
         try checkCarrierPermits(e, state: state)
+        try checkCustomId(e, state: state)
+    }
+
+    /// R-DUPLICATE (last in precedence): a generator's own reference names one manifest only.
+    func checkCustomId(_ e: ManifestFiled, state: some TransferState) throws {
+        guard let customId = e.customId, let existing = try state.manifestNo(customId: customId, generator: e.generator) else { return }
+        throw RuleViolation(.duplicate, "body.customId \(customId) of \(e.generator) was already used by manifest 联单编号 \(existing)")
+    }
+
+    /// R-APPROVAL-MISMATCH, -EXPIRED and -QUOTA of a filing on `a`, each found alone, in §2.4's order. An approval
+    /// that was not granted is a mismatch and nothing else is judged against it.
+    func approvalBasisViolations(_ e: ManifestFiled, _ a: ApplicationRecord) -> [RuleViolation] {
+        guard a.decision?.decision == .approved, let d = a.decision else {
+            return [RuleViolation(.approvalMismatch, "approval of application \(a.applicationId) was not granted")]
+        }
+        var found: [RuleViolation] = []
+        var differences: [String] = []
+        if a.generator != e.generator { differences.append("generator \(e.generator) ≠ \(a.generator)") }
+        if a.receiver != e.receiver { differences.append("receiver \(e.receiver) ≠ \(a.receiver)") }
+        for (i, line) in e.lines.enumerated() where line.wasteCode != a.wasteCode {
+            differences.append("lines[\(i)].wasteCode \(line.wasteCode) ≠ \(a.wasteCode)")
+        }
+        if a.method != e.method { differences.append("method \(e.method) ≠ \(a.method)") }
+        if !differences.isEmpty {
+            found.append(RuleViolation(.approvalMismatch, "the manifest differs from approval \(d.approvalNo!): " + differences.joined(separator: "; ")))
+        }
+        if !(d.validFrom! <= e.plannedPickup && e.plannedPickup <= d.validTo!) {
+            found.append(RuleViolation(.approvalExpired, "planned pickup \(e.plannedPickup) is outside the approval's validity \(d.validFrom!)…\(d.validTo!)"))
+        }
+        if e.totalGrams > a.remainingGrams {
+            found.append(RuleViolation(
+                .approvalQuota, "\(e.totalGrams.t) exceeds the \(a.remainingGrams.t) left on approval \(d.approvalNo!) (approved \(d.grams!.t), filed \(a.filedGrams.t))"))
+        }
+        return found
     }
 
     func checkReceiverPermit(_ e: ManifestFiled, state: some TransferState) throws {

@@ -194,8 +194,13 @@ public struct ManifestFiled: Sendable, Equatable {
     public var basis: Basis
     public var lines: [ManifestLine]
     public var returnOf: String?
+    /// The generator's own reference (an ERP number): at most 64 characters, unique per generator.
+    public var customId: String?
 
-    public init(generator: String, carriers: [String], receiver: String, plannedPickup: CivilDate, method: String, basis: Basis, lines: [ManifestLine], returnOf: String?) {
+    public init(
+        generator: String, carriers: [String], receiver: String, plannedPickup: CivilDate, method: String, basis: Basis, lines: [ManifestLine],
+        returnOf: String?, customId: String? = nil
+    ) {
         self.generator = generator
         self.carriers = carriers
         self.receiver = receiver
@@ -204,7 +209,11 @@ public struct ManifestFiled: Sendable, Equatable {
         self.basis = basis
         self.lines = lines
         self.returnOf = returnOf
+        self.customId = customId
     }
+
+    /// The longest `customId` accepted.
+    public static let customIdMaxLength = 64
 
     public var totalGrams: Int64 { lines.reduce(0) { $0 + $1.grams } }
 }

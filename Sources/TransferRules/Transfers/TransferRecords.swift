@@ -260,6 +260,8 @@ public struct ManifestRecord: Sendable, Equatable, Codable {
     public var basis: Basis
     public var lines: [ManifestLine]
     public var returnOf: String?
+    /// The generator's own reference, when it gave one.
+    public var customId: String?
     public var filedOn: CivilDate
     public var state: ManifestState
     public var pickup: Pickup?
@@ -283,6 +285,7 @@ public struct ManifestRecord: Sendable, Equatable, Codable {
         basis = e.basis
         lines = e.lines
         returnOf = e.returnOf
+        customId = e.customId
         self.filedOn = filedOn
         state = .filed
         handovers = []

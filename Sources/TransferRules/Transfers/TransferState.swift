@@ -8,6 +8,8 @@ public protocol TransferState: RegistryState {
     func applicationID(forApprovalNo no: String) throws -> String?
     func whitelist(year: Int, listingProvince: String) throws -> WhitelistRecord?
     func manifest(_ no: String) throws -> ManifestRecord?
+    /// The manifest a generator filed with its own reference `customId`.
+    func manifestNo(customId: String, generator: String) throws -> String?
     /// A 点对点 registration.
     func p2p(_ registrationNo: String) throws -> P2PRecord?
 }

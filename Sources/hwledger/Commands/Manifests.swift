@@ -112,6 +112,7 @@ struct ManifestPrintout {
         case .intraProvince: out += "转移依据：省内转移\n"
         }
         if let r = m.returnOf { out += "退回原联单：\(r)\n" }
+        if let c = m.customId { out += "企业自编号：\(c)\n" }
         out += "填报日期：\(m.filedOn)\n\n废物明细：\n"
         out += "  序号\t废物名称\t废物代码\t危险特性\t形态\t包装方式\t数量（件）\t转移量（吨）\n"
         for (i, l) in m.lines.enumerated() {

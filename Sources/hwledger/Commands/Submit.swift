@@ -11,10 +11,13 @@ extension HWLedgerCommand {
             discussion: """
                 An EVENT is {"type","actor","body"}; a .jsonl file or '-' (stdin) holds one per line. Each event is \
                 judged alone against the log including earlier accepted lines. Exit 2 if any was rejected; exit 65, \
-                appending nothing, if any line is not well-formed JSON.
+                appending nothing, if any line is not well-formed JSON. With --server the events are signed here and \
+                posted to hwledgerd in batches (the key never leaves this machine); the results and exit codes are the \
+                same, and a line the server had already appended (a retry) prints its original result with \
+                "acceptedBefore":true.
                 """)
 
-        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var target: LedgerTarget
 
         @Option(help: "The signer's private key file (an enterprise, regulator or operator key).")
         var key: String?
@@ -31,6 +34,8 @@ extension HWLedgerCommand {
         var events: [String] = []
 
         func validate() throws {
+            try target.validate()
+            if target.db == nil, !operatorKey.isEmpty { throw ValidationError("--operator-key is for --db: hwledgerd signs its own checkpoints") }
             if signed != nil {
                 guard events.isEmpty, key == nil else { throw ValidationError("--signed takes no event files and no --key") }
             } else {
@@ -46,8 +51,9 @@ extension HWLedgerCommand {
         }
 
         func run() throws {
-            let facade = try ledger.openLedger()
-            let checkpointKeys = try InputFiles.operatorKeys(operatorKey, facade: facade)
+            let client = try target.client()
+            let facade = client == nil ? try target.ledgerOptions().openLedger() : nil
+            let checkpointKeys = try facade.map { try InputFiles.operatorKeys(operatorKey, facade: $0) } ?? []
 
             var lines: [Line] = []
             if let signed {
@@ -81,23 +87,35 @@ extension HWLedgerCommand {
             }
 
             let toSubmit = outcomes.compactMap { try? $0.1.get() }
-            let results = try facade.submit(toSubmit)
+            var results: [ServerSubmitter.Outcome] = []
+            if let client {
+                results = try ServerSubmitter(client: client).submit(toSubmit)
+            } else {
+                results = try facade!.submit(toSubmit).map { outcome in
+                    switch outcome {
+                    case .appended: .appended(outcome.appendedJSON!)
+                    case .rejected(let v): .rejected(v)
+                    }
+                }
+            }
             var next = results.makeIterator()
             var rejected = false
+            var out = ""
             for (number, outcome) in outcomes {
-                let result: SubmitOutcome
+                let result: ServerSubmitter.Outcome
                 switch outcome {
                 case .success: result = next.next()!
                 case .failure(let v): result = .rejected(v)
                 }
                 switch result {
-                case .appended: Output.json(result.appendedJSON!)
+                case .appended(let json), .acceptedBefore(let json): out += json.canonicalString + "\n"
                 case .rejected(let v):
                     rejected = true
-                    Output.json(.object(["line": .int(Int64(number)), "error": Output.errorObject(v)]))
+                    out += JSONValue.object(["line": .int(Int64(number)), "error": Output.errorObject(v)]).canonicalString + "\n"
                 }
             }
-            try facade.publishCheckpoint(keys: checkpointKeys)
+            Output.raw(out)
+            if let facade { try facade.publishCheckpoint(keys: checkpointKeys) }
             if rejected { throw CLIFailure.rejectedSilently }
         }
 

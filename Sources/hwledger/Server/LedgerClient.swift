@@ -1,0 +1,124 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import LedgerCore
+
+/// The CLI's connection to `hwledgerd` (`--server URL`): blocking requests over Foundation's URLSession, which
+/// resolves host names and speaks TLS for `https://` URLs (libcurl underneath on Linux), with one keep-alive session
+/// per command.
+///
+/// Every way of failing to reach the server becomes one `error[IO]` line (exit 66): a URL that is not http(s), a
+/// host that does not resolve, a refused connection, a TLS handshake that fails, a timeout, or a 5xx answer.
+struct LedgerClient {
+    let base: URL
+    let display: String
+    let timeout: TimeInterval
+    let session: URLSession
+
+    /// - Throws: USAGE (64) when `text` is not an `http://` or `https://` URL with a host.
+    init(_ text: String, timeout: TimeInterval) throws {
+        let trimmed = text.hasSuffix("/") ? String(text.dropLast()) : text
+        guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+            let host = url.host, !host.isEmpty, url.query == nil
+        else {
+            throw CLIFailure.usage("--server \(text) is not a server URL like http://127.0.0.1:8420 or https://ledger.example.cn")
+        }
+        base = url
+        display = trimmed
+        self.timeout = timeout
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = timeout
+        configuration.timeoutIntervalForResource = timeout * 4
+        configuration.httpMaximumConnectionsPerHost = 1
+        session = URLSession(configuration: configuration)
+    }
+
+    /// The server named by `--server`, else `$HWLEDGER_SERVER`, else nil.
+    static func serverURL(_ option: String?) -> String? {
+        option ?? ProcessInfo.processInfo.environment["HWLEDGER_SERVER"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    struct Answer {
+        var status: Int
+        var body: [UInt8]
+
+        var json: JSONValue? { try? CanonicalJSON.decode(body) }
+
+        /// `{"error":{"rule","message"}}` of an error answer.
+        var problem: (rule: String, message: String)? {
+            guard case .string(let rule)? = json?["error"]?["rule"], case .string(let message)? = json?["error"]?["message"] else { return nil }
+            return (rule, message)
+        }
+    }
+
+    /// Sends one request and waits for the answer. A 5xx answer, or no answer, throws IO (66).
+    func send(_ method: String, _ path: String, body: [UInt8]? = nil, authorization: String? = nil) throws -> Answer {
+        guard let url = URL(string: display + path) else { throw CLIFailure.usage("\(display + path) is not a URL") }
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        request.timeoutInterval = timeout
+        if let body {
+            request.httpBody = Data(body)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        if let authorization { request.setValue(authorization, forHTTPHeaderField: "Authorization") }
+        final class Slot: @unchecked Sendable { var result: Result<(Int, Data), any Error>? }
+        let slot = Slot()
+        let done = DispatchSemaphore(value: 0)
+        session.dataTask(with: request) { data, response, error in
+            if let error {
+                slot.result = .failure(error)
+            } else if let http = response as? HTTPURLResponse {
+                slot.result = .success((http.statusCode, data ?? Data()))
+            } else {
+                slot.result = .failure(URLError(.badServerResponse))
+            }
+            done.signal()
+        }.resume()
+        done.wait()
+        switch slot.result! {
+        case .failure(let error): throw CLIFailure.io(describe(error))
+        case .success(let (status, data)):
+            let answer = Answer(status: status, body: Array(data))
+            if status >= 500 {
+                let detail = answer.problem.map { "\($0.rule): \($0.message)" } ?? String(decoding: data.prefix(200), as: UTF8.self)
+                throw CLIFailure.io("the server \(display) failed with HTTP \(status): \(detail.isEmpty ? "no detail" : detail)")
+            }
+            return answer
+        }
+    }
+
+    /// One sentence for a transport failure.
+    func describe(_ error: any Error) -> String {
+        guard let e = error as? URLError else { return "cannot reach \(display): \(error.localizedDescription)" }
+        switch e.code {
+        case .timedOut: return "the server \(display) did not answer within \(Int(timeout)) s"
+        case .cannotConnectToHost: return "cannot connect to \(display): connection refused (is hwledgerd running there?)"
+        case .cannotFindHost, .dnsLookupFailed: return "cannot resolve the host of \(display)"
+        case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate, .serverCertificateNotYetValid,
+            .serverCertificateHasUnknownRoot, .clientCertificateRejected, .clientCertificateRequired:
+            return "the TLS connection to \(display) failed (is it an https server with a trusted certificate?): \(e.localizedDescription)"
+        case .networkConnectionLost, .notConnectedToInternet:
+            return "the connection to \(display) was lost"
+        case .badServerResponse, .cannotParseResponse:
+            return "\(display) did not answer as an HTTP server (wrong port, or http where https is needed?)"
+        default:
+            if base.scheme?.lowercased() == "https", e.localizedDescription.contains("SSL") {
+                return "the TLS connection to \(display) failed (is it an https server?): \(e.localizedDescription)"
+            }
+            return "cannot reach \(display): \(e.localizedDescription) (URLError \(e.code.rawValue))"
+        }
+    }
+
+    /// A non-2xx answer to a request that takes no per-item answers, as the CLI error it stands for.
+    static func failure(_ answer: Answer, what: String) -> CLIFailure {
+        let (rule, message) = answer.problem ?? ("IO", "HTTP \(answer.status)")
+        switch answer.status {
+        case 400: return rule == "USAGE" ? .usage(message) : .malformed(message)
+        case 413: return .malformed("\(what) is too large for the server: \(message)")
+        case 401, 403, 404, 409, 422: return CLIFailure(code: 2, id: rule, message: message)
+        default: return .io("\(what): the server answered HTTP \(answer.status): \(message)")
+        }
+    }
+}
