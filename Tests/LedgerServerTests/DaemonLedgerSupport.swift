@@ -115,12 +115,13 @@ enum DaemonProbe {
     }
 
     /// The daemon's signed checkpoint once it covers the whole log (tree size from /healthz), as (size, root hex).
-    static func settledCheckpoint(port: Int, timeout: Double = 15) throws -> (size: UInt64, root: String) {
+    static func settledCheckpoint(port: Int, timeout: Double = 60) throws -> (size: UInt64, root: String) {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
-            let health = try WireConnection(port: port, timeoutSeconds: 10).request("GET", "/healthz")
+            // A daemon verifies the whole log at start-up before it signs; on a loaded machine that takes seconds.
+            let health = try WireConnection(port: port, timeoutSeconds: 30).request("GET", "/healthz")
             let tree = health.json?["treeSize"]?.intValue ?? -1
-            let response = try WireConnection(port: port, timeoutSeconds: 10).request("GET", "/checkpoint")
+            let response = try WireConnection(port: port, timeoutSeconds: 30).request("GET", "/checkpoint")
             let signed = try SignedCheckpoint(verifying: response.body, keys: [TestKeys.operatorKey.verifier])
             if Int64(signed.checkpoint.size) == tree { return (signed.checkpoint.size, signed.checkpoint.root.hex) }
             guard Date() < deadline else { throw TestFailure("checkpoint stayed at \(signed.checkpoint.size), tree size \(tree)") }
