@@ -156,7 +156,7 @@ struct LedgerRoutes: Sendable {
             }
             return .object([
                 "ok": .bool(errors.isEmpty),
-                "errors": .array(errors.map { .object(["rule": .string($0.rule.rawValue), "message": .string($0.message)]) }),
+                "errors": .array(errors.map { ErrorMapping.errorObject($0) }),
             ])
         }
         return JSONResponse.make(keys == ["batch"] ? .array(results) : results[0])
