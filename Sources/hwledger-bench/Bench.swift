@@ -112,11 +112,20 @@ struct Bench {
         let cli = Self.executable("hwledger")
         let keyPath = dir.appendingPathComponent("op.key").path
         _ = FileManager.default.createFile(atPath: keyPath, contents: Data(operatorKey.fileText.utf8))
-        let (verifySeconds, verifyRSS, verifyStatus) = try Self.runMeasured(cli, ["verify", "--db", dbPath])
+        let (verifySeconds, verifyRSS, verifyStatus, _) = try Self.runMeasured(cli, ["verify", "--db", dbPath])
         guard verifyStatus == 0 else { throw BenchError("verify exited \(verifyStatus)") }
         report.add("verify via CLI (\(size) entries)", Double(size) / verifySeconds, unit: "entries/s",
-                   against: [("80 % of \(cores)-core verify limit", verifyAllCores * 0.8)])
+                   against: [("80 % of \(cores)-core verify limit", verifyAllCores * 0.8), ("\(cores)-core verify limit", verifyAllCores)])
         report.add("verify peak RSS (\(size) entries)", Double(verifyRSS) / 1024 / 1024, unit: "MiB",
+                   against: [("limit 100 MiB", 100)], lowerIsBetter: true)
+
+        // Incremental verification (docs/decisions/008): a first `verify --state` (full, saving the state).
+        let stateDir = dir.appendingPathComponent("verify-state").path
+        let (firstSeconds, firstRSS, firstStatus, _) = try Self.runMeasured(cli, ["verify", "--db", dbPath, "--state", stateDir, "--json"])
+        guard firstStatus == 0 else { throw BenchError("verify --state (first run) exited \(firstStatus)") }
+        report.add("verify --state, first run = full + state (\(size) entries)", Double(size) / firstSeconds, unit: "entries/s",
+                   against: [("\(cores)-core verify limit", verifyAllCores)])
+        report.add("verify --state first run peak RSS", Double(firstRSS) / 1024 / 1024, unit: "MiB",
                    against: [("limit 100 MiB", 100)], lowerIsBetter: true)
 
         // Bulk signed submit through the CLI (`submit --signed`), appended to the same ledger.
@@ -127,12 +136,26 @@ struct Bench {
         for s in cliSubmissions { text += s.json.canonicalString + "\n" }
         _ = FileManager.default.createFile(atPath: signedPath, contents: Data(text.utf8))
         start = Date()
-        let (cliSeconds, _, cliStatus) = try Self.runMeasured(cli, ["submit", "--db", dbPath, "--signed", signedPath, "--operator-key", keyPath])
+        let (cliSeconds, _, cliStatus, _) = try Self.runMeasured(cli, ["submit", "--db", dbPath, "--signed", signedPath, "--operator-key", keyPath])
         guard cliStatus == 0 else { throw BenchError("submit --signed exited \(cliStatus)") }
         report.add("bulk signed submit, CLI process (\(cliSubmissions.count) events)", Double(cliSubmissions.count) / cliSeconds, unit: "events/s",
                    against: [("target 5,000/s", 5000), ("50 % of \(cores)-core verify limit", verifyAllCores * 0.5)])
 
-        // Transfer rules: filing + pickup + receipt of many manifests through the library, on a fresh ledger.
+        // The incremental run after those entries: only they are verified in full; the rest is re-checked.
+        let grown = try store.read { try $0.treeSize() }
+        let (incSeconds, incRSS, incStatus, incOut) = try Self.runMeasured(cli, ["verify", "--db", dbPath, "--state", stateDir, "--json"])
+        guard incStatus == 0 else { throw BenchError("verify --state (incremental) exited \(incStatus)") }
+        let newEntries = try Self.jsonInt(incOut, "newEntries")
+        guard newEntries == Int(grown - size) else { throw BenchError("incremental run verified \(newEntries) new entries, \(grown - size) were appended") }
+        report.add("verify --state, incremental after \(newEntries) new entries (\(grown) in all)", incSeconds, unit: "s",
+                   against: [("full verify of \(grown) at the measured rate", Double(grown) / (Double(size) / verifySeconds))], lowerIsBetter: true)
+        report.add("  its time over \(newEntries) entries at the \(cores)-core verify limit", incSeconds / (Double(newEntries) / verifyAllCores), unit: "×")
+        report.add("  entries verified in full by the incremental run", Double(newEntries), unit: "entries")
+        report.add("  incremental run peak RSS", Double(incRSS) / 1024 / 1024, unit: "MiB", against: [("limit 100 MiB", 100)], lowerIsBetter: true)
+
+        // Transfer rules: filing + pickup + receipt of many manifests through the library, on a fresh ledger
+        // (`--manifests 0` leaves this part out).
+        guard options.manifests > 0 else { return report.print() }
         let transferRate = try TransferWorkload(directory: dir, reference: reference, manifests: options.manifests).run()
         report.add("manifest filing + pickup + receipt, library (\(options.manifests * 3) events)", transferRate, unit: "events/s",
                    against: [("rules cost < 30 % of the ledger-core rate (≥ 70 %)", libRate * 0.7)])
@@ -232,20 +255,21 @@ struct Bench {
 
     // MARK: Processes
 
-    /// Runs a child process under `/usr/bin/time -f %M`; returns wall seconds, the child's peak RSS in bytes and its
-    /// exit status. (`wait4`'s `ru_maxrss` would report this benchmark's own resident size for a spawned child,
+    /// Runs a child process under `/usr/bin/time -f %M`; returns wall seconds, the child's peak RSS in bytes, its
+    /// exit status and its standard output. (`wait4`'s `ru_maxrss` would report this benchmark's own resident size for a spawned child,
     /// since the maximum survives the exec; /usr/bin/time is a small parent, so its figure is the child's.)
-    static func runMeasured(_ path: String, _ arguments: [String]) throws -> (Double, Int, Int32) {
+    static func runMeasured(_ path: String, _ arguments: [String]) throws -> (Double, Int, Int32, String) {
         let timeTool = "/usr/bin/time"
         guard FileManager.default.isExecutableFile(atPath: timeTool) else { throw BenchError("\(timeTool) is needed (Debian package time)") }
         let report = FileManager.default.temporaryDirectory.appendingPathComponent("hwledger-bench-time-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: report) }
+        let stdout = report + ".out"
+        defer { for p in [report, stdout] { try? FileManager.default.removeItem(atPath: p) } }
         var pid: pid_t = 0
         let argv = ([timeTool, "-o", report, "-f", "%M", path] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         defer { posix_spawn_file_actions_destroy(&actions) }
         let start = Date()
         guard posix_spawn(&pid, timeTool, &actions, nil, argv, environ) == 0 else { throw BenchError("cannot start \(path)") }
@@ -255,7 +279,14 @@ struct Bench {
         let exitStatus = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
         let text = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
         let kilobytes = text.split(separator: "\n").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 0
-        return (seconds, kilobytes * 1024, exitStatus)
+        return (seconds, kilobytes * 1024, exitStatus, (try? String(contentsOfFile: stdout, encoding: .utf8)) ?? "")
+    }
+
+    /// An integer member of the one-line JSON object a CLI printed.
+    static func jsonInt(_ text: String, _ key: String) throws -> Int {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+              let value = object[key] as? Int else { throw BenchError("no integer \(key) in \(text)") }
+        return value
     }
 
     static func executable(_ name: String) -> String {
