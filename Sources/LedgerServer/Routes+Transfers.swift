@@ -31,7 +31,10 @@ extension LedgerRoutes {
             }
             filter.status = state
         }
-        filter.party = query.get("party")
+        if let party = query.get("party") {
+            if let problem = ReadParameters.uscc("party", party) { throw ServerError.usage(problem) }
+            filter.party = party
+        }
         filter.from = try Self.date(query.get("from"), name: "from")
         filter.to = try Self.date(query.get("to"), name: "to")
         let limit = try Self.optionalNumber(query.get("limit"), name: "limit").map(Int.init) ?? 100
@@ -79,10 +82,12 @@ extension LedgerRoutes {
     func statement(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let query = request.uri.queryParameters
-        guard let q = query.get("quarter"), let quarter = Quarter(q) else { throw ServerError.usage("quarter must look like 2025Q3") }
-        guard let payer = query.get("payer"), let payee = query.get("payee"), Division.isCode(payer), Division.isCode(payee) else {
-            throw ServerError.usage("payer and payee must be province codes like 510000")
+        for name in ["quarter", "payer", "payee"] where query.get(name) == nil { throw ServerError.usage("query parameter \(name) is required") }
+        let (q, payer, payee) = (query.get("quarter")!, query.get("payer")!, query.get("payee")!)
+        if let problem = ReadParameters.quarter("quarter", q) ?? ReadParameters.direction(payer: ("payer", payer), payee: ("payee", payee)) {
+            throw ServerError.usage(problem)
         }
+        let quarter = Quarter(q)!
         if case .enterprise = principal { throw ServerError.forbidden("compensation statements are for regulators") }
         try Visibility.require(principal, ResourceScope(provinces: [payer, payee]), resource: "the \(quarter) statement \(payer) → \(payee)")
         let ledger = self.ledger

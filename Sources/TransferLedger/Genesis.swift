@@ -44,7 +44,7 @@ public struct Genesis: Sendable {
             let province = try f.string("province")
             let keyText = try f.string("key")
             try f.finish()
-            guard Division.isCode(province), province.hasSuffix("0000") else {
+            guard Division.isProvinceCode(province) else {
                 throw f.fail("province", "must be a province code like 510000, got \(province)")
             }
             guard id == Principal.regulatorID(province) else { throw f.fail("id", "must be REG-\(province), got \(id)") }
@@ -123,7 +123,7 @@ enum PolicyDecoder {
                     let from = try g.date("from")
                     let to = try g.date("to")
                     try g.finish()
-                    guard Division.isCode(province), province.hasSuffix("0000") else { throw g.fail("province", "must be a province code") }
+                    guard Division.isProvinceCode(province) else { throw g.fail("province", "must be a province code") }
                     guard from <= to else { throw g.fail("to", "must not be before from") }
                     pilots.append(Policy.Pilot(province: province, from: from, to: to))
                 }

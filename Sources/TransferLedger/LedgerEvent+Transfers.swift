@@ -159,7 +159,7 @@ extension LedgerEvent {
 
     static func provinceField(_ r: inout FieldReader, _ field: String) throws(RuleViolation) -> String {
         let p = try r.string(field)
-        guard Division.isCode(p), p.hasSuffix("0000") else { throw r.fail(field, "must be a province code like 510000, got \(p)") }
+        guard Division.isProvinceCode(p) else { throw r.fail(field, "must be a province code like 510000, got \(p)") }
         return p
     }
 

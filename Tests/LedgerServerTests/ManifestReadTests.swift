@@ -323,4 +323,43 @@ struct ManifestReadTests {
         #expect(none.rule == "R-SIG")
         #expect(none.headers["www-authenticate"] == "HWL-Ed25519")
     }
+
+    // MARK: Query parameters as documented, the same in the API and the CLI
+
+    @Test("party that is not a USCC, payer = payee, a payer that is not a province and a quarter not spelled YYYYQn are 400 naming the parameter and its rule; the CLI refuses the same values with the same rule")
+    func parametersAsDocumented() throws {
+        let d = try RegimeDaemon()
+        let statement = "/v1/compensation/statements?"
+        let cases: [(query: String, cli: [String], parameter: String, rule: String)] = [
+            ("/v1/manifests?party=abc", ["manifest", "list", "--party", "abc"], "party", "must be a 统一社会信用代码 (USCC)"),
+            // 18 characters of the right alphabet, wrong check character.
+            ("/v1/manifests?party=\(D.gen.dropLast())\(D.gen.last == "0" ? "1" : "0")",
+             ["manifest", "list", "--party", "\(D.gen.dropLast())\(D.gen.last == "0" ? "1" : "0")"], "party", "the last its check character"),
+            (statement + "quarter=2025Q1&payer=510000&payee=510000",
+             ["compensation", "statement", "--quarter", "2025Q1", "--payer", "510000", "--payee", "510000"], "payee", "must differ from"),
+            (statement + "quarter=2025Q1&payer=510100&payee=500000",
+             ["compensation", "statement", "--quarter", "2025Q1", "--payer", "510100", "--payee", "500000"], "payer", "must be a province code"),
+            (statement + "quarter=2025q1&payer=510000&payee=500000",
+             ["compensation", "statement", "--quarter", "2025q1", "--payer", "510000", "--payee", "500000"], "quarter", "must be a quarter written YYYYQn"),
+            (statement + "quarter=603Q2&payer=510000&payee=500000",
+             ["compensation", "statement", "--quarter", "603Q2", "--payer", "510000", "--payee", "500000"], "quarter", "four-digit year"),
+            (statement + "quarter=0000Q2&payer=510000&payee=500000",
+             ["compensation", "close", "--dry-run", "--quarter", "0000Q2", "--payer", "510000", "--payee", "500000"], "quarter", "must be a quarter"),
+        ]
+        for c in cases {
+            let r = try d.get(c.query, as: Self.op)
+            #expect(r.status == 400 && r.rule == "USAGE", "\(c.query): \(r.status) \(r.text)")
+            let message = r.json?["error"]?["message"]?.stringValue ?? ""
+            #expect(message.hasPrefix(c.parameter + " ") && message.contains(c.rule), "\(c.query): \(message)")
+            let cli = try Run.hwledger(Array(c.cli.prefix(2)) + ["--db", d.dbPath] + c.cli.dropFirst(2))
+            #expect(cli.status == 64 && cli.stdout.isEmpty, "\(c.cli): \(cli.status) \(cli.stdout)")
+            let firstLine = cli.stderr.split(separator: "\n").first.map(String.init) ?? ""
+            #expect(firstLine.contains("--" + c.parameter + " ") && firstLine.contains(c.rule), "\(c.cli): \(cli.stderr)")
+        }
+        // The one spelling reads back as itself: a year before 1000 is written with four digits, as in dates.
+        let early = try d.get(statement + "quarter=0603Q2&payer=510000&payee=500000", as: Self.op)
+        #expect(early.status == 200 && early.json?["quarter"]?.stringValue == "0603Q2", "\(early.status) \(early.text)")
+        let cli = try Run.hwledger(["compensation", "statement", "--db", d.dbPath, "--quarter", "0603Q2", "--payer", "510000", "--payee", "500000"])
+        #expect(cli.status == 0 && Array(cli.stdout.trimmingCharacters(in: .newlines).utf8) == early.body, "\(cli.stderr)")
+    }
 }

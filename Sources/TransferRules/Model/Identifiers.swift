@@ -41,7 +41,7 @@ public enum Principal: Hashable, Sendable {
             self = .operatorOf(origin: origin)
         } else if id.hasPrefix("REG-") {
             let province = String(id.dropFirst(4))
-            guard Division.isCode(province), province.hasSuffix("0000") else { return nil }
+            guard Division.isProvinceCode(province) else { return nil }
             self = .regulator(province: province)
         } else if id.utf8.count == 18 {
             self = .enterprise(uscc: id)
@@ -68,6 +68,11 @@ public enum Division {
     /// Six ASCII digits.
     public static func isCode(_ code: String) -> Bool {
         code.utf8.count == 6 && code.utf8.allSatisfy { (0x30...0x39).contains($0) }
+    }
+
+    /// A province's code: six digits ending in `0000` (510000, 500000).
+    public static func isProvinceCode(_ code: String) -> Bool {
+        isCode(code) && code.hasSuffix("0000")
     }
 
     /// The province of a division: its first two digits followed by `0000`.

@@ -23,19 +23,27 @@ extension HWLedgerCommand {
             @Option(help: "CSV column labels: en or zh.") var labels: String = "en"
 
             func validate() throws {
-                guard Quarter(quarter) != nil else { throw ValidationError("--quarter must look like 2025Q3") }
+                if let problem = ReadParameters.quarter("--quarter", quarter) { throw ValidationError(problem) }
                 guard ["json", "csv"].contains(format) else { throw ValidationError("--format must be json or csv") }
                 guard ["en", "zh"].contains(labels) else { throw ValidationError("--labels must be en or zh") }
                 if !net { guard payer != nil, payee != nil else { throw ValidationError("give --payer and --payee, or --net") } }
+                if let problem = ReadParameters.direction(payer: ("--payer", direction.payer), payee: ("--payee", direction.payee)) {
+                    throw ValidationError(problem)
+                }
                 if net, format == "csv" { throw ValidationError("--net prints JSON only") }
+            }
+
+            /// The direction asked for; with --net either may be left out (Sichuan and Chongqing, either way round).
+            var direction: (payer: String, payee: String) {
+                let a = payer ?? (payee == "510000" ? "500000" : "510000")
+                return (a, payee ?? (a == "510000" ? "500000" : "510000"))
             }
 
             func run() throws {
                 let facade = try ledger.openLedger()
                 let q = Quarter(quarter)!
                 if net {
-                    let a = payer ?? "510000"
-                    let b = payee ?? (a == "510000" ? "500000" : "510000")
+                    let (a, b) = direction
                     let ab = try facade.statement(quarter: q, payer: a, payee: b)
                     let ba = try facade.statement(quarter: q, payer: b, payee: a)
                     let difference = ab.totalFen - ba.totalFen
@@ -72,7 +80,9 @@ extension HWLedgerCommand {
             @Flag(help: "Print JSON: quarter, payer, payee, totalFen, totalYuan, digest, dryRun, and index/leafHash when appended.") var json = false
 
             func validate() throws {
-                guard Quarter(quarter) != nil else { throw ValidationError("--quarter must look like 2025Q3") }
+                if let problem = ReadParameters.quarter("--quarter", quarter) ?? ReadParameters.direction(payer: ("--payer", payer), payee: ("--payee", payee)) {
+                    throw ValidationError(problem)
+                }
                 if !dryRun, key == nil { throw ValidationError("--key is required unless --dry-run") }
             }
 

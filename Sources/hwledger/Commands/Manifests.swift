@@ -47,6 +47,7 @@ extension HWLedgerCommand {
                 if let status, ManifestState(rawValue: status) == nil {
                     throw ValidationError("--status must be one of filed, inTransit, received, rejected, cancelled")
                 }
+                if let party, let problem = ReadParameters.uscc("--party", party) { throw ValidationError(problem) }
                 for (name, value) in [("--from", from), ("--to", to)] where value != nil && CivilDate(value!) == nil {
                     throw ValidationError("\(name) must be a date YYYY-MM-DD")
                 }
