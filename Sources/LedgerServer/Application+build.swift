@@ -108,8 +108,10 @@ public func buildApplication(
     // Last, once every route is known: 405 with Allow for a served path under another method.
     router.add(middleware: MethodNotAllowedMiddleware(table: AllowTable(router.routes.map { ("\($0.path)", $0.method) })))
 
+    let bodyLimits = BodyLimits(standard: configuration.maxBodyBytes)
     var app = Application(
         router: router,
+        server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler(limits: bodyLimits)])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "hwledgerd"),
         onServerRunning: { channel in
             let address = channel.localAddress

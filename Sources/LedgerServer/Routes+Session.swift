@@ -8,7 +8,7 @@ import TransferRules
 extension LedgerRoutes {
     /// `POST /v1/session/challenge` → 200 `{"challenge":"<base64 of 32 random bytes>","expiresAt":RFC3339}`.
     func sessionChallenge(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
-        _ = try await BodyReader.read(request, limit: 4096, drainLimit: configuration.drainBodyBytes)
+        _ = try await BodyReader.read(request, limit: BodyLimits.challenge, drainLimit: configuration.drainBodyBytes)
         let (challenge, expiresAt) = try sessions.issueChallenge(now: authenticator.currentTime)
         var response = JSONResponse.make(.object([
             "challenge": .string(challenge), "expiresAt": .string(UTCInstant(seconds: expiresAt).description),
@@ -22,7 +22,7 @@ extension LedgerRoutes {
     ///
     /// The challenge is used up by the attempt, whatever its outcome. Nothing else changes on failure.
     func openSession(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
-        let bytes = try await BodyReader.read(request, limit: 16 * 1024, drainLimit: configuration.drainBodyBytes)
+        let bytes = try await BodyReader.read(request, limit: BodyLimits.session, drainLimit: configuration.drainBodyBytes)
         let json: JSONValue
         do { json = try CanonicalJSON.decode(bytes) } catch {
             throw ServerError.malformed("the body is not well-formed JSON: \(error)")

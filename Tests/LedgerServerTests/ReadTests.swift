@@ -197,6 +197,38 @@ struct HTTPMethodTests {
     }
 }
 
+extension HTTPMethodTests {
+    @Test("Expect: 100-continue: a declared body above the route's limit is 413 before a byte of it is sent; an acceptable one gets 100 Continue at once, then its answer on the same connection")
+    func expectContinue() throws {
+        let d = try DaemonFixture()
+        _ = try d.checkpoint(atLeast: 3)
+        func head(_ path: String, length: Int) -> [UInt8] {
+            Array("POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(length)\r\nExpect: 100-continue\r\n\r\n".utf8)
+        }
+        // Only the heads are sent: without an answer before the body each read would wait out its timeout and fail.
+        for (path, length, limit) in [("/v1/submissions", 1_048_577, 1_048_576), ("/v1/checks", 50_000_000, 1_048_576), ("/v1/session/challenge", 4097, 4096)] {
+            let c = try WireConnection(port: d.port, timeoutSeconds: 10)
+            try c.send(head(path, length: length))
+            let refused = try c.readResponse()
+            #expect(refused.status == 413 && refused.rule == "TOO-LARGE", "\(path): \(refused.status) \(refused.text)")
+            #expect(refused.text.contains("exceeds \(limit) bytes") && refused.headers["connection"] == "close", "\(path): \(refused.headers)")
+            #expect(throws: WireError.self, "\(path): the connection is closed after the 413") { try c.readResponse() }
+        }
+        #expect(try d.cliTreeSize() == 3)
+
+        let body = DaemonFixture.registration(serial: 8200).json.canonicalBytes
+        let c = try WireConnection(port: d.port, timeoutSeconds: 10)
+        try c.send(head("/v1/submissions", length: body.count))
+        let interim = try c.readResponse()
+        #expect(interim.status == 100 && interim.body.isEmpty, "\(interim.status) \(interim.text)")
+        try c.send(body)
+        let created = try c.readResponse()
+        #expect(created.status == 201, "\(created.status) \(created.text)")
+        #expect(try c.request("GET", "/healthz").status == 200, "the connection goes on after the exchange")
+        #expect(try d.cliTreeSize() == 4)
+    }
+}
+
 extension DaemonFixture {
     /// Entries in the log, read from the file.
     func cliTreeSize() throws -> UInt64 { try store.read { try $0.treeSize() } }
