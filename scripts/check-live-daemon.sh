@@ -3,7 +3,8 @@
 # loopback port, then
 #   - promtool check metrics (Debian's prometheus package) on GET /metrics;
 #   - schemathesis (PyPI) on schema/openapi.yaml against the daemon, a bounded number of examples per operation:
-#     no server error, and no status code, content type or body that contradicts the document.
+#     no server error, and no status code, content type or body that contradicts the document;
+#   - openapi-core (PyPI) on live responses schemathesis rarely reaches (tiles, binary bodies; scripts/check-openapi-live.py).
 # Environment: HWLEDGER_BIN (default .build/debug), SCHEMATHESIS_EXAMPLES (default 25), SCHEMATHESIS_MAX_TIME
 # (seconds, default 90).
 set -euo pipefail
@@ -43,5 +44,8 @@ schemathesis run schema/openapi.yaml --url "$base" \
     --max-examples "${SCHEMATHESIS_EXAMPLES:-25}" --max-time "${SCHEMATHESIS_MAX_TIME:-90}" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
     --seed 13 --no-color --suppress-health-check all
+
+echo "== openapi-core against $base (tiles full, partial, level 1, several digit groups; binary bodies)"
+python3 scripts/check-openapi-live.py "$base"
 kill -0 "$pid" 2>/dev/null || { cat "$work/daemon.log" >&2; echo "hwledgerd died during the run" >&2; exit 1; }
 echo "live checks passed"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing hwledger needs on a fresh Debian machine with Swift at /opt/swift:
 # the SQLite headers GRDB links against, the sqlite3 CLI the tamper tests use, Python's cryptography for the
-# witness interop test, promtool (Debian's prometheus) and schemathesis (PyPI) for the live-daemon checks.
+# witness interop test, promtool (Debian's prometheus), schemathesis and openapi-core (PyPI) for the live-daemon checks.
 set -euo pipefail
 need=()
 [ -f /usr/include/sqlite3.h ] || need+=(libsqlite3-dev)
@@ -28,3 +28,5 @@ python3 -c 'import selenium' 2>/dev/null || python3 -m pip install --quiet selen
 command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
 swift --version >/dev/null
 PATH="$HOME/.local/bin:$PATH" command -v schemathesis >/dev/null 2>&1 || python3 -m pip install --user --quiet schemathesis
+# openapi-core validates live responses (tiles, binary bodies) against schema/openapi.yaml, beside schemathesis.
+python3 -c 'import openapi_core' 2>/dev/null || python3 -m pip install --user --quiet openapi-core
