@@ -53,10 +53,19 @@ public final class DaemonProcess: @unchecked Sendable {
     /// Everything the daemon wrote to stderr so far.
     public var stderr: String { lock.withLock { stderrText } }
 
-    /// The port from a `listening on HOST:PORT` line.
+    /// The port from a `listening on HOST:PORT` line, or from its JSON form (`--log-format json`: an object whose
+    /// message is `listening on HOST:PORT`).
     public static func parsePort(_ text: String) -> Int? {
-        for line in text.split(separator: "\n") where line.hasPrefix("hwledgerd: listening on ") || line.hasPrefix("hwledger witness: listening on ") {
-            if let colon = line.lastIndex(of: ":"), let port = Int(line[line.index(after: colon)...]) { return port }
+        for line in text.split(separator: "\n") {
+            var announced = line
+            if line.hasPrefix("{"),
+               let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+               let message = object["message"] as? String, message.hasPrefix("listening on ") {
+                announced = Substring(message)
+            } else if !(line.hasPrefix("hwledgerd: listening on ") || line.hasPrefix("hwledger witness: listening on ")) {
+                continue
+            }
+            if let colon = announced.lastIndex(of: ":"), let port = Int(announced[announced.index(after: colon)...]) { return port }
         }
         return nil
     }

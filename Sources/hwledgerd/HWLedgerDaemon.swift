@@ -46,6 +46,11 @@ struct HWLedgerDaemon: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
+    @Option(name: .customLong("log-format"), help: ArgumentHelp(
+        "text or json.",
+        discussion: "json: one JSON object per line on standard error (level, logger, message, time in UTC to the millisecond, then the metadata), for journald or Loki; the startup and shutdown lines are objects too."))
+    var logFormat: String = "text"
+
     @Option(help: "A witness to ask for cosignatures of each checkpoint, NAME=URL=VKEY (URL http://HOST:PORT, VKEY its cosigner key); repeat for each.")
     var witness: [String] = []
 
@@ -62,6 +67,7 @@ struct HWLedgerDaemon: AsyncParsableCommand {
         guard fullVerifyInterval >= verifyInterval else { throw ValidationError("--full-verify-interval must be at least --verify-interval") }
         guard verifySample >= 0 else { throw ValidationError("--verify-sample must not be negative") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel) is not a log level") }
+        guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json, got \(logFormat)") }
         let endpoints = try witnessEndpoints()
         if let q = witnessQuorum, q < 0 || q > endpoints.count {
             throw ValidationError("--witness-quorum must be between 0 and the number of --witness options (\(endpoints.count)), got \(q)")
@@ -78,7 +84,13 @@ struct HWLedgerDaemon: AsyncParsableCommand {
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
+        let json = logFormat == "json"
         LoggingSystem.bootstrap { label in
+            if json {
+                var handler = JSONLogHandler(label: label)
+                handler.logLevel = level
+                return handler
+            }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
@@ -86,6 +98,11 @@ struct HWLedgerDaemon: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(LedgerMetricsFactory(registry: registry))
         let logger = Logger(label: "hwledgerd")
+        /// The lines a supervisor or test parses (`hwledgerd: listening on HOST:PORT`, `hwledgerd: stopped`): as they
+        /// are in text, as notice objects carrying the same message in json.
+        let announce: @Sendable (String, Logger.Metadata) -> Void = { message, metadata in
+            if json { logger.notice("\(message)", metadata: metadata) } else { FileHandle.standardError.write(Data("hwledgerd: \(message)\n".utf8)) }
+        }
 
         let (ledger, key) = try open(logger: logger)
         let (host, port) = ServerConfiguration.parseListen(listen)!
@@ -105,11 +122,10 @@ struct HWLedgerDaemon: AsyncParsableCommand {
             logger: logger,
             plugins: [ConsoleRoutes()],
             onListening: { host, port in
-                // One line a supervisor or test can parse.
-                FileHandle.standardError.write(Data("hwledgerd: listening on \(host):\(port)\n".utf8))
+                announce("listening on \(host):\(port)", ["host": "\(host)", "port": "\(port)"])
             })
         try await app.runService()
-        FileHandle.standardError.write(Data("hwledgerd: stopped\n".utf8))
+        announce("stopped", [:])
     }
 
     /// Opens the ledger and the operator key; exit 66 with `error[IO]` when either cannot be read.
@@ -133,7 +149,11 @@ struct HWLedgerDaemon: AsyncParsableCommand {
             }
             return (ledger, key)
         } catch {
-            FileHandle.standardError.write(Data("error[IO]: cannot open ledger \(db): \(error)\n".utf8))
+            if logFormat == "json" {
+                logger.critical("cannot open ledger", metadata: ["id": "IO", "db": "\(db)", "error": "\(error)"])
+            } else {
+                FileHandle.standardError.write(Data("error[IO]: cannot open ledger \(db): \(error)\n".utf8))
+            }
             throw ExitCode(66)
         }
     }

@@ -39,6 +39,42 @@ struct StartupTests {
     }
 }
 
+@Suite("hwledgerd --log-format json")
+struct LogFormatTests {
+    @Test("--log-format json: every line on stderr is one JSON object with level, logger, message and a UTC millisecond time, metadata as members (listening, final checkpoint, stopped); a missing database is a critical object; another format is exit 64")
+    func jsonLines() throws {
+        let d = try DaemonFixture(extraArguments: ["--log-format", "json"])
+        _ = try d.checkpoint(atLeast: 3)
+        #expect(d.daemon.stop() == 0)
+        let lines = d.daemon.stderr.split(separator: "\n").map(String.init)
+        var objects: [[String: JSONValue]] = []
+        for line in lines {
+            guard let object = (try? CanonicalJSON.decode(Array(line.utf8)))?.objectValue else {
+                Issue.record("not a JSON object: \(line)")
+                continue
+            }
+            objects.append(object)
+            #expect(object["level"]?.stringValue.flatMap(Logger.Level.init(rawValue:)) != nil, "\(line)")
+            #expect(object["logger"]?.stringValue?.isEmpty == false && object["message"]?.stringValue?.isEmpty == false, "\(line)")
+            let time = object["time"]?.stringValue ?? ""
+            #expect(time.wholeMatch(of: /20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9]\.[0-9]{3}Z/) != nil, "\(line)")
+        }
+        let listening = objects.first { $0["message"]?.stringValue == "listening on 127.0.0.1:\(d.port)" }
+        #expect(listening?["level"] == .string("notice") && listening?["port"] == .string("\(d.port)") && listening?["host"] == .string("127.0.0.1"))
+        let final = objects.first { $0["message"]?.stringValue == "published the final checkpoint" }
+        #expect(final?["size"] == .string("3") && final?["logger"] == .string("hwledgerd"), "\(lines)")
+        #expect(objects.last?["message"] == .string("stopped"), "\(lines)")
+
+        let dir = TempDirectory()
+        let missing = try Run.executable(Fixtures.executable("hwledgerd"), ["--db", dir.path("none.sqlite"), "--listen", "127.0.0.1:0", "--log-format", "json"])
+        #expect(missing.status == 66)
+        let failure = (try? CanonicalJSON.decode(Array(missing.stderr.trimmingCharacters(in: .newlines).utf8)))?.objectValue
+        #expect(failure?["level"] == .string("critical") && failure?["id"] == .string("IO") && failure?["message"] == .string("cannot open ledger"), "\(missing.stderr)")
+        let other = try Run.executable(Fixtures.executable("hwledgerd"), ["--db", dir.path("none.sqlite"), "--log-format", "xml"])
+        #expect(other.status == 64 && other.stderr.contains("--log-format must be text or json"), "\(other.stderr)")
+    }
+}
+
 @Suite("hwledgerd refuses a foreign operator key")
 struct ForeignKeyTests {
     @Test("an operator key named after the origin but not the genesis key is exit 66")
