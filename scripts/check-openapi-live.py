@@ -7,12 +7,19 @@ body of the response it gets (issue 13).
 
 The requests cover what a generator of random requests rarely reaches: full and partial tiles at levels 0 and 1 of
 the live tree (binary bodies), a tile number written in several groups (`x001/…`, 404 on a small log), the
-checkpoint, proofs, a receipt, /healthz and /metrics, and the errors of signed reads and bad parameters.
+checkpoint, proofs, a receipt, /healthz and /metrics, and signed reads made with the fixture ledger's keys
+(fixtures/ledger/keys, signed here with Python's cryptography, independently of the Swift code): an entry, a page of
+manifests, a statement, anomalies, and the 400s of parameters that break their documented rules.
 Exit 1 naming every response the document does not describe.
 """
+import base64
+import os
 import sys
+import time
 import urllib.error
 import urllib.request
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
@@ -28,6 +35,20 @@ def fetch(base, method, path, headers=None, body=None):
             return r.status, dict(r.headers.items()), r.read()
     except urllib.error.HTTPError as e:
         return e.code, dict(e.headers.items()), e.read()
+
+
+KEYS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fixtures", "ledger", "keys")
+
+
+def authorization(key_file, method, target):
+    """`HWL-Ed25519 principal=…,keyId=…,time=…,sig=…` (SPEC §4.2) from a `PRIVATE+KEY+name+keyid+base64` file."""
+    with open(os.path.join(KEYS, key_file)) as f:
+        _, _, name, key_id, material = f.read().strip().split("+", 4)
+    seed = base64.b64decode(material)[1:]
+    now = int(time.time())
+    message = f"hwledger/request/v1\n{method}\n{target}\n{now}\n".encode()
+    sig = base64.b64encode(Ed25519PrivateKey.from_private_bytes(seed).sign(message)).decode()
+    return f"HWL-Ed25519 principal={name},keyId={key_id},time={now},sig={sig}"
 
 
 def main():
@@ -56,13 +77,26 @@ def main():
         ("GET", f"/v1/proofs/consistency?from=1&to={size}", 200),
         ("GET", "/v1/receipts/0", 200),
         ("GET", "/v1/manifests?party=abc", 401),
-        ("GET", "/v1/compensation/statements?quarter=2025Q1&payer=510000&payee=510000", 401),
     ]
     if size % 256:
         cases.insert(2, ("GET", f"/tile/0/{size // 256:03d}.p/{size % 256}", 200))
+    statements = "/v1/compensation/statements?"
+    signed = [
+        ("operator.key", "/v1/entries/1", 200),
+        ("operator.key", "/v1/manifests?limit=3", 200),
+        ("REG-510000.key", "/v1/manifests?status=received&limit=2", 200),
+        ("REG-500000.key", statements + "quarter=2025Q2&payer=510000&payee=500000", 200),
+        ("REG-510000.key", "/v1/audit/anomalies?asOf=2025-12-31", 200),
+        ("operator.key", "/v1/manifests?party=abc", 400),
+        ("operator.key", statements + "quarter=2025Q2&payer=510000&payee=510000", 400),
+        ("operator.key", statements + "quarter=2025q2&payer=510000&payee=500000", 400),
+        ("REG-510000.key", "/v1/entries/1", 403),
+    ]
+    cases += [("GET", target, expected, key) for key, target, expected in signed]
     failures = []
-    for method, target, expected in cases:
-        status, headers, body = fetch(base, method, target)
+    for method, target, expected, *key in cases:
+        headers = {"Authorization": authorization(key[0], method, target)} if key else {}
+        status, headers, body = fetch(base, method, target, headers=headers)
         path, _, query = target.partition("?")
         args = dict(p.split("=", 1) for p in query.split("&")) if query else {}
         request = MockRequest(DOCUMENT_SERVER, method.lower(), path, args=args)
@@ -77,7 +111,7 @@ def main():
             except Exception as e:  # openapi-core raises one exception type per kind of mismatch
                 cause = e.__cause__ or e
                 problem = f"{type(e).__name__}: {str(cause)[:300]}"
-        line = f"{method} {target} → {status} {content_type} ({len(body)} bytes)"
+        line = f"{method} {target}{' as ' + key[0][:-4] if key else ''} → {status} {content_type} ({len(body)} bytes)"
         if problem:
             failures.append(f"{line}: {problem}")
             print(f"FAIL {line}: {problem}")
