@@ -4,7 +4,8 @@ import LedgerCore
 import TransferLedger
 import TransferRules
 
-/// Signed reads of the regime's records (SPEC §4.2): manifests, anomalies, compensation statements.
+/// Signed reads of the regime's records (SPEC §4.2): manifests, applications, the whitelist report, anomalies,
+/// compensation statements. Each answers the facade's document for the read, the one `hwledger` prints.
 extension LedgerRoutes {
     /// The provinces a manifest touches: the generator's and the receiver's (carriers do not count).
     static func scope(of m: ManifestRecord, provinces: [String: String]) -> ResourceScope { .of(m, provinces: provinces) }
@@ -17,7 +18,7 @@ extension LedgerRoutes {
         let (found, provinces) = try await Blocking.run { (try ledger.manifest(number), try ledger.enterpriseProvinces()) }
         guard let m = found else { throw ServerError.notFound("manifest \(number) does not exist") }
         try Visibility.require(principal, Self.scope(of: m, provinces: provinces), resource: "manifest \(number)")
-        return JSONResponse.make(try m.jsonValue())
+        return JSONResponse.make(try await Blocking.run { try ledger.manifestDocument(m) })
     }
 
     /// `GET /v1/manifests?status=&party=&from=&to=&cursor=&limit=`: what the principal may see, paged.
@@ -41,24 +42,51 @@ extension LedgerRoutes {
         guard (1...1000).contains(limit) else { throw ServerError.usage("limit must lie between 1 and 1000") }
         var after: String?
         if let cursor = query.get("cursor") {
-            guard let raw = Data(base64Encoded: cursor), let text = String(data: raw, encoding: .utf8), text.hasPrefix(Self.cursorPrefix),
-                case let no = String(text.dropFirst(Self.cursorPrefix.count)), no.utf8.count == 14,
-                no.utf8.allSatisfy({ (0x30...0x39).contains($0) })
-            else { throw ServerError.usage("cursor is not one this server issued") }
+            guard let no = ManifestCursor.decode(cursor) else { throw ServerError.usage("cursor is not one this server issued") }
             after = no
         }
         let ledger = self.ledger
         let base = filter
         let cursor = after
-        let page = try await Blocking.run { () -> ManifestPage in
+        let document = try await Blocking.run { () -> JSONValue in
             let provinces = try ledger.enterpriseProvinces()
             var visibleFilter = base
             visibleFilter.visible = { m in Visibility.allows(principal, LedgerRoutes.scope(of: m, provinces: provinces)) }
-            return try ledger.manifests(visibleFilter, cursor: cursor, limit: limit)
+            return try ledger.manifestPageDocument(try ledger.manifests(visibleFilter, cursor: cursor, limit: limit))
         }
-        var body: [String: JSONValue] = ["manifests": .array(try page.manifests.map { try $0.jsonValue() })]
-        if let next = page.nextCursor { body["nextCursor"] = .string(Data((Self.cursorPrefix + next).utf8).base64EncodedString()) }
-        return JSONResponse.make(.object(body))
+        return JSONResponse.make(document)
+    }
+
+    /// `GET /v1/approvals/{id}`: the application's generator and receiver, and the regulators of both provinces.
+    func application(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        guard let id = context.parameters.get("id") else { throw ServerError.usage("an application id is required") }
+        let ledger = self.ledger
+        guard let a = try await Blocking.run({ try ledger.application(id) }) else {
+            throw ServerError.notFound("application \(id) does not exist")
+        }
+        try Visibility.require(principal, .of(a), resource: "application \(id)")
+        return JSONResponse.make(try await Blocking.run { try ledger.applicationDocument(a) })
+    }
+
+    /// `GET /v1/approvals`: every application the principal may see, in id order.
+    func applications(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let ledger = self.ledger
+        let document = try await Blocking.run {
+            try ledger.applicationListDocument(try ledger.applications().filter { Visibility.allows(principal, .of($0)) })
+        }
+        return JSONResponse.make(document)
+    }
+
+    /// `GET /v1/whitelists/report?year=Y`: the 川渝 whitelist's execution report, for regulators and the operator.
+    func whitelistReport(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        if case .enterprise = principal { throw ServerError.forbidden("the whitelist report is for regulators") }
+        let year = try Self.number(request.uri.queryParameters.get("year"), name: "year")
+        guard (2000...2999).contains(year) else { throw ServerError.usage("year must lie between 2000 and 2999, got \(year)") }
+        let ledger = self.ledger
+        return JSONResponse.make(try await Blocking.run { try ledger.whitelistReportDocument(year: Int(year)) })
     }
 
     /// `GET /v1/audit/anomalies?asOf=DATE`: regulators (their province's) and the operator.
@@ -70,12 +98,7 @@ extension LedgerRoutes {
         }
         let ledger = self.ledger
         let list = try await Blocking.run { try Visibility.anomalies(asOf: asOf, visibleTo: principal, in: ledger) }
-        return JSONResponse.make(.object([
-            "asOf": .string(asOf.description),
-            "anomalies": .array(list.map {
-                .object(["id": .string($0.id), "subject": .string($0.subject), "due": $0.due.map { .string($0.description) } ?? .null, "detail": .string($0.detail)])
-            }),
-        ]))
+        return JSONResponse.make(TransferLedger.anomaliesDocument(asOf: asOf, list))
     }
 
     /// `GET /v1/compensation/statements?quarter=&payer=&payee=`: the regulators of payer and payee, and the operator.
@@ -105,9 +128,6 @@ extension LedgerRoutes {
         let list = try await Blocking.run { try ledger.worklist(for: principal.id, asOf: asOf) }
         return JSONResponse.make(list.json)
     }
-
-    /// Cursors are `base64("manifests/v1:" + last manifest number)`: opaque to clients, checked on the way back.
-    static let cursorPrefix = "manifests/v1:"
 
     static func date(_ text: String?, name: String) throws -> CivilDate? {
         guard let text else { return nil }

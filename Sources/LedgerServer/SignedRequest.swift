@@ -28,8 +28,8 @@ public enum ReadPrincipal: Sendable, Equatable {
 /// The signature binds method, path and query, and time; it does not bind the body (reads have none) or the
 /// host. A signed request can be replayed within the skew window; reads are idempotent, so that only repeats a read.
 public struct SignedRequest: Sendable, Equatable {
-    public static let scheme = "HWL-Ed25519"
-    public static let prefix = "hwledger/request/v1\n"
+    public static let scheme = RequestSignature.scheme
+    public static let prefix = RequestSignature.prefix
     /// Allowed clock skew between client and daemon.
     public static let maxSkewSeconds: Int64 = 300
 
@@ -47,13 +47,12 @@ public struct SignedRequest: Sendable, Equatable {
 
     /// The bytes signed for `method` and `target` (path with query, exactly as sent) at `time`.
     public static func message(method: String, target: String, time: Int64) -> [UInt8] {
-        Array("\(prefix)\(method)\n\(target)\n\(time)\n".utf8)
+        RequestSignature.message(method: method, target: target, time: time)
     }
 
     /// Signs a request: returns the header value.
     public static func authorization(key: SigningKey, method: String, target: String, time: Int64) -> String {
-        let sig = key.sign(message(method: method, target: target, time: time))
-        return "\(scheme) principal=\(key.name),keyId=\(key.verifier.keyIDHex),time=\(time),sig=\(Base64.encode(sig))"
+        RequestSignature.authorization(key: key, method: method, target: target, time: time)
     }
 
     /// Parses the header value.

@@ -1,6 +1,6 @@
 /// One item of a compensation statement: a received manifest line, or (with `ofQuarter`) an adjustment carrying
 /// differences for a line of a closed quarter.
-public struct StatementItem: Sendable, Equatable {
+public struct StatementItem: Sendable, Equatable, Codable {
     public var manifestNo: String
     public var line: Int
     public var wasteCode: String
@@ -17,7 +17,7 @@ public struct StatementItem: Sendable, Equatable {
 
 /// A statement for (quarter, payer province, payee province) (SPEC §2.6). Items and adjustments are sorted by
 /// manifest number, then line; the total is their sum.
-public struct Statement: Sendable, Equatable {
+public struct Statement: Sendable, Equatable, Codable {
     public var quarter: Quarter
     public var payer: String
     public var payee: String

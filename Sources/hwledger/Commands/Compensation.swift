@@ -14,7 +14,7 @@ extension HWLedgerCommand {
             static let configuration = CommandConfiguration(
                 commandName: "statement", abstract: "The statement of a quarter for one direction, or the net of both.")
 
-            @OptionGroup var ledger: LedgerOptions
+            @OptionGroup var source: ReadTarget
             @Option(help: "The quarter, e.g. 2025Q3.") var quarter: String
             @Option(help: "The paying province (the generators' side), e.g. 510000.") var payer: String?
             @Option(help: "The receiving province, e.g. 500000.") var payee: String?
@@ -33,6 +33,15 @@ extension HWLedgerCommand {
                 if net, format == "csv" { throw ValidationError("--net prints JSON only") }
             }
 
+            /// The normative statement document (SPEC §2.6) of one direction, from the ledger or from hwledgerd.
+            func statement(_ q: Quarter, payer: String, payee: String) throws -> Statement {
+                let path = "/v1/compensation/statements" + LedgerClient.query([("quarter", q.description), ("payer", payer), ("payee", payee)])
+                let document = try source.document(path, what: "the \(q) statement \(payer) → \(payee)") { facade in
+                    StatementJSON.json(try facade.statement(quarter: q, payer: payer, payee: payee))
+                }
+                return try document.decoded(as: Statement.self)
+            }
+
             /// The direction asked for; with --net either may be left out (Sichuan and Chongqing, either way round).
             var direction: (payer: String, payee: String) {
                 let a = payer ?? (payee == "510000" ? "500000" : "510000")
@@ -40,12 +49,11 @@ extension HWLedgerCommand {
             }
 
             func run() throws {
-                let facade = try ledger.openLedger()
                 let q = Quarter(quarter)!
                 if net {
                     let (a, b) = direction
-                    let ab = try facade.statement(quarter: q, payer: a, payee: b)
-                    let ba = try facade.statement(quarter: q, payer: b, payee: a)
+                    let ab = try statement(q, payer: a, payee: b)
+                    let ba = try statement(q, payer: b, payee: a)
                     let difference = ab.totalFen - ba.totalFen
                     Output.json(.object([
                         "quarter": .string(q.description),
@@ -60,7 +68,7 @@ extension HWLedgerCommand {
                     ]))
                     return
                 }
-                let s = try facade.statement(quarter: q, payer: payer!, payee: payee!)
+                let s = try statement(q, payer: payer!, payee: payee!)
                 if format == "csv" { Output.raw(StatementJSON.csv(s, chinese: labels == "zh")) } else { Output.json(StatementJSON.json(s)) }
             }
         }

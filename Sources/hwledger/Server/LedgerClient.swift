@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import LedgerCore
+import TransferLedger
 
 /// The CLI's connection to `hwledgerd` (`--server URL`): blocking requests over Foundation's URLSession, which
 /// resolves host names and speaks TLS for `https://` URLs (libcurl underneath on Linux), with one keep-alive session
@@ -87,6 +88,26 @@ struct LedgerClient {
             }
             return answer
         }
+    }
+
+    /// A signed read (`Authorization: HWL-Ed25519`, SPEC §4.2) of `target` (path with an already-encoded query): the
+    /// 200 answer's JSON document. 401/403/404 and other refusals throw the CLI error they stand for (exit 2 with the
+    /// server's rule, 64 for a usage error), a 5xx or no answer IO (66).
+    func signedGet(_ target: String, key: SigningKey, what: String) throws -> JSONValue {
+        let authorization = RequestSignature.authorization(key: key, method: "GET", target: target, time: TransferLedger.systemClock().seconds)
+        let answer = try send("GET", target, authorization: authorization)
+        guard answer.status == 200 else { throw Self.failure(answer, what: what) }
+        guard let json = answer.json else {
+            throw CLIFailure.io("the server \(display) answered \(what) with a body that is not JSON: \(String(decoding: answer.body.prefix(200), as: UTF8.self))")
+        }
+        return json
+    }
+
+    /// A query string `?a=1&b=2` of the given pairs (nil values left out), each value percent-encoded so that the
+    /// target sent is the target signed.
+    static func query(_ pairs: [(String, String?)]) -> String {
+        let parts = pairs.compactMap { name, value in value.map { "\(name)=\(ReadPath.segment($0))" } }
+        return parts.isEmpty ? "" : "?" + parts.joined(separator: "&")
     }
 
     /// One sentence for a transport failure.
