@@ -7,6 +7,7 @@ import NIOHTTPTypes
 /// of the body: a declared `Content-Length` above the route's body limit gets its final 413 at once (with
 /// `Connection: close`; the request never reaches the router, and whatever of the body still arrives is discarded),
 /// any other gets `100 Continue` at once, so a client that waits for it (curl waits a second) sends straight away.
+/// A refused submission counts in `hwledger_rejections_total{rule="TOO-LARGE"}` as the route's own 413 does.
 ///
 /// Sits after Hummingbird's HTTP/1 → HTTP types codec (``buildApplication``'s `additionalChannelHandlers`); what it
 /// writes goes straight to the codec.
@@ -28,9 +29,10 @@ final class ExpectContinueHandler: ChannelInboundHandler, RemovableChannelHandle
         guard case .head(var request) = unwrapInboundIn(data),
               let expect = request.headerFields[.expect], expect.lowercased() == "100-continue"
         else { return context.fireChannelRead(data) }
-        let limit = limits.limit(path: request.path ?? "")
+        let path = request.path ?? ""
+        let limit = limits.limit(path: path)
         if let declared = request.headerFields[.contentLength].flatMap({ Int($0) }), declared > limit {
-            refuse(context: context, limit: limit)
+            refuse(context: context, limit: limit, submission: path.split(separator: "?").first == "/v1/submissions")
             return
         }
         context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
@@ -42,9 +44,11 @@ final class ExpectContinueHandler: ChannelInboundHandler, RemovableChannelHandle
     /// The 413 every route gives for a body above its limit, then the end of the connection: the output side is
     /// closed once the response is out, and the input is read away until the client closes (no reset that could
     /// swallow the response).
-    private func refuse(context: ChannelHandlerContext, limit: Int) {
+    private func refuse(context: ChannelHandlerContext, limit: Int, submission: Bool) {
         refused = true
         let problem = ErrorMapping.problem(for: ServerError.bodyTooLarge(limit: limit))
+        // Counted as the route counts its own refusals, so `hwledger_rejections_total` sees every refused submission.
+        if submission { Rejections.count(problem.rule) }
         let body = problem.json.canonicalBytes
         var head = HTTPResponse(status: problem.status)
         head.headerFields[.contentType] = "application/json"

@@ -215,6 +215,8 @@ extension HTTPMethodTests {
             #expect(throws: WireError.self, "\(path): the connection is closed after the 413") { try c.readResponse() }
         }
         #expect(try d.cliTreeSize() == 3)
+        let metrics = try d.request("GET", "/metrics").text
+        #expect(metrics.contains(#"hwledger_rejections_total{rule="TOO-LARGE"} 1"#), "the refused submission is counted once")
 
         let body = DaemonFixture.registration(serial: 8200).json.canonicalBytes
         let c = try WireConnection(port: d.port, timeoutSeconds: 10)
