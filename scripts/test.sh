@@ -14,7 +14,7 @@ python3 Tests/browser/console_browser_test.py
 # CanonicalVectorTests above, in the same run), tonnes → grams, filing and the steps after it, signed in the browser.
 python3 Tests/browser/forms_browser_test.py
 # The operators' own tools against a live hwledgerd (issue 13): promtool check metrics, schemathesis on the OpenAPI
-# document (bounded: 25 examples per operation, at most 90 s).
+# document (bounded: 25 examples per operation, at most 90 s), openapi-core on live tiles and signed reads.
 scripts/check-live-daemon.sh
 # Coverage-guided fuzzing of the parsers, 30 s per target (issue 6); HWLEDGER_FUZZ=0 skips it.
 if [ "${HWLEDGER_FUZZ:-1}" != "0" ]; then
