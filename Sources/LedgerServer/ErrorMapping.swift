@@ -1,6 +1,7 @@
 import Hummingbird
 import LedgerCore
 import NIOCore
+import TransferLedger
 import TransferRules
 
 /// The single domain-error → HTTP-status mapping (SPEC §4.2) and the error envelope
@@ -26,15 +27,12 @@ public enum ErrorMapping {
 
     /// `{"rule","message","messageZh"}`: what every error body and every rejected batch item carries.
     public static func errorObject(rule: String, message: String) -> JSONValue {
-        .object([
-            "rule": .string(rule), "message": .string(message),
-            "messageZh": .string(RuleMessagesZh.message(id: rule, detail: message)),
-        ])
+        ErrorObject.json(rule: rule, message: message, chinese: true)
     }
 
     /// `{"rule","message","messageZh"}` of a rule violation.
     public static func errorObject(_ violation: RuleViolation) -> JSONValue {
-        errorObject(rule: violation.rule.rawValue, message: violation.message)
+        ErrorObject.json(violation, chinese: true)
     }
 
     /// The status of a submission rejected by `rule`.

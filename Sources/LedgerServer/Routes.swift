@@ -39,21 +39,9 @@ struct LedgerRoutes: Sendable {
         }
         let bytes = try await BodyReader.read(request, limit: configuration.maxBodyBytes, drainLimit: configuration.drainBodyBytes)
         let json: JSONValue
-        do { json = try CanonicalJSON.decode(bytes) } catch {
-            throw ServerError.malformed("the body is not well-formed JSON: \(error)")
-        }
-        guard case .object(let object) = json else {
-            throw ServerError.malformed("the body must be {\"submission\",\"sig\"} or {\"batch\":[…]}, got \(json.typeName)")
-        }
-        let keys = Set(object.keys)
-        if keys == ["batch"] {
-            guard case .array(let items) = object["batch"]!, !items.isEmpty else {
-                throw ServerError.malformed("batch must be a non-empty array")
-            }
-            return try await submitBatch(items)
-        }
-        guard keys == ["submission", "sig"] else {
-            throw ServerError.malformed("the body must be {\"submission\",\"sig\"} or {\"batch\":[…]}; it has \(keys.sorted())")
+        switch try SubmissionBody.parse(bytes) {
+        case .batch(let items): return try await submitBatch(items)
+        case .single(let one): json = one
         }
         let signed = try SignedSubmission(json: json)
         let outcome = try await writer.submit([signed])[0]
@@ -77,9 +65,7 @@ struct LedgerRoutes: Sendable {
     }
 
     func submitBatch(_ items: [JSONValue]) async throws -> Response {
-        let parsed: [Result<SignedSubmission, RuleViolation>] = items.map { item in
-            do throws(RuleViolation) { return .success(try SignedSubmission(json: item)) } catch { return .failure(error) }
-        }
+        let parsed = SubmissionBody.signed(items)
         let valid = parsed.compactMap { try? $0.get() }
         let outcomes = valid.isEmpty ? [] : try await writer.submit(valid)
         var next = outcomes.makeIterator()
@@ -123,27 +109,9 @@ struct LedgerRoutes: Sendable {
     /// submission, a list of them in input order for a batch; nothing is appended and no nonce is consumed.
     func checks(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
         let bytes = try await BodyReader.read(request, limit: configuration.maxBodyBytes, drainLimit: configuration.drainBodyBytes)
-        let json: JSONValue
-        do { json = try CanonicalJSON.decode(bytes) } catch {
-            throw ServerError.malformed("the body is not well-formed JSON: \(error)")
-        }
-        guard case .object(let object) = json else {
-            throw ServerError.malformed("the body must be {\"submission\",\"sig\"} or {\"batch\":[…]}, got \(json.typeName)")
-        }
-        let keys = Set(object.keys)
-        let items: [JSONValue]
-        if keys == ["batch"] {
-            guard case .array(let list) = object["batch"]!, !list.isEmpty else { throw ServerError.malformed("batch must be a non-empty array") }
-            items = list
-        } else {
-            guard keys == ["submission", "sig"] else {
-                throw ServerError.malformed("the body must be {\"submission\",\"sig\"} or {\"batch\":[…]}; it has \(keys.sorted())")
-            }
-            items = [json]
-        }
-        let parsed: [Result<SignedSubmission, RuleViolation>] = items.map { item in
-            do throws(RuleViolation) { return .success(try SignedSubmission(json: item)) } catch { return .failure(error) }
-        }
+        let body = try SubmissionBody.parse(bytes)
+        let items = body.items
+        let parsed = SubmissionBody.signed(items)
         let valid = parsed.compactMap { try? $0.get() }
         let ledger = self.ledger
         let judged = valid.isEmpty ? [] : try await Blocking.run { try ledger.check(valid) }
@@ -159,7 +127,8 @@ struct LedgerRoutes: Sendable {
                 "errors": .array(errors.map { ErrorMapping.errorObject($0) }),
             ])
         }
-        return JSONResponse.make(keys == ["batch"] ? .array(results) : results[0])
+        if case .single = body { return JSONResponse.make(results[0]) }
+        return JSONResponse.make(.array(results))
     }
 
     // MARK: Public hash-only reads

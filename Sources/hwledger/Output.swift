@@ -69,14 +69,12 @@ enum Output {
 
     /// `{"rule","message"}` of an error or a rejected line, plus `messageZh` under `--lang zh`.
     static func errorObject(rule: String, message: String) -> JSONValue {
-        var object: [String: JSONValue] = ["rule": .string(rule), "message": .string(message)]
-        if Language.current == .zh { object["messageZh"] = .string(RuleMessagesZh.message(id: rule, detail: message)) }
-        return .object(object)
+        ErrorObject.json(rule: rule, message: message, chinese: Language.current == .zh)
     }
 
     /// `{"rule","message"}` of a rule violation, plus `messageZh` under `--lang zh`.
     static func errorObject(_ violation: RuleViolation) -> JSONValue {
-        errorObject(rule: violation.rule.rawValue, message: violation.message)
+        ErrorObject.json(violation, chinese: Language.current == .zh)
     }
 
     static func note(_ text: String) {

@@ -244,3 +244,14 @@ private func randomString(rng: inout TestRNG, asciiOnly: Bool) -> String {
     }
     return String(s)
 }
+
+@Suite("CanonicalJSON.firstFraction: the field of a refused number")
+struct FirstFractionTests {
+    @Test("names the path of the first number with a fraction or exponent, through objects, arrays and escaped strings")
+    func paths() {
+        #expect(CanonicalJSON.firstFraction(in: Array(#"{"a":1,"b":{"lines":[{"grams":1},{"grams":8.6}]}}"#.utf8))! == ("b.lines[1].grams", "8.6"))
+        #expect(CanonicalJSON.firstFraction(in: Array(#"{"s":"x\"1.5,","t":[1,[2,3e2]]}"#.utf8))! == ("t[1][1]", "3e2"))
+        #expect(CanonicalJSON.firstFraction(in: Array(#"{"batch":[{"x":-0.5}]}"#.utf8))! == ("batch[0].x", "-0.5"))
+        #expect(CanonicalJSON.firstFraction(in: Array(#"{"a":[1,2],"b":-3}"#.utf8)) == nil)
+    }
+}

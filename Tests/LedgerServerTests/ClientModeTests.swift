@@ -207,6 +207,47 @@ struct ClientModeTests {
         s.serve_forever()
         """
 
+    @Test("a decimal grams is refused by sign, check, submit (local and --server) and the API's 400, naming the field and doing the arithmetic; nothing is appended")
+    func decimalGramsHint() throws {
+        let d = try RegimeDaemon()
+        let url = "http://127.0.0.1:\(d.port)"
+        let key = Self.keyFile(d, RegimeDaemon.gen)
+        let line = Self.filed(RegimeDaemon.gen, receiver: RegimeDaemon.scRecv, basis: ["intraProvince": true])
+            .replacingOccurrences(of: "\"grams\":1000000", with: "\"grams\":8.6")
+        #expect(line.contains("\"grams\":8.6"))
+        let file = d.dir.write("decimal.jsonl", line + "\n")
+        let size = try treeSize(d)
+        let hint = "body.lines[0].grams is 8.6: grams are integers: 8.6 t = 8600000 g"
+        for args in [["sign", "--key", key, file], ["check", "--db", d.dbPath, "--key", key, file], ["check", "--server", url, "--key", key, file],
+            ["submit", "--server", url, "--key", key, file]]
+        {
+            let r = try Run.hwledger(args)
+            #expect(r.status == 65 && r.stdout.isEmpty, "\(args[0]): \(r.status) \(r.stdout) \(r.stderr)")
+            #expect(r.stderr.hasPrefix("error[MALFORMED]: line 1 of \(file): \(hint) (numbers must be integers (no fraction or exponent) at byte "),
+                "\(args[0]): \(r.stderr)")
+        }
+        // The API: the same sentence under the wrapper's path, 400 MALFORMED, for a submission and a dry run.
+        let signedLine = try #require(try Run.hwledger(["sign", "--key", key, "-"], stdin: Self.filed(RegimeDaemon.gen, receiver: RegimeDaemon.scRecv,
+            basis: ["intraProvince": true]) + "\n").stdoutLines.first)
+        let body = Array(signedLine.replacingOccurrences(of: "\"grams\":1000000", with: "\"grams\":8.6").utf8)
+        for path in ["/v1/submissions", "/v1/checks"] {
+            let r = try WireConnection(port: d.port).request("POST", path, headers: [("Content-Type", "application/json")], body: body)
+            #expect(r.status == 400 && r.json?["error"]?["rule"]?.stringValue == "MALFORMED", "\(path): \(r.status) \(r.text)")
+            let message = r.json?["error"]?["message"]?.stringValue ?? ""
+            #expect(message.contains("submission.body.lines[0].grams is 8.6: grams are integers: 8.6 t = 8600000 g"), "\(path): \(message)")
+        }
+        #expect(try treeSize(d) == size)
+
+        // check's error objects come from the one encoder: messageZh under --lang zh, as submit's.
+        let bad = d.dir.write("bad.jsonl", Self.filed(RegimeDaemon.gen, receiver: RegimeDaemon.cqRecv, basis: ["approval": "N-NONE"]) + "\n")
+        let zh = try Run.hwledger(["check", "--db", d.dbPath, "--key", key, bad, "--lang", "zh"])
+        let en = try Run.hwledger(["check", "--db", d.dbPath, "--key", key, bad])
+        #expect(zh.status == 2 && en.status == 2)
+        let zhError = try CanonicalJSON.decode(try #require(zh.stdoutLines.first))["errors"]?.arrayValue?.first
+        #expect(zhError?["messageZh"]?.stringValue?.isEmpty == false, "\(zh.stdout)")
+        #expect(try CanonicalJSON.decode(try #require(en.stdoutLines.first))["errors"]?.arrayValue?.first?["messageZh"] == nil)
+    }
+
     @Test("a signature made by sign verifies with Python's cryptography over hwledger/submission/v1 + the canonical submission")
     func signVerifiesIndependently() throws {
         let dir = TempDirectory()

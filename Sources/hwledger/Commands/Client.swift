@@ -34,7 +34,7 @@ extension HWLedgerCommand {
             discussion: """
                 Signs the events with KEY and judges them as submit would (later lines see the earlier acceptable ones), \
                 locally (--db) or on hwledgerd (--server, POST /v1/checks), then rolls back: no nonce is used and the tree \
-                is unchanged. Prints {"line","ok","errors":[{"rule","message"}]} per event; for manifest.filed, \
+                is unchanged. Prints {"line","ok","errors":[{"rule","message"}]} per event (with messageZh under --lang zh); for manifest.filed, \
                 approval.applied and approval.decided every independent failing rule, the first being the one submit \
                 would report. Exit 0 when every event would be accepted, 2 otherwise.
                 """)
@@ -60,7 +60,7 @@ extension HWLedgerCommand {
             for ((line, _), errors) in zip(signed, results) {
                 out += JSONValue.object([
                     "line": .int(Int64(line)), "ok": .bool(errors.isEmpty),
-                    "errors": .array(errors.map { .object(["rule": .string($0.rule.rawValue), "message": .string($0.message)]) }),
+                    "errors": .array(errors.map { Output.errorObject($0) }),
                 ]).canonicalString + "\n"
             }
             Output.raw(out)

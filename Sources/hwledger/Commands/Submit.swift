@@ -123,7 +123,7 @@ extension HWLedgerCommand {
         static func parseLines(_ bytes: [UInt8], source: String, wholeFile: Bool, firstNumber: Int) throws -> [Line] {
             if wholeFile {
                 do { return [Line(number: firstNumber, value: try CanonicalJSON.decode(bytes))] } catch {
-                    throw CLIFailure.malformed("\(source) (line \(firstNumber)): \(error)")
+                    throw CLIFailure.malformed("\(source) (line \(firstNumber)): \(NumberHint.describe(error, in: bytes))")
                 }
             }
             var result: [Line] = []
@@ -133,7 +133,7 @@ extension HWLedgerCommand {
                 let trimmed = raw.last == 0x0D ? raw.dropLast() : raw
                 if trimmed.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
                 do { result.append(Line(number: lineNumber, value: try CanonicalJSON.decode(trimmed))) } catch {
-                    throw CLIFailure.malformed("line \(lineNumber) of \(source): \(error)")
+                    throw CLIFailure.malformed("line \(lineNumber) of \(source): \(NumberHint.describe(error, in: trimmed))")
                 }
             }
             return result
