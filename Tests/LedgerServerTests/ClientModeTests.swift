@@ -155,6 +155,9 @@ struct ClientModeTests {
         expectOneLine(
             try Run.hwledger(["check", "--server", "http://127.0.0.1:\(silent.port)", "--timeout", "1", "--key", key, events]), 66, "IO",
             "did not answer within 1 s")
+        expectOneLine(
+            try Run.hwledger(["manifest", "list", "--server", "http://127.0.0.1:\(silent.port)", "--timeout", "1", "--key", key]), 66, "IO",
+            "did not answer within 1 s")
         silent.close()
         // A server that fails with 503 (it writes its port to a file once it listens).
         let portFile = d.dir.path("port")
@@ -169,9 +172,12 @@ struct ClientModeTests {
             if failingPort.isEmpty { Thread.sleep(forTimeInterval: 0.05) }
         }
         expectOneLine(try Run.hwledger(["submit", "--server", "http://127.0.0.1:\(failingPort)", "--key", key, events]), 66, "IO", "HTTP 503")
+        expectOneLine(try Run.hwledger(["approval", "list", "--server", "http://127.0.0.1:\(failingPort)", "--key", key]), 66, "IO", "HTTP 503")
         // Typos.
         expectOneLine(try Run.hwledger(["submit", "--server", "htp://127.0.0.1:\(d.port)", "--key", key, events]), 64, "USAGE", "not a server URL")
         expectOneLine(try Run.hwledger(["submit", "--server", "https://127.0.0.1:\(d.port)", "--key", key, events]), 66, "IO", "TLS")
+        expectOneLine(try Run.hwledger(["manifest", "list", "--server", "https://127.0.0.1:\(d.port)", "--key", key]), 66, "IO", "TLS")
+        expectOneLine(try Run.hwledger(["manifest", "list", "--server", "htp://127.0.0.1:\(d.port)", "--key", key]), 64, "USAGE", "not a server URL")
         expectOneLine(try Run.hwledger(["submit", "--server", url, "--db", d.dbPath, "--key", key, events]), 64, "USAGE", "--server and --db")
         // A key of another principal: sign refuses, the server answers R-SIG for the line.
         let other = Self.keyFile(d, RegimeDaemon.gen2)
@@ -190,6 +196,7 @@ struct ClientModeTests {
         #expect(revoked.status == 2)
         let message = try CanonicalJSON.decode(try #require(revoked.stdoutLines.first))["error"]?["message"]?.stringValue ?? ""
         #expect(message.contains("revoked"), "\(message)")
+        expectOneLine(try Run.hwledger(["manifest", "list", "--server", url, "--key", key]), 2, "R-SIG", "is not an active key")
     }
 
     /// A one-request-at-a-time HTTP server that answers 503 to everything; prints its port.
@@ -198,6 +205,8 @@ struct ClientModeTests {
         class H(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
                 self.rfile.read(int(self.headers.get('Content-Length', 0)))
+                self.do_GET()
+            def do_GET(self):
                 body = b'{"error":{"rule":"UNAVAILABLE","message":"the ledger is shutting down"}}'
                 self.send_response(503); self.send_header('Content-Length', str(len(body))); self.end_headers(); self.wfile.write(body)
             def log_message(self, *a): pass
