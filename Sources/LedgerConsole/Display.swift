@@ -6,14 +6,6 @@ import TransferRules
 extension Display {
     /// An RFC 3339 instant as stored in an entry, in 北京时间; text that is not one is shown as it is.
     static func beijingTime(_ text: String) -> String { UTCInstant(text).map { beijingTime($0) } ?? text }
-
-    static func provinceName(_ code: String) -> String {
-        switch code {
-        case "510000": "四川省"
-        case "500000": "重庆市"
-        default: code
-        }
-    }
 }
 
 /// Names of the principals a page mentions, looked up once per page.

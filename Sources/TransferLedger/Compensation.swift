@@ -59,24 +59,26 @@ public enum StatementJSON {
         ("ofQuarter", "调整所属季度"),
     ]
 
-    /// The statement as CSV (UTF-8, header row, amounts in fen and yuan); `chinese` selects Chinese column labels.
-    public static func csv(_ s: Statement, chinese: Bool) -> String {
-        var out = columns.map { chinese ? $0.zh : $0.en }.joined(separator: ",") + "\n"
-        for i in s.items + s.adjustments {
-            let fields = [
+    /// The statement as a CSV document: a header row, one row per item and adjustment (amounts in fen and yuan), a
+    /// total row; `chinese` selects Chinese column labels.
+    public static func csvDocument(_ s: Statement, chinese: Bool) -> CSVDocument {
+        let rows = (s.items + s.adjustments).map { i in
+            [
                 i.manifestNo, String(i.line), i.wasteCode, i.category, i.method, String(i.receivedGrams), Mass.tonnes(i.receivedGrams),
                 i.rateTableId, String(i.baseFenPerTonne), String(i.categoryPermille), String(i.methodPermille), String(i.amountFen),
                 Fen.yuan(i.amountFen), i.ofQuarter?.description ?? "",
             ]
-            out += fields.map(field).joined(separator: ",") + "\n"
         }
-        let total = chinese ? "合计" : "total"
-        out += "\(total),,,,,,,,,,,\(s.totalFen),\(Fen.yuan(s.totalFen)),\n"
-        return out
+        var total = Array(repeating: "", count: columns.count)
+        total[0] = chinese ? "合计" : "total"
+        total[11] = String(s.totalFen)
+        total[12] = Fen.yuan(s.totalFen)
+        return CSVDocument(header: columns.map { chinese ? $0.zh : $0.en }, rows: rows + [total])
     }
 
-    static func field(_ text: String) -> String {
-        text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    /// The statement as CSV text (``CSVDocument/text(excel:)``: `excel` adds the UTF-8 BOM and CRLF line ends).
+    public static func csv(_ s: Statement, chinese: Bool, excel: Bool = false) -> String {
+        csvDocument(s, chinese: chinese).text(excel: excel)
     }
 }
 

@@ -37,7 +37,7 @@ public struct ManifestPage: Sendable {
 }
 
 /// One row of `whitelist report --year Y` (SPEC §2.3).
-public struct WhitelistReportRow: Sendable, Equatable {
+public struct WhitelistReportRow: Sendable, Equatable, Codable {
     public var listingProvince: String
     public var receiver: String
     public var wasteCode: String

@@ -5,6 +5,15 @@ public enum Display {
     /// `12345000` → `12.345`.
     public static func tonnes(_ grams: Int64) -> String { Mass.tonnes(grams) }
 
+    /// The name of a province of the pilot (`510000` → 四川省, `500000` → 重庆市); another code as it is.
+    public static func provinceName(_ code: String) -> String {
+        switch code {
+        case "510000": "四川省"
+        case "500000": "重庆市"
+        default: code
+        }
+    }
+
     /// Fen as 元 with 2 decimals: `185175` → `1851.75`.
     public static func yuan(_ fen: Int64) -> String { Fen.yuan(fen) }
 

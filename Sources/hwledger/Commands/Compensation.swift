@@ -19,18 +19,21 @@ extension HWLedgerCommand {
             @Option(help: "The paying province (the generators' side), e.g. 510000.") var payer: String?
             @Option(help: "The receiving province, e.g. 500000.") var payee: String?
             @Flag(help: "Net the two directions between the provinces.") var net = false
-            @Option(help: "json or csv.") var format: String = "json"
+            @Option(help: "json or csv (default json; csv with --excel).") var format: String?
             @Option(help: "CSV column labels: en or zh.") var labels: String = "en"
+            @Flag(help: "CSV for Excel: UTF-8 with a byte-order mark and CRLF line ends (implies --format csv).") var excel = false
+
+            var csv: Bool { format == "csv" || (format == nil && excel) }
 
             func validate() throws {
                 if let problem = ReadParameters.quarter("--quarter", quarter) { throw ValidationError(problem) }
-                guard ["json", "csv"].contains(format) else { throw ValidationError("--format must be json or csv") }
+                guard format == nil || ["json", "csv"].contains(format!) else { throw ValidationError("--format must be json or csv") }
+                if excel, !csv { throw ValidationError("--excel applies to CSV output; it cannot go with --format json") }
                 guard ["en", "zh"].contains(labels) else { throw ValidationError("--labels must be en or zh") }
                 if !net { guard payer != nil, payee != nil else { throw ValidationError("give --payer and --payee, or --net") } }
                 if let problem = ReadParameters.direction(payer: ("--payer", direction.payer), payee: ("--payee", direction.payee)) {
                     throw ValidationError(problem)
                 }
-                if net, format == "csv" { throw ValidationError("--net prints JSON only") }
             }
 
             /// The normative statement document (SPEC §2.6) of one direction, from the ledger or from hwledgerd.
@@ -52,24 +55,12 @@ extension HWLedgerCommand {
                 let q = Quarter(quarter)!
                 if net {
                     let (a, b) = direction
-                    let ab = try statement(q, payer: a, payee: b)
-                    let ba = try statement(q, payer: b, payee: a)
-                    let difference = ab.totalFen - ba.totalFen
-                    Output.json(.object([
-                        "quarter": .string(q.description),
-                        "directions": .array([
-                            .object(["payer": .string(a), "payee": .string(b), "totalFen": .int(ab.totalFen)]),
-                            .object(["payer": .string(b), "payee": .string(a), "totalFen": .int(ba.totalFen)]),
-                        ]),
-                        "net": .object([
-                            "payer": .string(difference >= 0 ? a : b), "payee": .string(difference >= 0 ? b : a),
-                            "amountFen": .int(abs(difference)), "amountYuan": .string(Fen.yuan(abs(difference))),
-                        ]),
-                    ]))
+                    let netted = NetStatement(try statement(q, payer: a, payee: b), try statement(q, payer: b, payee: a))
+                    if csv { Output.raw(netted.csvDocument(chinese: labels == "zh").text(excel: excel)) } else { Output.json(netted.json) }
                     return
                 }
                 let s = try statement(q, payer: payer!, payee: payee!)
-                if format == "csv" { Output.raw(StatementJSON.csv(s, chinese: labels == "zh")) } else { Output.json(StatementJSON.json(s)) }
+                if csv { Output.raw(StatementJSON.csv(s, chinese: labels == "zh", excel: excel)) } else { Output.json(StatementJSON.json(s)) }
             }
         }
 

@@ -49,16 +49,25 @@ extension HWLedgerCommand {
             @OptionGroup var source: ReadTarget
             @Option(help: "The whitelist year.") var year: Int
             @Flag(help: "Print JSON: {\"year\",\"entries\",\"labels\"}.") var json = false
+            @Flag(help: "Print CSV: a Chinese header, codes and names side by side, tonnes, a 合计 row.") var csv = false
+            @Flag(help: "CSV for Excel: UTF-8 with a byte-order mark and CRLF line ends (implies --csv).") var excel = false
 
             func validate() throws {
                 guard (2000...2999).contains(year) else { throw ValidationError("--year must lie between 2000 and 2999") }
+                if json, csv || excel { throw ValidationError("--json cannot go with --csv or --excel: choose one output") }
             }
 
             func run() throws {
                 let document = try source.document("/v1/whitelists/report?year=\(year)", what: "the whitelist report") { facade in
                     try facade.whitelistReportDocument(year: year)
                 }
-                if json { Output.json(document) } else { Output.raw(try WhitelistPrintout.render(document)) }
+                if json {
+                    Output.json(document)
+                } else if csv || excel {
+                    Output.raw(try WhitelistReportCSV.document(from: document).text(excel: excel))
+                } else {
+                    Output.raw(try WhitelistPrintout.render(document))
+                }
             }
         }
     }

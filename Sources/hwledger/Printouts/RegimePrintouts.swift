@@ -52,21 +52,7 @@ enum ApprovalPrintout {
 
 /// The printout of `whitelist report`, from its document: province and receiver names beside their codes.
 enum WhitelistPrintout {
-    struct Document: Decodable {
-        struct Entry: Decodable {
-            var listingProvince: String
-            var receiver: String
-            var wasteCode: String
-            var capGrams: Int64
-            var approvedGrams: Int64
-            var shippedGrams: Int64
-            var receivedGrams: Int64
-            var suspended: Bool
-        }
-        var year: Int
-        var entries: [Entry]
-        var labels: DocumentLabels
-    }
+    typealias Document = WhitelistReportDocument
 
     static func render(_ document: JSONValue) throws -> String {
         let d = try document.decoded(as: Document.self)

@@ -1,0 +1,29 @@
+import Testing
+import TransferRules
+
+@Suite("CSVDocument")
+struct CSVDocumentTests {
+    static let document = CSVDocument(header: ["名称", "备注"], rows: [["甲,乙", "说\"好\""], ["两行\n文字", "1.50"]])
+
+    @Test("plain CSV: no byte-order mark, LF line ends, fields with a comma, quote or line break quoted and quotes doubled")
+    func plain() {
+        #expect(Self.document.text(excel: false) == "名称,备注\n\"甲,乙\",\"说\"\"好\"\"\"\n\"两行\n文字\",1.50\n")
+    }
+
+    @Test("--excel CSV: the UTF-8 byte-order mark first and CRLF after every record; a line break inside a field kept as written")
+    func excel() {
+        let text = Self.document.text(excel: true)
+        #expect(Array(text.utf8.prefix(3)) == [0xEF, 0xBB, 0xBF])
+        #expect(text == "\u{FEFF}名称,备注\r\n\"甲,乙\",\"说\"\"好\"\"\"\r\n\"两行\n文字\",1.50\r\n")
+        #expect(CSVDocument.field("a\rb") == "\"a\rb\"")
+    }
+
+    @Test("the reference-list reader reads back what the writer wrote, with or without the byte-order mark")
+    func roundTrip() throws {
+        for excel in [false, true] {
+            let table = try CSVTable(parsing: Self.document.text(excel: excel), source: "t.csv")
+            #expect(table.header == Self.document.header)
+            #expect(table.rows == Self.document.rows)
+        }
+    }
+}
