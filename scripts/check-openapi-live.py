@@ -9,7 +9,7 @@ The requests cover what a generator of random requests rarely reaches: full and 
 the live tree (binary bodies), a tile number written in several groups (`x001/…`, 404 on a small log), the
 checkpoint, proofs, a receipt, /healthz and /metrics, and signed reads made with the fixture ledger's keys
 (fixtures/ledger/keys, signed here with Python's cryptography, independently of the Swift code): an entry, a page of
-manifests, a statement, anomalies, and the 400s of parameters that break their documented rules.
+manifests, a statement, anomalies, applications, the whitelist report, and the 400s of parameters that break their documented rules.
 Exit 1 naming every response the document does not describe.
 """
 import base64
@@ -87,6 +87,11 @@ def main():
         ("REG-510000.key", "/v1/manifests?status=received&limit=2", 200),
         ("REG-500000.key", statements + "quarter=2025Q2&payer=510000&payee=500000", 200),
         ("REG-510000.key", "/v1/audit/anomalies?asOf=2025-12-31", 200),
+        ("REG-500000.key", "/v1/approvals", 200),
+        ("REG-510000.key", "/v1/approvals/SQ-510000-2025-001", 200),
+        ("operator.key", "/v1/approvals/SQ-NONE", 404),
+        ("REG-500000.key", "/v1/whitelists/report?year=2025", 200),
+        ("REG-500000.key", "/v1/whitelists/report?year=abc", 400),
         ("operator.key", "/v1/manifests?party=abc", 400),
         ("operator.key", statements + "quarter=2025Q2&payer=510000&payee=510000", 400),
         ("operator.key", statements + "quarter=2025q2&payer=510000&payee=500000", 400),

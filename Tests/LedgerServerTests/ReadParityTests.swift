@@ -93,4 +93,28 @@ struct ReadParityTests {
         expectOneLine(try Run.hwledger(["manifest", "list", "--db", d.dbPath, "--key", outsider]), 64, "USAGE", "--key")
         expectOneLine(try Run.hwledger(["manifest", "list", "--server", url]), 64, "USAGE", "--key")
     }
+
+    @Test("GET /v1/approvals[/{id}] and /v1/whitelists/report: parties and the regulators of both provinces see an application; the report is for regulators")
+    func newEndpointsVisibility() throws {
+        let d = try RegimeDaemon()
+        func ids(_ principal: String) throws -> [String] {
+            let r = try d.get("/v1/approvals", as: principal)
+            #expect(r.status == 200, "\(principal): \(r.text)")
+            return r.json?["applications"]?.arrayValue?.compactMap { $0["applicationId"]?.stringValue } ?? []
+        }
+        for principal in [TestKeys.origin, RegimeDaemon.sc, RegimeDaemon.cq, RegimeDaemon.gen, RegimeDaemon.cqRecv] {
+            #expect(try ids(principal) == ["APP-LATE", "APP-X"], "\(principal)")
+        }
+        #expect(try ids(RegimeDaemon.outsider).isEmpty)
+        #expect(try d.get("/v1/approvals/APP-X", as: RegimeDaemon.cqRecv).json?["labels"]?["parties"]?[RegimeDaemon.gen] != nil)
+        #expect(try d.get("/v1/approvals/APP-X", as: RegimeDaemon.outsider).rule == "R-AUTH")
+        #expect(try d.get("/v1/approvals/APP-NONE", as: TestKeys.origin).rule == "R-NOT-FOUND")
+        #expect(try d.get("/v1/approvals").status == 401)
+        #expect(try d.get("/v1/whitelists/report?year=2025", as: RegimeDaemon.cq).status == 200)
+        #expect(try d.get("/v1/whitelists/report?year=2025", as: RegimeDaemon.gen).rule == "R-AUTH")
+        for bad in ["", "?year=abc", "?year=1999"] {
+            let r = try d.get("/v1/whitelists/report\(bad)", as: RegimeDaemon.sc)
+            #expect(r.status == 400 && r.rule == "USAGE", "\(bad): \(r.text)")
+        }
+    }
 }
