@@ -96,6 +96,15 @@ def main():
         ("operator.key", statements + "quarter=2025Q2&payer=510000&payee=510000", 400),
         ("operator.key", statements + "quarter=2025q2&payer=510000&payee=500000", 400),
         ("REG-510000.key", "/v1/entries/1", 403),
+        ("operator.key", "/v1/manifests?wasteCode=900-052-31&name=%E7%A4%BA%E4%BE%8B&pickupFrom=2025-01-01&pickupTo=2025-12-31", 200),
+        ("operator.key", "/v1/manifests?wasteCode=900-52-31", 400),
+        ("REG-510000.key", "/v1/enterprises", 200),
+        ("REG-500000.key", "/v1/enterprises/91511400MA00000073", 200),
+        ("operator.key", "/v1/enterprises/91510100MA0000099N", 404),
+        ("operator.key", "/v1/enterprises/abc", 400),
+        ("REG-510000.key", "/v1/permits", 200),
+        ("operator.key", "/v1/permits?holder=91511400MA00000073", 200),
+        ("operator.key", "/v1/permits?holder=abc", 400),
     ]
     cases += [("GET", target, expected, key) for key, target, expected in signed]
     failures = []

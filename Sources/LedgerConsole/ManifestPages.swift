@@ -38,15 +38,15 @@ extension ConsolePages {
             }
         }
 
-        /// 联单编号 (any part), a party's USCC (any part) or name (any part); waste code; pickup-date range.
-        func matches(_ m: ManifestRecord, names: Names) -> Bool {
-            if let code, !m.lines.contains(where: { $0.wasteCode == code }) { return false }
-            if let from, m.plannedPickup < from { return false }
-            if let to, m.plannedPickup > to { return false }
-            guard let q else { return true }
-            if m.manifestNo.contains(q) { return true }
-            let upper = q.uppercased()
-            return m.namedParties.contains { $0.contains(upper) || names.name($0).contains(q) }
+        /// The facade's filter (one computation with the API and the CLI): q = 联单编号, a party's USCC or name
+        /// (any part); waste code; pickup-date range.
+        var filter: ManifestFilter {
+            var f = ManifestFilter(status: state)
+            f.text = q
+            f.wasteCode = code
+            f.pickupFrom = from
+            f.pickupTo = to
+            return f
         }
 
         var form: [String: Any] {
@@ -83,8 +83,8 @@ extension ConsolePages {
             let (n, page) = try await Blocking.run { () -> (Names, ManifestPage) in
                 let names = try Names(ledger: ledger)
                 let provinces = try ledger.enterpriseProvinces()
-                var filter = ManifestFilter(status: query.state)
-                filter.visible = { m in Visibility.allows(principal, .of(m, provinces: provinces)) && query.matches(m, names: names) }
+                var filter = query.filter
+                filter.visible = { m in Visibility.allows(principal, .of(m, provinces: provinces)) }
                 return (names, try ledger.manifests(filter, cursor: query.cursor, limit: Self.pageSize))
             }
             names = n

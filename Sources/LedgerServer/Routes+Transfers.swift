@@ -21,7 +21,7 @@ extension LedgerRoutes {
         return JSONResponse.make(try await Blocking.run { try ledger.manifestDocument(m) })
     }
 
-    /// `GET /v1/manifests?status=&party=&from=&to=&cursor=&limit=`: what the principal may see, paged.
+    /// `GET /v1/manifests?status=&party=&from=&to=&wasteCode=&name=&pickupFrom=&pickupTo=&cursor=&limit=`: what the principal may see, paged.
     func manifests(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let query = request.uri.queryParameters
@@ -32,12 +32,19 @@ extension LedgerRoutes {
             }
             filter.status = state
         }
-        if let party = query.get("party") {
-            if let problem = ReadParameters.uscc("party", party) { throw ServerError.usage(problem) }
-            filter.party = party
+        /// The parameter `name` when given, checked by `rule` (400 naming it and the rule).
+        func checked(_ name: String, _ rule: (String, String) -> String?) throws -> String? {
+            guard let value = query.get(name) else { return nil }
+            if let problem = rule(name, value) { throw ServerError.usage(problem) }
+            return value
         }
+        filter.party = try checked("party", ReadParameters.uscc)
         filter.from = try Self.date(query.get("from"), name: "from")
         filter.to = try Self.date(query.get("to"), name: "to")
+        filter.wasteCode = try checked("wasteCode", ReadParameters.wasteCode)
+        filter.name = try checked("name", ReadParameters.namePart)
+        filter.pickupFrom = try Self.date(query.get("pickupFrom"), name: "pickupFrom")
+        filter.pickupTo = try Self.date(query.get("pickupTo"), name: "pickupTo")
         let limit = try Self.optionalNumber(query.get("limit"), name: "limit").map(Int.init) ?? 100
         guard (1...1000).contains(limit) else { throw ServerError.usage("limit must lie between 1 and 1000") }
         var after: String?

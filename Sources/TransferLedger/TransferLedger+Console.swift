@@ -12,11 +12,11 @@ public struct EntrySignature: Sendable, Equatable {
 }
 
 extension TransferLedger {
-    /// The permits `holder` holds (operating or transport), in permit-number order.
-    public func permits(of holder: String) throws -> [PermitRecord] {
+    /// The permits `holder` holds (operating or transport), or every permit when nil, in permit-number order.
+    public func permits(of holder: String?) throws -> [PermitRecord] {
         var list: [PermitRecord] = []
         try all(PermitRecord.self, kind: ProjectionKind.permit) { p in
-            if p.holder == holder { list.append(p) }
+            if holder == nil || p.holder == holder { list.append(p) }
             return true
         }
         return list

@@ -10,6 +10,15 @@ public struct ManifestFilter: Sendable {
     /// Filing dates (Asia/Shanghai), both inclusive.
     public var from: CivilDate?
     public var to: CivilDate?
+    /// A waste code one of the lines carries.
+    public var wasteCode: String?
+    /// Part of the name of a party (generator, listed carrier or receiver).
+    public var name: String?
+    /// Planned pickup dates, both inclusive.
+    public var pickupFrom: CivilDate?
+    public var pickupTo: CivilDate?
+    /// Part of the manifest number, of a party's USCC (either case) or of a party's name (the console's search box).
+    public var text: String?
     /// Only manifests visible to this predicate (the daemon's visibility rule).
     public var visible: (@Sendable (ManifestRecord) -> Bool)?
 
@@ -20,11 +29,21 @@ public struct ManifestFilter: Sendable {
         self.to = to
     }
 
-    func matches(_ m: ManifestRecord) -> Bool {
+    /// Whether `m` passes; `names` gives the enterprises' names (needed only for `name` and `text`).
+    func matches(_ m: ManifestRecord, names: [String: String]) -> Bool {
         if let status, m.state != status { return false }
         if let party, !m.namedParties.contains(party) { return false }
         if let from, m.filedOn < from { return false }
         if let to, m.filedOn > to { return false }
+        if let wasteCode, !m.lines.contains(where: { $0.wasteCode == wasteCode }) { return false }
+        if let pickupFrom, m.plannedPickup < pickupFrom { return false }
+        if let pickupTo, m.plannedPickup > pickupTo { return false }
+        if let name, !m.namedParties.contains(where: { names[$0]?.contains(name) == true }) { return false }
+        if let text, !m.manifestNo.contains(text),
+            !m.namedParties.contains(where: { $0.contains(text.uppercased()) || names[$0]?.contains(text) == true })
+        {
+            return false
+        }
         if let visible, !visible(m) { return false }
         return true
     }
@@ -76,8 +95,9 @@ extension TransferLedger {
     public func manifests(_ filter: ManifestFilter, cursor: String? = nil, limit: Int = 100) throws -> ManifestPage {
         var page: [ManifestRecord] = []
         var more = false
+        let names = filter.name == nil && filter.text == nil ? [:] : Dictionary(try enterprises().map { ($0.uscc, $0.name) }, uniquingKeysWith: { a, _ in a })
         try all(ManifestRecord.self, kind: ProjectionKind.manifest, after: cursor) { m in
-            guard filter.matches(m) else { return true }
+            guard filter.matches(m, names: names) else { return true }
             if page.count == limit {
                 more = true
                 return false

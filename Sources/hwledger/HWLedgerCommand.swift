@@ -17,7 +17,7 @@ struct HWLedgerCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Keygen.self, Init.self, Submit.self, Verify.self, CheckpointCommand.self, Proof.self, ReceiptCommand.self,
-            Audit.self, Entries.self, Rebuild.self, Manifest.self, Approval.self, Whitelist.self,
+            Audit.self, Entries.self, Rebuild.self, Manifest.self, Approval.self, Whitelist.self, EnterpriseCommand.self, PermitCommand.self,
             P2P.self, Compensation.self, WitnessCommand.self, WorklistCommand.self, ReferenceCommand.self, Sign.self, Check.self, Template.self,
         ])
 

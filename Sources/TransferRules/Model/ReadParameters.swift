@@ -19,4 +19,17 @@ public enum ReadParameters {
         }
         return payer.value == payee.value ? "\(payee.name) must differ from \(payer.name): a statement runs from one province to another" : nil
     }
+
+    /// A waste code of the 名录 as written there: `NNN-NNN-NN`, e.g. 900-041-49.
+    public static func wasteCode(_ name: String, _ text: String) -> String? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        let ok = parts.map(\.utf8.count) == [3, 3, 2] && parts.allSatisfy { $0.utf8.allSatisfy { (0x30...0x39).contains($0) } }
+        return ok ? nil : "\(name) must be a waste code written NNN-NNN-NN, e.g. 900-041-49"
+    }
+
+    /// Part of a name to search for: 1 to 100 characters (Unicode scalars), no control characters.
+    public static func namePart(_ name: String, _ text: String) -> String? {
+        let ok = (1...100).contains(text.unicodeScalars.count) && !text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+        return ok ? nil : "\(name) must be part of a name: 1 to 100 characters, no control characters"
+    }
 }

@@ -37,6 +37,10 @@ extension HWLedgerCommand {
             @Option(help: "Only manifests naming this enterprise (USCC) as generator, carrier or receiver.") var party: String?
             @Option(help: "Filed on or after this date (YYYY-MM-DD, Asia/Shanghai).") var from: String?
             @Option(help: "Filed on or before this date (YYYY-MM-DD, Asia/Shanghai).") var to: String?
+            @Option(name: .customLong("waste-code"), help: "Only manifests with a line of this waste code, e.g. 900-041-49.") var wasteCode: String?
+            @Option(help: "Only manifests a party of which (generator, carrier, receiver) has this in its name, e.g. 示例.") var name: String?
+            @Option(name: .customLong("pickup-from"), help: "Planned pickup on or after this date YYYY-MM-DD.") var pickupFrom: String?
+            @Option(name: .customLong("pickup-to"), help: "Planned pickup on or before this date YYYY-MM-DD.") var pickupTo: String?
             @Option(help: "Continue after this cursor (printed as nextCursor).") var cursor: String?
             @Option(help: "Manifests per page, 1–1000.") var limit: Int = 100
             @Flag(help: "Print JSON.") var json = false
@@ -47,19 +51,27 @@ extension HWLedgerCommand {
                     throw ValidationError("--status must be one of filed, inTransit, received, rejected, cancelled")
                 }
                 if let party, let problem = ReadParameters.uscc("--party", party) { throw ValidationError(problem) }
-                for (name, value) in [("--from", from), ("--to", to)] where value != nil && CivilDate(value!) == nil {
-                    throw ValidationError("\(name) must be a date YYYY-MM-DD")
+                for (option, value) in [("--from", from), ("--to", to), ("--pickup-from", pickupFrom), ("--pickup-to", pickupTo)]
+                where value != nil && CivilDate(value!) == nil {
+                    throw ValidationError("\(option) must be a date YYYY-MM-DD")
                 }
+                if let wasteCode, let problem = ReadParameters.wasteCode("--waste-code", wasteCode) { throw ValidationError(problem) }
+                if let name, let problem = ReadParameters.namePart("--name", name) { throw ValidationError(problem) }
                 if let cursor, ManifestCursor.decode(cursor) == nil { throw ValidationError("--cursor is not a nextCursor this ledger printed") }
             }
 
             func run() throws {
                 let path = "/v1/manifests" + LedgerClient.query([
-                    ("status", status), ("party", party), ("from", from), ("to", to), ("cursor", cursor), ("limit", String(limit)),
+                    ("status", status), ("party", party), ("from", from), ("to", to), ("wasteCode", wasteCode), ("name", name),
+                    ("pickupFrom", pickupFrom), ("pickupTo", pickupTo), ("cursor", cursor), ("limit", String(limit)),
                 ])
                 let document = try source.document(path, what: "the manifest list") { facade in
-                    let filter = ManifestFilter(
+                    var filter = ManifestFilter(
                         status: status.flatMap(ManifestState.init), party: party, from: from.flatMap(CivilDate.init), to: to.flatMap(CivilDate.init))
+                    filter.wasteCode = wasteCode
+                    filter.name = name
+                    filter.pickupFrom = pickupFrom.flatMap(CivilDate.init)
+                    filter.pickupTo = pickupTo.flatMap(CivilDate.init)
                     return try facade.manifestPageDocument(try facade.manifests(filter, cursor: cursor.flatMap(ManifestCursor.decode), limit: limit))
                 }
                 if json { Output.json(document) } else { Output.raw(try ManifestPrintout.renderList(document)) }
