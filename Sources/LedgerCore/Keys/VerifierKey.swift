@@ -94,8 +94,10 @@ enum KeyText {
         guard trimmed.hasPrefix(prefix) else { throw .malformedKey("a private key starts with PRIVATE+KEY+") }
         let parts = trimmed.dropFirst(prefix.count).split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3 else { throw .malformedKey("a private key is PRIVATE+KEY+<name>+<key id>+<key>") }
-        guard parts[1].utf8.count == 8, let id = Hex.decode(String(parts[1])) else {
-            throw .malformedKey("key id must be 8 hex digits")
+        // A private key file is read by the CLI and the console alike; both take the key id in the one spelling every
+        // key id is printed in (SPEC §3: lower-case hex), as keygen writes it.
+        guard Hex.isLowerHex(String(parts[1]), count: 8), let id = Hex.decode(String(parts[1])) else {
+            throw .malformedKey("the key id of a private key file must be 8 lower-case hex digits, as hwledger keygen writes it")
         }
         guard let raw = Base64.decode(String(parts[2])), raw.count == 33, raw[0] == type else {
             throw .malformedKey("private key must be base64 of 0x0\(type) and a 32-byte seed")
