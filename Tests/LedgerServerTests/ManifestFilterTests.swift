@@ -35,6 +35,15 @@ struct ManifestFilterTests {
             #expect(try Self.numbers(local.stdout) == want, "\(options)")
             #expect(remote.stdout == local.stdout, "\(options)")
         }
+        // `today` (北京时间) is resolved by the CLI: the fixture's pickups lie in the past, so none is on or after today.
+        for target in [["--db", d.dbPath], ["--server", url, "--key", operatorKey]] {
+            let later = try Run.hwledger(["manifest", "list", "--json", "--pickup-from", "today"] + target)
+            let found = try Self.numbers(later.stdout)
+            #expect(later.status == 0 && found.isEmpty, "\(target): \(later.stderr)")
+            let earlier = try Run.hwledger(["manifest", "list", "--json", "--limit", "1000", "--pickup-to", "today", "--to", "today"] + target)
+            #expect(try Self.numbers(earlier.stdout) == everything, "\(target): \(earlier.stderr)")
+        }
+
         for (option, value) in [("--waste-code", "900-52-31"), ("--name", ""), ("--pickup-from", "2025-13-01"), ("--pickup-to", "tomorrow")] {
             let bad = try Run.hwledger(["manifest", "list", option, value, "--db", d.dbPath])
             #expect(bad.status == 64 && bad.stdout.isEmpty && bad.stderr.contains(option), "\(option) \(value): \(bad.stderr)")

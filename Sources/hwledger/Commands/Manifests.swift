@@ -35,12 +35,12 @@ extension HWLedgerCommand {
             @OptionGroup var source: ReadTarget
             @Option(help: "Only manifests in this state: filed, inTransit, received, rejected, cancelled.") var status: String?
             @Option(help: "Only manifests naming this enterprise (USCC) as generator, carrier or receiver.") var party: String?
-            @Option(help: "Filed on or after this date (YYYY-MM-DD, Asia/Shanghai).") var from: String?
-            @Option(help: "Filed on or before this date (YYYY-MM-DD, Asia/Shanghai).") var to: String?
+            @Option(help: "Filed on or after this date (YYYY-MM-DD or today, Asia/Shanghai).") var from: String?
+            @Option(help: "Filed on or before this date (YYYY-MM-DD or today, Asia/Shanghai).") var to: String?
             @Option(name: .customLong("waste-code"), help: "Only manifests with a line of this waste code, e.g. 900-041-49.") var wasteCode: String?
             @Option(help: "Only manifests a party of which (generator, carrier, receiver) has this in its name, e.g. 示例.") var name: String?
-            @Option(name: .customLong("pickup-from"), help: "Planned pickup on or after this date YYYY-MM-DD.") var pickupFrom: String?
-            @Option(name: .customLong("pickup-to"), help: "Planned pickup on or before this date YYYY-MM-DD.") var pickupTo: String?
+            @Option(name: .customLong("pickup-from"), help: "Planned pickup on or after this date (YYYY-MM-DD or today).") var pickupFrom: String?
+            @Option(name: .customLong("pickup-to"), help: "Planned pickup on or before this date (YYYY-MM-DD or today).") var pickupTo: String?
             @Option(help: "Continue after this cursor (printed as nextCursor).") var cursor: String?
             @Option(help: "Manifests per page, 1–1000.") var limit: Int = 100
             @Flag(help: "Print JSON.") var json = false
@@ -51,9 +51,8 @@ extension HWLedgerCommand {
                     throw ValidationError("--status must be one of filed, inTransit, received, rejected, cancelled")
                 }
                 if let party, let problem = ReadParameters.uscc("--party", party) { throw ValidationError(problem) }
-                for (option, value) in [("--from", from), ("--to", to), ("--pickup-from", pickupFrom), ("--pickup-to", pickupTo)]
-                where value != nil && CivilDate(value!) == nil {
-                    throw ValidationError("\(option) must be a date YYYY-MM-DD")
+                for (option, value) in [("--from", from), ("--to", to), ("--pickup-from", pickupFrom), ("--pickup-to", pickupTo)] {
+                    if let value { try DateArgument.check(value, option: option) }
                 }
                 if let wasteCode, let problem = ReadParameters.wasteCode("--waste-code", wasteCode) { throw ValidationError(problem) }
                 if let name, let problem = ReadParameters.namePart("--name", name) { throw ValidationError(problem) }
@@ -61,6 +60,9 @@ extension HWLedgerCommand {
             }
 
             func run() throws {
+                // `today` is resolved here (北京时间), so hwledgerd gets the date itself.
+                let (from, to) = (from.map { DateArgument.parse($0).description }, to.map { DateArgument.parse($0).description })
+                let (pickupFrom, pickupTo) = (pickupFrom.map { DateArgument.parse($0).description }, pickupTo.map { DateArgument.parse($0).description })
                 let path = "/v1/manifests" + LedgerClient.query([
                     ("status", status), ("party", party), ("from", from), ("to", to), ("wasteCode", wasteCode), ("name", name),
                     ("pickupFrom", pickupFrom), ("pickupTo", pickupTo), ("cursor", cursor), ("limit", String(limit)),
