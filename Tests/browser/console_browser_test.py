@@ -14,21 +14,15 @@ Prints one line per check and ends with `N passed, N failed`; exit 1 if any fail
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
-import time
-import traceback
-import urllib.error
 import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-KEYS = os.path.join(ROOT, "fixtures", "ledger", "keys")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import (  # noqa: E402  (the browser tests' shared harness)
+    HWLEDGER, KEYS, ROOT, Browser, Checks, Daemon, check, cleanup, fixture_ledger, http, work_dir)
+
 OUT = os.path.join(ROOT, "out", "console")
-BUILD = os.environ.get("HWLEDGER_BUILD", os.path.join(ROOT, ".build", "debug"))
-HWLEDGER = os.path.join(BUILD, "hwledger")
-HWLEDGERD = os.path.join(BUILD, "hwledgerd")
 
 SC = "REG-510000"
 CQ = "REG-500000"
@@ -48,130 +42,10 @@ LATE_CQ = {"type": "approval.applied", "actor": CQ_APPLICANT, "body": {
     "grams": 20000000, "method": "R9", "validFrom": "2025-12-01", "validTo": "2026-11-30", "appliedOn": "2025-11-04"}}
 
 
-class Failed(Exception):
-    pass
-
-
-def check(condition, what):
-    if not condition:
-        raise Failed(what)
-
-
-class Daemon:
-    def __init__(self, db, workdir):
-        self.log = open(os.path.join(workdir, "hwledgerd.log"), "w+")
-        self.proc = subprocess.Popen(
-            [HWLEDGERD, "--db", db, "--listen", "127.0.0.1:0", "--verify-interval", "2"],
-            stderr=self.log, stdout=subprocess.DEVNULL,
-            env=dict(os.environ, HWLEDGER_REFERENCE=os.path.join(ROOT, "fixtures", "reference")))
-        deadline = time.time() + 30
-        self.port = None
-        while time.time() < deadline and self.port is None:
-            self.log.seek(0)
-            m = re.search(r"listening on 127\.0\.0\.1:(\d+)", self.log.read())
-            if m:
-                self.port = int(m.group(1))
-            elif self.proc.poll() is not None:
-                raise Failed("hwledgerd exited at start")
-            else:
-                time.sleep(0.05)
-        check(self.port, "hwledgerd did not report its port")
-        self.base = f"http://127.0.0.1:{self.port}"
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(timeout=20)
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-OPENER = urllib.request.build_opener(NoRedirect)
-
-
-def http(method, url, body=None, headers=None):
-    """One request, redirects not followed."""
-    req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
-    try:
-        with OPENER.open(req, timeout=20) as r:
-            return r.status, r.read(), dict(r.headers)
-    except urllib.error.HTTPError as e:
-        return e.code, e.read(), dict(e.headers)
-
-
-def entries_count(db):
-    out = subprocess.run([HWLEDGER, "entries", "--db", db], capture_output=True, text=True, check=True).stdout
-    return len(out.splitlines())
-
-
-class Browser:
-    def __init__(self):
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-        options = webdriver.ChromeOptions()
-        options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-        for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--lang=zh-CN",
-                    "--window-size=1366,768", "--hide-scrollbars"):
-            options.add_argument(arg)
-        self.driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
-        self.driver.set_window_size(1366, 768)
-
-    def quit(self):
-        self.driver.quit()
-
-    def shot(self, name, full=False):
-        """Saves the page as the user sees it at 1366×768 (full=True: the whole page height)."""
-        path = os.path.join(OUT, name + ".png")
-        if full:
-            import base64
-            metrics = self.driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
-            height = int(metrics["cssContentSize"]["height"])
-            data = self.driver.execute_cdp_cmd("Page.captureScreenshot", {
-                "captureBeyondViewport": True, "clip": {"x": 0, "y": 0, "width": 1366, "height": height, "scale": 1}})
-            with open(path, "wb") as f:
-                f.write(base64.b64decode(data["data"]))
-        else:
-            self.driver.save_screenshot(path)
-        return path
-
-    def wait_for(self, predicate, what, timeout=15):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            try:
-                if predicate():
-                    return
-            except Exception:
-                pass
-            time.sleep(0.05)
-        raise Failed(f"timed out waiting for {what} (at {self.driver.current_url})")
-
-    def text(self):
-        return self.driver.find_element("tag name", "body").text
-
-    def sign_in(self, base, key_file, expect_ok=True):
-        d = self.driver
-        d.delete_all_cookies()
-        d.get(base + "/ui/signin")
-        d.find_element("id", "keyfile").send_keys(key_file)
-        d.find_element("id", "signin-button").click()
-        if expect_ok:
-            try:
-                self.wait_for(lambda: "/ui/signin" not in d.current_url, "the sign-in to leave the sign-in page")
-            except Failed:
-                raise Failed("sign-in did not complete: " + d.find_element("id", "signin-status").text)
-        else:
-            self.wait_for(lambda: "bad" in d.find_element("id", "signin-status").get_attribute("class"), "a sign-in error")
-
-
 def main():
     keep = "--keep" in sys.argv
-    os.makedirs(OUT, exist_ok=True)
-    work = tempfile.mkdtemp(prefix="hwl-console-")
-    db = os.path.join(work, "ledger.sqlite")
-    subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "build-fixture-ledger.py"), db, "--quiet"], check=True,
-                   env=dict(os.environ, HWLEDGER=HWLEDGER))
+    work = work_dir("hwl-console-")
+    db = fixture_ledger(work)
     for event in (LATE_SC, LATE_CQ):
         path = os.path.join(work, event["body"]["applicationId"] + ".json")
         with open(path, "w") as f:
@@ -179,19 +53,9 @@ def main():
         subprocess.run([HWLEDGER, "submit", "--db", db, "--key", os.path.join(KEYS, event["actor"] + ".key"), path],
                        check=True, capture_output=True)
     daemon = Daemon(db, work)
-    browser = Browser()
-    results = []
-
-    def run(name, body):
-        try:
-            body()
-            results.append((name, None))
-            print(f"ok    {name}", flush=True)
-        except Exception as e:
-            results.append((name, e))
-            print(f"FAIL  {name}: {e}", flush=True)
-            if not isinstance(e, Failed):
-                traceback.print_exc()
+    browser = Browser(OUT)
+    checks = Checks("console browser tests")
+    run = checks.run
 
     base = daemon.base
     d = browser.driver
@@ -401,11 +265,8 @@ def main():
     finally:
         browser.quit()
         daemon.stop()
-        if not keep:
-            shutil.rmtree(work, ignore_errors=True)
-    failed = sum(1 for _, e in results if e)
-    print(f"console browser tests: {len(results) - failed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+        cleanup(work, keep)
+    checks.finish()
 
 
 if __name__ == "__main__":

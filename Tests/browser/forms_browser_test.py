@@ -3,7 +3,7 @@
 
     python3 Tests/browser/forms_browser_test.py [--keep]
 
-Reuses the console test's daemon, browser and helpers (console_browser_test.py). Starts the built `hwledgerd` on
+Uses the browser tests' shared harness (harness.py). Starts the built `hwledgerd` on
 127.0.0.1:0 over the 2025 fixture ledger and checks, in the browser, the console's own JavaScript:
   - canonical.js gives the bytes of every vector of fixtures/canonical/vectors.json (the Swift test
     CanonicalVectorTests checks the Swift encoder against the same file in the same CI run) and refuses every
@@ -18,23 +18,18 @@ Screenshots go to out/forms/. Prints one line per check and ends with `N passed,
 """
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
-import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from console_browser_test import (  # noqa: E402  (the console's harness, shared)
-    HWLEDGER, KEYS, ROOT, Browser, Daemon, Failed, check, entries_count)
+from harness import (  # noqa: E402  (the browser tests' shared harness)
+    HWLEDGER, KEYS, ROOT, Browser, Checks, Daemon, check, cleanup, entries_count, fixture_ledger, work_dir)
 
 SC_GENERATOR = "91511500MA0000004Y"  # 宜宾示例化工有限公司, approval of SQ-510000-2025-001 (→ 永川, 900-039-49, D10)
 SC_CARRIER = "91510100MA00000051"  # 成都示例危险货物运输有限公司
 CQ_RECEIVER = "91500118MA00000151"  # 重庆示例固废处置有限公司
 
 OUT = os.path.join(ROOT, "out", "forms")
-import console_browser_test  # noqa: E402
-console_browser_test.OUT = OUT  # screenshots of these pages go to out/forms/
 VECTORS = os.path.join(ROOT, "fixtures", "canonical", "vectors.json")
 
 
@@ -369,25 +364,12 @@ def independent_signature_ok(entry):
 
 def main():
     keep = "--keep" in sys.argv
-    os.makedirs(OUT, exist_ok=True)
-    work = tempfile.mkdtemp(prefix="hwl-forms-")
-    db = os.path.join(work, "ledger.sqlite")
-    subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "build-fixture-ledger.py"), db, "--quiet"], check=True,
-                   env=dict(os.environ, HWLEDGER=HWLEDGER))
+    work = work_dir("hwl-forms-")
+    db = fixture_ledger(work)
     daemon = Daemon(db, work)
-    browser = Browser()
-    results = []
-
-    def run(name, body, *args):
-        try:
-            body(*args)
-            results.append((name, None))
-            print(f"ok    {name}", flush=True)
-        except Exception as e:
-            results.append((name, e))
-            print(f"FAIL  {name}: {e}", flush=True)
-            if not isinstance(e, Failed):
-                traceback.print_exc()
+    browser = Browser(OUT)
+    checks = Checks("forms browser tests")
+    run = checks.run
 
     base = daemon.base
     try:
@@ -412,11 +394,8 @@ def main():
     finally:
         browser.quit()
         daemon.stop()
-        if not keep:
-            shutil.rmtree(work, ignore_errors=True)
-    failed = sum(1 for _, e in results if e)
-    print(f"forms browser tests: {len(results) - failed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+        cleanup(work, keep)
+    checks.finish()
 
 
 if __name__ == "__main__":
