@@ -6,7 +6,8 @@ import TransferRules
 
 /// 办理 (`/ui/manifests/{no}/steps`): the steps after filing that are this enterprise's to take on a manifest in its
 /// present state — 确认起运 (first carrier, filed), 交接 (a later carrier, in transit), 确认接收 with received and
-/// rejected tonnes per line or 拒收 (receiver, in transit), 作废 (generator, filed). Each form builds the event in the
+/// rejected tonnes per line or 拒收 (receiver, in transit), 作废 (generator, filed), 退回 (the receiver, of what it
+/// rejected). Each form builds the event in the
 /// page and signs it with the clerk's key file (forms.js), as 填报联单 does. The page records the state it was drawn
 /// in; the ledger judges the signed event against the state it has then, so a page left open while the manifest
 /// moved on gets the ledger's R-STATE refusal and appends nothing.
@@ -73,7 +74,40 @@ struct StepsView {
             out["cancel"] = true
             any = true
         }
+        if let ret = returnForm {
+            out["return"] = ret
+            any = true
+        }
         out["nothing"] = !any
         return out
+    }
+
+    /// 退回 (SPEC §2.4): the original receiver files a new manifest with `returnOf` back to the generator, on the
+    /// original basis, of at most the rejected grams per waste code not yet returned. Offered while some remain.
+    var returnForm: [String: Any]? {
+        let m = manifest
+        guard m.receiver == me, m.state == .received || m.state == .rejected else { return nil }
+        let rejected = m.rejectedGramsByCode
+        var seen = Set<String>()
+        let lines = m.lines.compactMap { l -> [String: Any]? in
+            let left = (rejected[l.wasteCode] ?? 0) - (m.returnedGrams[l.wasteCode] ?? 0)
+            guard left > 0, seen.insert(l.wasteCode).inserted else { return nil }
+            return [
+                "wasteCode": l.wasteCode, "name": l.name, "hazards": l.hazards.joined(separator: ","), "form": l.form,
+                "packaging": l.packaging, "packages": l.packages, "tonnes": Display.tonnes(left),
+            ]
+        }
+        guard !lines.isEmpty else { return nil }
+        let basis: String
+        switch m.basis {
+        case .approval(let no): basis = #"{"approval":"\#(no)"}"#
+        case .p2p(let no): basis = #"{"p2p":"\#(no)"}"#
+        case .intraProvince: basis = #"{"intraProvince":true}"#
+        }
+        let carriers = names.enterprises.values.filter { $0.roles.contains(.carrier) }.sorted { $0.uscc < $1.uscc }
+        return [
+            "returnTo": m.generator, "method": m.method, "basisJSON": basis, "lines": lines,
+            "carrierChoices": carriers.map { names.party($0.uscc) },
+        ]
     }
 }

@@ -318,6 +318,39 @@ class Steps:
         self.d.get(self.base + f"/ui/manifests/{self.filing.filed}")
         check("已接收" in self.browser.text(), "the 联单 shows the manifest received")
 
+    def file_return(self):
+        """The receiver files the return (退回) of the 0.200 t it rejected, back to the generator on the same basis."""
+        self.open(CQ_RECEIVER)
+        self.browser.wait_for(lambda: self.d.find_elements("id", "return-form"), "the 退回 form")
+        form = self.d.find_element("id", "return-form")
+        check("0.200" in form.text and "成都示例危险货物运输有限公司" in form.text, f"the form offers the rejected 0.200 t and carriers by name: {form.text}")
+        before = entries_count(self.db)
+        self.fill("return-form", carrier=SC_CARRIER, plannedPickup="2025-02-10")
+        self.d.execute_script("document.querySelector('#return-form tr.retline .returned').value = '0.201';")
+        cls, text = self.submit("return-form")
+        check("bad" in cls and "R-RETURN" not in text and "0.201" in text and entries_count(self.db) == before,
+              f"returning more than was rejected is refused in Chinese, nothing appended: {text}")
+        self.d.execute_script("document.querySelector('#return-form tr.retline .returned').value = '0.200';")
+        cls, text = self.submit("return-form")
+        check("ok" in cls and entries_count(self.db) == before + 1, f"the return is signed and appended: {text}")
+        no = form.find_element("css selector", ".return-no").text
+        check(len(no) == 14 and no != self.filing.filed, f"the return gets its own 联单编号: {no}")
+        self.browser.shot("09-steps-return", full=True)
+        e = self.entry(before)
+        body = e["submission"]["body"]
+        check(e["submission"]["type"] == "manifest.filed" and body["returnOf"] == self.filing.filed
+              and body["generator"] == CQ_RECEIVER and body["receiver"] == SC_GENERATOR and body["carriers"] == [SC_CARRIER]
+              and [line["grams"] for line in body["lines"]] == [200000] and "approval" in body["basis"],
+              f"a manifest.filed with returnOf, from the receiver back to the generator, 200000 g: {body}")
+        check(independent_signature_ok(e), "the return's signature verifies with Python's cryptography")
+        v = subprocess.run([HWLEDGER, "verify", "--db", self.db], capture_output=True, text=True)
+        check(v.returncode == 0, f"hwledger verify accepts the ledger: {v.stdout} {v.stderr}")
+        self.d.get(self.base + f"/ui/manifests/{no}")
+        check(f"退回原联单：{self.filing.filed}" in self.browser.text(), "the return's 联单 names the manifest it returns")
+        self.browser.shot("10-return-manifest", full=True)
+        self.d.get(self.base + f"/ui/manifests/{self.filing.filed}/steps")
+        check(not self.d.find_elements("id", "return-form"), "nothing left to return: the 退回 form is no longer offered")
+
 
     def cancel_before_pickup(self):
         self.browser.sign_in(self.base, os.path.join(KEYS, SC_GENERATOR + ".key"))
@@ -388,6 +421,8 @@ def main():
             "nothing appended", steps.pickup_and_stale_page)
         run("办理: the receiver receives with a partial rejection (tonnes exact; 4 decimals refused); hwledger verify",
             steps.receive_with_partial_rejection)
+        run("办理: the receiver files the return (退回) of the rejected part: more than rejected is refused, nothing "
+            "appended; hwledger verify and an independent Ed25519 check pass", steps.file_return)
         run("办理: the generator cancels a manifest before pickup (a reason is required)", steps.cancel_before_pickup)
         run("tonnes convert to grams exactly (0.001 t, 99999.999 t); negatives, 4 decimals and non-numbers are refused",
             tonnes, browser, base)

@@ -321,6 +321,32 @@ const HWLForms = (() => {
     return problems.length ? null : body;
   }
 
+  /// The body of the 退回 form (a manifest.filed with returnOf), or null after writing every problem into `problems`.
+  function returnBody(form, manifestNo, me, problems) {
+    const carrier = form.querySelector("[name=carrier]").value;
+    if (!carrier) problems.push("请选择承运人");
+    const plannedPickup = form.querySelector("[name=plannedPickup]").value;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(plannedPickup)) problems.push("请填写计划转移日期");
+    const lines = [];
+    form.querySelectorAll("tr.retline").forEach((row) => {
+      const d = row.dataset;
+      const text = row.querySelector(".returned").value.trim();
+      if (text === "" || text === "0") return;
+      try {
+        const packages = Number(row.querySelector(".packages").value.trim());
+        if (!Number.isSafeInteger(packages) || packages < 1) throw new Error("件数须为正整数");
+        lines.push({ wasteCode: d.wasteCode, name: d.name, hazards: d.hazards ? d.hazards.split(",") : [], form: d.form,
+          packaging: d.packaging, packages, grams: HWLTonnes.toGrams(text) });
+      } catch (e) {
+        problems.push(d.wasteCode + "：" + e.message);
+      }
+    });
+    if (!lines.length && !problems.length) problems.push("请填写至少一种废物的退回量");
+    if (problems.length) return null;
+    return { generator: me, carriers: [carrier], receiver: form.dataset.receiver, plannedPickup, method: form.dataset.method,
+      basis: JSON.parse(form.dataset.basis), lines, returnOf: manifestNo };
+  }
+
   function setupSteps(container) {
     const manifestNo = container.dataset.manifest;
     const me = container.dataset.me;
@@ -331,7 +357,8 @@ const HWLForms = (() => {
         keyForm,
         prepare() {
           const problems = [];
-          const body = stepBody(form, manifestNo, problems);
+          const isReturn = form.id === "return-form";
+          const body = isReturn ? returnBody(form, manifestNo, me, problems) : stepBody(form, manifestNo, problems);
           if (!body) {
             status.className = "status bad";
             status.textContent = problems.join("；") + "。未提交任何内容。";
@@ -341,6 +368,13 @@ const HWLForms = (() => {
         },
         accepted(answer) {
           status.textContent = "已签名并提交（台账序号 " + answer.index + "）。";
+          const no = answer.assigned && answer.assigned.manifestNo;
+          const result = form.querySelector(".return-result");
+          if (no && result) {
+            result.querySelector(".return-no").textContent = no;
+            result.querySelector(".return-link").href = "/ui/manifests/" + no;
+            result.hidden = false;
+          }
         },
         refused(answer) {
           const error = answer.body && answer.body.error;
