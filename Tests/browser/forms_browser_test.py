@@ -235,6 +235,45 @@ class Filing:
         self.filed = no
 
 
+    def other_generators_approval(self):
+        """An approval of another generator, put in by editing the form's basis, is refused by the ledger."""
+        before = entries_count(self.db)
+        self.fill_valid(tonnes="0.500")
+        self.d.execute_script("document.querySelector('#basis option:checked').value = 'approval:川环危转〔2025〕2号';")
+        self.key(SC_GENERATOR)
+        errors = self.submit_and_wait_refusal()
+        check("basis" in errors and "川环危转〔2025〕2号" in errors["basis"] and "审批" in errors["basis"],
+              f"the refusal names the approval next to 转移依据: {errors}")
+        check(entries_count(self.db) == before, "nothing is appended")
+        self.browser.shot("11-file-other-approval", full=True)
+
+    def lost_answer(self):
+        """The first answer is lost; the clerk clicks again and the 409 replay (R-NONCE with the original result) is
+        shown as filed before, with its 联单编号, and nothing is appended twice."""
+        before = entries_count(self.db)
+        self.fill_valid(tonnes="0.300")
+        self.key(SC_GENERATOR)
+        self.d.execute_script("""
+            const real = window.fetch;
+            let lost = false;
+            window.fetch = async (...args) => {
+              const r = await real(...args);
+              if (!lost && String(args[0]).endsWith("/v1/submissions")) { lost = true; throw new TypeError("answer lost"); }
+              return r;
+            };""")
+        status = self.d.find_element("id", "filing-status")
+        self.d.find_element("id", "sign-submit").click()
+        self.browser.wait_for(lambda: "网络错误" in status.text, "the lost answer")
+        check(entries_count(self.db) == before + 1, "the first attempt was appended")
+        self.d.find_element("id", "sign-submit").click()
+        self.browser.wait_for(lambda: self.d.find_element("id", "filing-result").is_displayed(), "the replay's outcome")
+        check("ok" in status.get_attribute("class") and "此前已提交成功" in status.text, f"shown as filed before: {status.text}")
+        no = self.d.find_element("id", "assigned-no").text
+        check(len(no) == 14 and no in status.text, f"with the original 联单编号: {no}")
+        check(entries_count(self.db) == before + 1, "nothing is appended twice")
+        self.browser.shot("12-file-replayed", full=True)
+
+
 class Steps:
     """办理: the carrier picks up, a stale page is refused, the receiver receives with a partial rejection."""
 
@@ -416,6 +455,10 @@ def main():
             filing.bad_inputs)
         run("the clerk signs in the browser: a double click files one manifest; 联单编号 and printable 联单; hwledger "
             "verify and an independent Ed25519 check pass", filing.files)
+        run("an approval of another generator put in by editing the form is refused next to 转移依据, nothing appended",
+            filing.other_generators_approval)
+        run("a lost answer: the second click's 409 replay shows the manifest as filed before, with its 联单编号; one entry",
+            filing.lost_answer)
         steps = Steps(browser, base, db, filing)
         run("办理: the first carrier confirms the pickup in the browser; a stale page of the same step is refused, "
             "nothing appended", steps.pickup_and_stale_page)

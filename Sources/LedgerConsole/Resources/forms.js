@@ -90,7 +90,7 @@ const HWLForms = (() => {
   /// Wires `button` to sign and submit what `prepare()` returns ({type, actor, body}, or null after showing the
   /// problems). The key file must be `actor`'s. Double-click safe: the button is disabled and a busy flag set before
   /// the first await; after a lost answer the same signed submission (same nonce) is sent again, so a retry can never
-  /// append twice. `accepted(body)` on 201; `refused({status, body})` otherwise, with the status already marked bad.
+  /// append twice. `accepted(body)` on 201 and on a 409 replay of an appended submission; `refused({status, body})` otherwise, with the status already marked bad.
   function signedAction(button, status, { keyForm, prepare, accepted, refused }) {
     let busy = false;
     let pending = null;
@@ -131,9 +131,14 @@ const HWLForms = (() => {
           return;
         }
         status.textContent = "";
-        if (answer.status === 201) {
+        // A 409 R-NONCE carrying the original {index, leafHash, assigned}: this very signed submission was appended
+        // before (its first answer was lost), so it is the outcome, not an error.
+        const b = answer.body;
+        const before = answer.status === 409 && b && b.error && b.error.rule === "R-NONCE" && Number.isSafeInteger(b.index);
+        if (answer.status === 201 || before) {
           status.className = "status ok";
-          accepted(answer.body);
+          accepted(b);
+          if (before) status.textContent = "此前已提交成功（上次未收到答复，本次未重复写入）。" + status.textContent;
           done = true;
           return;
         }
