@@ -247,6 +247,33 @@ class Filing:
         check(entries_count(self.db) == before, "nothing is appended")
         self.browser.shot("11-file-other-approval", full=True)
 
+    def dry_run(self):
+        """预检 (POST /v1/checks) shows every independent failing rule next to its field before signing; nothing is
+        appended and the same form then passes once corrected."""
+        before = entries_count(self.db)
+        self.fill_valid(tonnes="99999.000")
+        # An edited form: another generator's approval, and a bound on grams the page no longer knows.
+        self.d.execute_script("""
+            const o = document.querySelector('#basis option:checked');
+            o.value = 'approval:川环危转〔2025〕2号';
+            o.dataset.remaining = '999999999999999';""")
+        self.key(SC_GENERATOR)
+        status = self.d.find_element("id", "filing-status")
+        self.d.find_element("id", "dry-run").click()
+        self.browser.wait_for(lambda: "预检发现" in status.text, "the dry run's answer")
+        errors = field_errors(self.d)
+        check("川环危转〔2025〕2号" in errors.get("basis", "") and "剩余" in errors.get("lines", "") + errors.get("basis", ""),
+              f"the approval mismatch and the quota are both shown next to their fields: {errors} / {status.text}")
+        check("2 个问题" in status.text, f"every independent failing rule is counted: {status.text}")
+        check(entries_count(self.db) == before, "a dry run appends nothing")
+        self.browser.shot("13-file-dry-run", full=True)
+        self.fill_valid(tonnes="0.100")
+        self.key(SC_GENERATOR)
+        self.d.find_element("id", "dry-run").click()
+        status = self.d.find_element("id", "filing-status")
+        self.browser.wait_for(lambda: "预检通过" in status.text, "the dry run's pass")
+        check(not field_errors(self.d) and entries_count(self.db) == before, "a clean form passes the dry run; nothing appended")
+
     def lost_answer(self):
         """The first answer is lost; the clerk clicks again and the 409 replay (R-NONCE with the original result) is
         shown as filed before, with its 联单编号, and nothing is appended twice."""
@@ -457,6 +484,8 @@ def main():
             "verify and an independent Ed25519 check pass", filing.files)
         run("an approval of another generator put in by editing the form is refused next to 转移依据, nothing appended",
             filing.other_generators_approval)
+        run("预检: the dry run (POST /v1/checks) shows each failing rule next to its field before signing; nothing appended",
+            filing.dry_run)
         run("a lost answer: the second click's 409 replay shows the manifest as filed before, with its 联单编号; one entry",
             filing.lost_answer)
         steps = Steps(browser, base, db, filing)

@@ -87,6 +87,20 @@ const HWLForms = (() => {
 
   // ---- One signed action per click ----
 
+  /// The key of the chosen key file if it is `actor`'s; else null after saying why next to the key file field.
+  async function ownKey(keyForm, actor) {
+    let key;
+    try { key = await HWL.loadKeyFile($("keyfile").files[0]); } catch (e) {
+      fieldError(keyForm, "keyfile", e.message);
+      return null;
+    }
+    if (key.name !== actor) {
+      fieldError(keyForm, "keyfile", "所选密钥文件属于 " + key.name + "，不是当前登录单位 " + actor + " 的密钥；未提交任何内容");
+      return null;
+    }
+    return key;
+  }
+
   /// Wires `button` to sign and submit what `prepare()` returns ({type, actor, body}, or null after showing the
   /// problems). The key file must be `actor`'s. Double-click safe: the button is disabled and a busy flag set before
   /// the first await; after a lost answer the same signed submission (same nonce) is sent again, so a retry can never
@@ -108,15 +122,8 @@ const HWLForms = (() => {
           pending = null;
           return;
         }
-        let key;
-        try { key = await HWL.loadKeyFile($("keyfile").files[0]); } catch (e) {
-          fieldError(keyForm, "keyfile", e.message);
-          return;
-        }
-        if (key.name !== action.actor) {
-          fieldError(keyForm, "keyfile", "所选密钥文件属于 " + key.name + "，不是当前登录单位 " + action.actor + " 的密钥；未提交任何内容");
-          return;
-        }
+        const key = await ownKey(keyForm, action.actor);
+        if (!key) return;
         const same = pending && pending.submission.type === action.type &&
           JSON.stringify(pending.submission.body) === JSON.stringify(action.body);
         if (!same) {
@@ -239,7 +246,57 @@ const HWLForms = (() => {
     return { generator: form.dataset.generator, carriers, receiver, plannedPickup, method, basis, lines };
   }
 
+  /// 预检: the filled form signed for POST /v1/checks (judged and rolled back: nothing appended, no nonce used); every
+  /// independent failing rule is shown next to its field before the clerk signs and submits.
+  function setupDryRun(form) {
+    const button = $("dry-run");
+    const status = $("filing-status");
+    button.addEventListener("click", async () => {
+      if (button.disabled) return;
+      button.disabled = true;
+      clearErrors(form);
+      status.className = "status";
+      status.textContent = "";
+      try {
+        const body = filingBody(form);
+        if (!body) {
+          status.className = "status bad";
+          status.textContent = "请先改正标出的问题。预检未提交任何内容。";
+          return;
+        }
+        const key = await ownKey(form, body.generator);
+        if (!key) return;
+        status.textContent = "正在预检……";
+        let answer;
+        try { answer = await post("/v1/checks", await signEvent(key, "manifest.filed", body.generator, body)); } catch (e) {
+          status.className = "status bad";
+          status.textContent = "网络错误，预检未完成。";
+          return;
+        }
+        status.textContent = "";
+        if (answer.status !== 200 || !answer.body || !Array.isArray(answer.body.errors)) {
+          status.className = "status bad";
+          status.textContent = answer.body && answer.body.error ? (answer.body.error.messageZh || answer.body.error.message)
+            : "预检失败（HTTP " + answer.status + "）。";
+          return;
+        }
+        if (answer.body.ok) {
+          status.className = "status ok";
+          status.textContent = "预检通过：台账现在会接受这份联单。尚未提交，台账未写入任何内容。";
+          return;
+        }
+        for (const error of answer.body.errors) showViolation(form, error);
+        status.className = "status bad";
+        const summary = "预检发现 " + answer.body.errors.length + " 个问题，已标在对应栏目旁。未提交任何内容。";
+        status.textContent = status.textContent ? summary + status.textContent : summary;
+      } finally {
+        button.disabled = false;
+      }
+    });
+  }
+
   function setupFiling(form) {
+    setupDryRun(form);
     $("basis").addEventListener("change", applyBasis);
     document.querySelectorAll("#lines tr.line .wasteCode").forEach((input) => {
       input.addEventListener("change", () => fillFromCode(input.closest("tr")));
