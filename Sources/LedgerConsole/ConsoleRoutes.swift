@@ -26,6 +26,7 @@ public struct ConsoleRoutes: RoutePlugin {
             .get("operator", use: pages.operatorPage)
             .get("file", use: pages.filingPage)
             .get("manifests/{no}/steps", use: pages.stepsPage)
+            .get("mine", use: pages.minePage)
     }
 }
 

@@ -59,7 +59,7 @@ extension ConsolePages {
             return out
         }
 
-        func link(cursor: String) -> String {
+        func link(cursor: String, path: String = "/ui/manifests") -> String {
             var items: [(String, String)] = []
             if let q { items.append(("q", q)) }
             if let code { items.append(("code", code)) }
@@ -69,7 +69,7 @@ extension ConsolePages {
             items.append(("cursor", cursor))
             var allowed = CharacterSet.alphanumerics
             allowed.insert(charactersIn: "-._~")
-            return "/ui/manifests?" + items.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }
+            return path + "?" + items.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }
                 .joined(separator: "&")
         }
     }

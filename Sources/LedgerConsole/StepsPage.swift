@@ -55,43 +55,23 @@ struct StepsView {
             },
         ]
         if let current = m.currentCarrier { out["current"] = names.party(current) }
-        var any = false
-        if m.state == .filed && m.carriers.first == me {
-            out["pickup"] = true
-            any = true
-        }
-        if m.state == .inTransit, let current = m.currentCarrier, let at = m.carriers.firstIndex(of: current),
-            let mine = m.carriers.firstIndex(of: me), mine > at
-        {
-            out["handover"] = ["fromCarrier": current]
-            any = true
-        }
-        if m.state == .inTransit && m.receiver == me {
-            out["receive"] = true
-            any = true
-        }
-        if m.state == .filed && m.generator == me {
-            out["cancel"] = true
-            any = true
-        }
-        if let ret = returnForm {
-            out["return"] = ret
-            any = true
-        }
-        out["nothing"] = !any
+        let open = OpenSteps(m, me: me)
+        if open.pickup { out["pickup"] = true }
+        if let from = open.handoverFrom { out["handover"] = ["fromCarrier": from] }
+        if open.receive { out["receive"] = true }
+        if open.cancel { out["cancel"] = true }
+        if let ret = returnForm(open.returnable) { out["return"] = ret }
+        out["nothing"] = open.names.isEmpty
         return out
     }
 
     /// 退回 (SPEC §2.4): the original receiver files a new manifest with `returnOf` back to the generator, on the
     /// original basis, of at most the rejected grams per waste code not yet returned. Offered while some remain.
-    var returnForm: [String: Any]? {
+    func returnForm(_ returnable: [String: Int64]) -> [String: Any]? {
         let m = manifest
-        guard m.receiver == me, m.state == .received || m.state == .rejected else { return nil }
-        let rejected = m.rejectedGramsByCode
         var seen = Set<String>()
         let lines = m.lines.compactMap { l -> [String: Any]? in
-            let left = (rejected[l.wasteCode] ?? 0) - (m.returnedGrams[l.wasteCode] ?? 0)
-            guard left > 0, seen.insert(l.wasteCode).inserted else { return nil }
+            guard let left = returnable[l.wasteCode], seen.insert(l.wasteCode).inserted else { return nil }
             return [
                 "wasteCode": l.wasteCode, "name": l.name, "hazards": l.hazards.joined(separator: ","), "form": l.form,
                 "packaging": l.packaging, "packages": l.packages, "tonnes": Display.tonnes(left),
@@ -109,5 +89,44 @@ struct StepsView {
             "returnTo": m.generator, "method": m.method, "basisJSON": basis, "lines": lines,
             "carrierChoices": carriers.map { names.party($0.uscc) },
         ]
+    }
+}
+
+/// The steps open to `me` on a manifest in its present state: the one computation behind 办理's forms and the 下一步
+/// column of 我的联单.
+struct OpenSteps {
+    var pickup = false
+    var handoverFrom: String?
+    var receive = false
+    var cancel = false
+    /// Per waste code, the grams rejected and not yet returned, while `me` is the receiver of a received or rejected load.
+    var returnable: [String: Int64] = [:]
+
+    init(_ m: ManifestRecord, me: String) {
+        pickup = m.state == .filed && m.carriers.first == me
+        if m.state == .inTransit, let current = m.currentCarrier, let at = m.carriers.firstIndex(of: current),
+            let mine = m.carriers.firstIndex(of: me), mine > at
+        {
+            handoverFrom = current
+        }
+        receive = m.state == .inTransit && m.receiver == me
+        cancel = m.state == .filed && m.generator == me
+        if m.receiver == me, m.state == .received || m.state == .rejected {
+            for (code, grams) in m.rejectedGramsByCode {
+                let left = grams - (m.returnedGrams[code] ?? 0)
+                if left > 0 { returnable[code] = left }
+            }
+        }
+    }
+
+    /// What the clerk is to do, in the words of the 办理 page.
+    var names: [String] {
+        var out: [String] = []
+        if pickup { out.append("确认起运") }
+        if handoverFrom != nil { out.append("交接") }
+        if receive { out.append("确认接收或拒收") }
+        if cancel { out.append("可作废（起运前）") }
+        if !returnable.isEmpty { out.append("退回拒收部分") }
+        return out
     }
 }

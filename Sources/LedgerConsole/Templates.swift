@@ -12,6 +12,7 @@ enum Templates {
         ("operator", PackageResources.operator_mustache),
         ("file", PackageResources.file_mustache),
         ("steps", PackageResources.steps_mustache),
+        ("mine", PackageResources.mine_mustache),
         ("worklist", PackageResources.worklist_mustache),
         ("approvals", PackageResources.approvals_mustache),
         ("approval", PackageResources.approval_mustache),

@@ -416,6 +416,32 @@ class Steps:
         self.browser.shot("10-return-manifest", full=True)
         self.d.get(self.base + f"/ui/manifests/{self.filing.filed}/steps")
         check(not self.d.find_elements("id", "return-form"), "nothing left to return: the 退回 form is no longer offered")
+        self.returned = no
+
+    def mine(self):
+        """我的联单: each enterprise's manifests with its role, the state and its next step, linked to 办理."""
+        def rows():
+            self.d.get(self.base + "/ui/mine")
+            return {r.get_attribute("data-no"): r for r in self.d.find_elements("css selector", "#mine-list tr.mine")}
+        self.browser.sign_in(self.base, os.path.join(KEYS, SC_CARRIER + ".key"))
+        mine = rows()
+        check(self.returned in mine and "确认起运" in mine[self.returned].find_element("css selector", ".next").text,
+              f"the carrier's next step on the return is 确认起运: {[r.text for r in mine.values()][:5]}")
+        check("已接收" in mine[self.filing.filed].text and "无需本单位办理" in mine[self.filing.filed].text,
+              "the received manifest needs nothing more of the carrier")
+        self.browser.shot("14-mine-carrier", full=True)
+        self.browser.sign_in(self.base, os.path.join(KEYS, CQ_RECEIVER + ".key"))
+        mine = rows()
+        ret = mine[self.returned]
+        check("移出人" in ret.text and "已填报" in ret.text and "可作废" in ret.text and self.filing.filed in ret.text,
+              f"the return is the receiver's as 移出人, may be cancelled before pickup, names the original: {ret.text}")
+        check("接受人" in mine[self.filing.filed].text, "on the original it is 接受人")
+        ret.find_element("css selector", ".next a").click()
+        self.browser.wait_for(lambda: self.d.find_elements("id", "cancel-form"), "the 办理 page of the return")
+        check(f"/ui/manifests/{self.returned}/steps" in self.d.current_url, "the next step links to 办理")
+        self.browser.sign_in(self.base, os.path.join(KEYS, "REG-510000.key"))
+        self.d.get(self.base + "/ui/mine")
+        check("我的联单" in self.browser.text() and "not an enterprise" in self.browser.text(), "a regulator gets a clear refusal")
 
 
     def cancel_before_pickup(self):
@@ -495,6 +521,8 @@ def main():
             steps.receive_with_partial_rejection)
         run("办理: the receiver files the return (退回) of the rejected part: more than rejected is refused, nothing "
             "appended; hwledger verify and an independent Ed25519 check pass", steps.file_return)
+        run("我的联单: each enterprise's manifests with its role, state and next step (the 办理 computation), linked to 办理",
+            steps.mine)
         run("办理: the generator cancels a manifest before pickup (a reason is required)", steps.cancel_before_pickup)
         run("tonnes convert to grams exactly (0.001 t, 99999.999 t); negatives, 4 decimals and non-numbers are refused",
             tonnes, browser, base)
