@@ -7,7 +7,7 @@ import TransferRules
 /// 办理 (`/ui/manifests/{no}/steps`): the steps after filing that are this enterprise's to take on a manifest in its
 /// present state — 确认起运 (first carrier, filed), 交接 (a later carrier, in transit), 确认接收 with received and
 /// rejected tonnes per line or 拒收 (receiver, in transit), 作废 (generator, filed), 退回 (the receiver, of what it
-/// rejected). Each form builds the event in the
+/// rejected), 提出更正 and 确认更正 (the parties of a received manifest, SPEC §2.4). Each form builds the event in the
 /// page and signs it with the clerk's key file (forms.js), as 填报联单 does. The page records the state it was drawn
 /// in; the ledger judges the signed event against the state it has then, so a page left open while the manifest
 /// moved on gets the ledger's R-STATE refusal and appends nothing.
@@ -61,7 +61,24 @@ struct StepsView {
         if open.receive { out["receive"] = true }
         if open.cancel { out["cancel"] = true }
         if let ret = returnForm(open.returnable) { out["return"] = ret }
-        out["nothing"] = open.names.isEmpty
+        if open.propose, let current = m.versions.last {
+            out["propose"] = [
+                "method": current.method, "correctionId": "GZ-\(m.corrections.count + 1)",
+                "lines": current.lines.map { l -> [String: Any] in
+                    let line = m.lines.indices.contains(l.line - 1) ? m.lines[l.line - 1] : nil
+                    return ["line": l.line, "wasteCode": line?.wasteCode ?? "", "name": line?.name ?? "", "tonnes": Display.tonnes(l.grams)]
+                },
+            ]
+        }
+        out["approve"] = open.approvable.map { c -> [String: Any] in
+            var item: [String: Any] = ["correctionId": c.correctionId, "proposer": names.party(c.proposer), "reason": c.reason]
+            if let method = c.method { item["newMethod"] = method }
+            if let lines = c.lines {
+                item["newLines"] = lines.map { "第 \($0.line) 行 \(Display.tonnes($0.grams)) 吨" }.joined(separator: "；")
+            }
+            return item
+        }
+        out["nothing"] = open.names.isEmpty && !open.propose
         return out
     }
 
@@ -101,6 +118,10 @@ struct OpenSteps {
     var cancel = false
     /// Per waste code, the grams rejected and not yet returned, while `me` is the receiver of a received or rejected load.
     var returnable: [String: Int64] = [:]
+    /// 提出更正: any party of a received manifest may propose a correction (offered on 办理, not listed as a next step).
+    var propose = false
+    /// 确认更正: the corrections not yet in effect that `me`, a party other than the proposer, has still to approve.
+    var approvable: [ManifestRecord.Correction] = []
 
     init(_ m: ManifestRecord, me: String) {
         pickup = m.state == .filed && m.carriers.first == me
@@ -117,6 +138,10 @@ struct OpenSteps {
                 if left > 0 { returnable[code] = left }
             }
         }
+        propose = m.state == .received && m.parties.contains(me)
+        if m.parties.contains(me) {
+            approvable = m.corrections.filter { !$0.applied && $0.proposer != me && !$0.approvals.contains(me) }
+        }
     }
 
     /// What the clerk is to do, in the words of the 办理 page.
@@ -127,6 +152,7 @@ struct OpenSteps {
         if receive { out.append("确认接收或拒收") }
         if cancel { out.append("可作废（起运前）") }
         if !returnable.isEmpty { out.append("退回拒收部分") }
+        if !approvable.isEmpty { out.append("确认更正") }
         return out
     }
 }

@@ -443,6 +443,49 @@ class Steps:
         self.d.get(self.base + "/ui/mine")
         check("我的联单" in self.browser.text() and "not an enterprise" in self.browser.text(), "a regulator gets a clear refusal")
 
+    def correction(self):
+        """The receiver proposes a correction of the received tonnes; the generator and the carrier approve it."""
+        no = self.filing.filed
+        self.open(CQ_RECEIVER)
+        self.browser.wait_for(lambda: self.d.find_elements("id", "correction-form"), "the 提出更正 form")
+        before = entries_count(self.db)
+        self.fill("correction-form", reason="复磅数量")
+        cls, text = self.submit("correction-form")
+        check("bad" in cls and "没有需要更正" in text and entries_count(self.db) == before, f"a correction that changes nothing is refused: {text}")
+        self.d.execute_script("document.querySelector('#correction-form tr.cline .grams').value = '0.795';")
+        cls, text = self.submit("correction-form")
+        check("ok" in cls and entries_count(self.db) == before + 1, f"the correction is proposed: {text}")
+        proposed = self.entry(before)
+        body = proposed["submission"]["body"]
+        check(proposed["submission"]["type"] == "manifest.correction.proposed" and body["lines"] == [{"line": 1, "grams": 795000}]
+              and "method" not in body and body["reason"] == "复磅数量", f"only the changed line is proposed: {body}")
+        for party, shot in ((SC_GENERATOR, "15-steps-approve-correction"), (SC_CARRIER, None)):
+            self.browser.sign_in(self.base, os.path.join(KEYS, party + ".key"))
+            self.d.get(self.base + "/ui/mine")
+            row = self.d.find_element("css selector", f'#mine-list tr.mine[data-no="{no}"]')
+            check("确认更正" in row.text, f"我的联单 lists 确认更正 for {party}: {row.text}")
+            row.find_element("css selector", ".next a").click()
+            self.browser.wait_for(lambda: self.d.find_elements("css selector", ".approve-form"), "the 确认更正 form")
+            form = self.d.find_element("css selector", ".approve-form")
+            check("0.795" in form.text and "重庆示例固废处置有限公司" in form.text and "复磅数量" in form.text,
+                  f"the form shows the proposer, the reason and the new tonnes: {form.text}")
+            self.d.find_element("id", "keyfile").send_keys(os.path.join(KEYS, party + ".key"))
+            n = entries_count(self.db)
+            form.find_element("css selector", ".step-submit").click()
+            status = form.find_element("css selector", ".status")
+            self.browser.wait_for(lambda: "ok" in status.get_attribute("class").split(), f"{party}'s approval")
+            e = self.entry(n)
+            check(e["submission"]["type"] == "manifest.correction.approved" and e["submission"]["actor"] == party
+                  and independent_signature_ok(e), f"{party}'s approval is signed and verifies independently")
+            if shot:
+                self.browser.shot(shot, full=True)
+        check(independent_signature_ok(proposed), "the proposal's signature verifies independently")
+        v = subprocess.run([HWLEDGER, "verify", "--db", self.db], capture_output=True, text=True)
+        check(v.returncode == 0, f"hwledger verify accepts the ledger: {v.stdout} {v.stderr}")
+        self.d.get(self.base + f"/ui/manifests/{no}")
+        check("0.795" in self.browser.text(), "the 联单 shows the corrected tonnes")
+        self.browser.shot("16-manifest-corrected", full=True)
+
 
     def cancel_before_pickup(self):
         self.browser.sign_in(self.base, os.path.join(KEYS, SC_GENERATOR + ".key"))
@@ -523,6 +566,8 @@ def main():
             "appended; hwledger verify and an independent Ed25519 check pass", steps.file_return)
         run("我的联单: each enterprise's manifests with its role, state and next step (the 办理 computation), linked to 办理",
             steps.mine)
+        run("更正: the receiver proposes a correction (only changed lines; none refused), the generator and the carrier "
+            "approve from 我的联单; each signature verifies independently; hwledger verify", steps.correction)
         run("办理: the generator cancels a manifest before pickup (a reason is required)", steps.cancel_before_pickup)
         run("tonnes convert to grams exactly (0.001 t, 99999.999 t); negatives, 4 decimals and non-numbers are refused",
             tonnes, browser, base)

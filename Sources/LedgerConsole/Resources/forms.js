@@ -352,6 +352,7 @@ const HWLForms = (() => {
       const label = input.closest("label") ? input.closest("label").textContent.trim() : input.name;
       if (input.dataset.kind === "bool") { body[input.name] = input.checked; continue; }
       const value = input.value.trim();
+      if (input.dataset.kind === "ifchanged" && value === input.dataset.was) continue;
       if (!value) {
         if (!OPTIONAL.has(input.name)) problems.push("请填写" + label);
         continue;
@@ -379,6 +380,22 @@ const HWLForms = (() => {
           problems.push("第 " + line + " 行：" + e.message);
         }
       });
+    }
+    // 提出更正: only the lines whose received tonnes change; a correction must change something.
+    const corrected = form.querySelectorAll("tr.cline");
+    if (corrected.length) {
+      const lines = [];
+      corrected.forEach((row) => {
+        const text = row.querySelector(".grams").value.trim();
+        if (text === row.dataset.was) return;
+        try {
+          lines.push({ line: Number(row.dataset.line), grams: HWLTonnes.toGrams(text, { allowZero: true }) });
+        } catch (e) {
+          problems.push("第 " + row.dataset.line + " 行：" + e.message);
+        }
+      });
+      if (lines.length) body.lines = lines;
+      else if (!body.method && !problems.length) problems.push("更正后的方式和接收量与现记录相同，没有需要更正的内容");
     }
     return problems.length ? null : body;
   }
