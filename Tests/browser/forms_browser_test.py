@@ -274,6 +274,33 @@ class Filing:
         self.browser.wait_for(lambda: "预检通过" in status.text, "the dry run's pass")
         check(not field_errors(self.d) and entries_count(self.db) == before, "a clean form passes the dry run; nothing appended")
 
+    def multi_line(self):
+        """A manifest of two lines (添加一行 copies the waste; 删除 removes a line) is filed with both lines."""
+        before = entries_count(self.db)
+        self.fill_valid(tonnes="0.100")
+        for _ in range(2):
+            self.d.find_element("id", "add-line").click()
+        rows = self.d.find_elements("css selector", "#lines tr.line")
+        check(len(rows) == 3 and rows[2].find_element("css selector", ".wasteCode").get_attribute("value") == "900-039-49",
+              "添加一行 adds a line carrying the first line's waste code")
+        rows[2].find_element("css selector", ".remove-line").click()
+        self.d.execute_script("""
+            const row = document.querySelectorAll('#lines tr.line')[1];
+            row.querySelector('.packaging').value = '吨袋';
+            row.querySelector('.packages').value = '1';
+            row.querySelector('.tonnes').value = '0.050';""")
+        self.key(SC_GENERATOR)
+        self.d.find_element("id", "sign-submit").click()
+        self.browser.wait_for(lambda: self.d.find_element("id", "filing-result").is_displayed(), "the two-line filing")
+        self.browser.shot("17-file-two-lines", full=True)
+        check(entries_count(self.db) == before + 1, "one entry")
+        import base64
+        entry = json.loads(subprocess.run([HWLEDGER, "entries", "--db", self.db, "--from", str(before)], capture_output=True,
+                                          text=True, check=True).stdout.splitlines()[0])
+        lines = json.loads(base64.b64decode(entry["data"]))["submission"]["body"]["lines"]
+        check([(line["packaging"], line["packages"], line["grams"]) for line in lines] == [("铁桶", 5, 100000), ("吨袋", 1, 50000)],
+              f"both lines are filed as typed: {lines}")
+
     def lost_answer(self):
         """The first answer is lost; the clerk clicks again and the 409 replay (R-NONCE with the original result) is
         shown as filed before, with its 联单编号, and nothing is appended twice."""
@@ -555,6 +582,7 @@ def main():
             filing.other_generators_approval)
         run("预检: the dry run (POST /v1/checks) shows each failing rule next to its field before signing; nothing appended",
             filing.dry_run)
+        run("多行联单: 添加一行 and 删除 in the form; a two-line manifest is filed with both lines", filing.multi_line)
         run("a lost answer: the second click's 409 replay shows the manifest as filed before, with its 联单编号; one entry",
             filing.lost_answer)
         steps = Steps(browser, base, db, filing)

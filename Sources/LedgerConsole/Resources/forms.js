@@ -298,8 +298,22 @@ const HWLForms = (() => {
   function setupFiling(form) {
     setupDryRun(form);
     $("basis").addEventListener("change", applyBasis);
-    document.querySelectorAll("#lines tr.line .wasteCode").forEach((input) => {
-      input.addEventListener("change", () => fillFromCode(input.closest("tr")));
+    const table = $("lines");
+    table.addEventListener("change", (e) => {
+      if (e.target.classList.contains("wasteCode")) fillFromCode(e.target.closest("tr"));
+    });
+    // 多行联单: a new line copies the first line's waste (code, name, hazards, form) and leaves packaging, packages and
+    // tonnes empty; a line can be removed while more than one remains.
+    $("add-line").addEventListener("click", () => {
+      const row = table.querySelector("tr.line").cloneNode(true);
+      for (const cls of ["packaging", "packages", "tonnes"]) row.querySelector("." + cls).value = "";
+      row.querySelector(".form").value = table.querySelector("tr.line .form").value;
+      for (const el of row.querySelectorAll(".invalid")) el.classList.remove("invalid");
+      table.tBodies[0].appendChild(row);
+    });
+    table.addEventListener("click", (e) => {
+      if (!e.target.classList.contains("remove-line")) return;
+      if (table.querySelectorAll("tr.line").length > 1) e.target.closest("tr").remove();
     });
     const status = $("filing-status");
     signedAction($("sign-submit"), status, {
