@@ -192,3 +192,58 @@ func valueOffset(of needle: String, in bytes: [UInt8]) -> Int? {
     }
     return nil
 }
+
+/// Kills a child at a moment the test chooses, without racing it.
+///
+/// The child runs in short slices (SIGCONT, a few milliseconds, SIGSTOP); between slices, while it is frozen,
+/// `condition` is asked whether to kill now. When it says yes the child is SIGKILLed still frozen, so the kill lands
+/// mid-run by construction; a child that finishes first is simply waited for. Under the suite's parallel load a kill
+/// timed by the wall clock, or by a poll that may itself run late, often came after the child had exited.
+enum FrozenKill {
+    /// Returns true when the child was killed while running, false when it exited first (or `timeout` passed).
+    static func kill(_ process: Process, timeout: Double = 180, when condition: () throws -> Bool) async throws -> Bool {
+        let pid = process.processIdentifier
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            Glibc.kill(pid, SIGSTOP)
+            guard waitUntilStopped(pid) else { break }
+            if try condition() {
+                Glibc.kill(pid, SIGKILL)
+                process.waitUntilExit()
+                return process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
+            }
+            Glibc.kill(pid, SIGCONT)
+            try await Task.sleep(for: .milliseconds(Int.random(in: 2...10)))
+        }
+        if process.isRunning { Glibc.kill(pid, SIGCONT) }
+        process.waitUntilExit()
+        return false
+    }
+
+    /// The child's CPU time so far (user + system, all threads) in clock ticks, or nil once it has exited.
+    static func cpuTicks(_ pid: Int32) -> Int? {
+        guard let fields = statFields(pid), fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }
+        return user + system
+    }
+
+    /// Fields of /proc/PID/stat after the command name: state first.
+    private static func statFields(_ pid: Int32) -> [Substring]? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return nil }
+        return text[text.index(after: close)...].split(separator: " ")
+    }
+
+    /// Waits until the child is in the stopped state; false when it has exited (or become a zombie) instead.
+    private static func waitUntilStopped(_ pid: Int32) -> Bool {
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            guard let state = statFields(pid)?.first else { return false }
+            switch state {
+            case "T", "t": return true
+            case "Z", "X", "x": return false
+            default: usleep(200)
+            }
+        }
+        return false
+    }
+}

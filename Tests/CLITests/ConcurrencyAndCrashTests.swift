@@ -52,10 +52,9 @@ struct ConcurrencyAndCrashTests {
 
     @Test("SIGKILL during a bulk submit of 20,000 events leaves a verifiable log holding a prefix of the input")
     func killedMidSubmit() async throws {
-        // The kill must land while the submit is still running. Under the suite's parallel load the poll that sees
-        // the first commit can itself run late (once the whole submit had finished 68 ms after the poll read 4,001
-        // entries), so an attempt whose kill came after a clean exit is checked all the same and then repeated with
-        // a fresh ledger; at least one of three attempts must kill mid-run.
+        // The kill lands while the submit is frozen (FrozenKill), so it is mid-run unless the submit finished between
+        // two slices with no committed batch seen; such an attempt is checked all the same and repeated with a fresh
+        // ledger; at least one of three attempts must kill mid-run.
         var killedMidRun = false
         for attempt in 1...3 where !killedMidRun {
             killedMidRun = try await killSubmitAndCheck(attempt: attempt)
@@ -82,22 +81,18 @@ struct ConcurrencyAndCrashTests {
         process.standardInput = FileHandle.nullDevice
         try process.run()
 
-        // Wait until at least one batch is committed (or the process is about to finish), then a short random delay.
-        let started = Date()
+        // Kill it frozen, a few slices after a reader first sees a committed batch and before the last one.
         var committed = 1
-        while process.isRunning, Date().timeIntervalSince(started) < 90 {
+        var slicesAfterFirstCommit = 0
+        let extraSlices = Int.random(in: 0...4)
+        let wasRunning = try await FrozenKill.kill(process) {
             let r = try sqlite(ledger.db, "SELECT count(*) FROM entries;")
             committed = Int(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? committed
-            if committed > 1 { break }
-            try await Task.sleep(for: .milliseconds(20))
+            guard committed > 1, committed <= total else { return false }
+            slicesAfterFirstCommit += 1
+            return slicesAfterFirstCommit > extraSlices
         }
-        let delay = Int.random(in: 0...100)
-        try await Task.sleep(for: .milliseconds(delay))
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        // Whether the kill landed mid-run is read from how the process ended (killed by SIGKILL, not exited).
-        let wasRunning = process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
-        let context = "attempt \(attempt): killed \(delay) ms after \(committed) entries were seen (ended by the signal: \(wasRunning), status \(process.terminationStatus))"
+        let context = "attempt \(attempt): killed \(slicesAfterFirstCommit) slices after the first commit, \(committed) entries seen (ended by the signal: \(wasRunning), status \(process.terminationStatus))"
         if !wasRunning {
             #expect(process.terminationStatus == 0, "\(context): a submit that was not killed exits 0")
         }

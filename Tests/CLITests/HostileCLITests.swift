@@ -27,8 +27,8 @@ enum TimedRun {
         process.environment = env
         let out = dir.path("\(tag).stdout")
         let err = dir.path("\(tag).stderr")
-        FileManager.default.createFile(atPath: out, contents: nil)
-        FileManager.default.createFile(atPath: err, contents: nil)
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
+        _ = FileManager.default.createFile(atPath: err, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
         process.standardInput = FileHandle.nullDevice
@@ -100,7 +100,7 @@ final class HostileCLILedger: @unchecked Sendable {
     func file(_ bytes: [UInt8]) -> String {
         counter += 1
         let p = cli.dir.path("variant-\(counter).jsonl")
-        FileManager.default.createFile(atPath: p, contents: Data(bytes + [0x0A]))
+        _ = FileManager.default.createFile(atPath: p, contents: Data(bytes + [0x0A]))
         return p
     }
 
@@ -230,7 +230,7 @@ struct HostileCLITests {
                 }
             }
             let path = ledger.cli.dir.path("bulk-\(judged).jsonl")
-            FileManager.default.createFile(atPath: path, contents: Data(bytes))
+            _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
             let args = group == "signed"
                 ? ["submit", "--db", ledger.cli.db, "--signed", path]
                 : ["submit", "--db", ledger.cli.db, "--key", ledger.keyPath(String(group.dropFirst(4))), path]
@@ -262,7 +262,7 @@ struct HostileCLITests {
             let path = ledger.cli.writeLines([valid[0], bad, valid[1]], stem: "poisoned")
             if !b.elementsEqual(bad.utf8) {
                 // Invalid UTF-8 must reach the file as bytes.
-                FileManager.default.createFile(atPath: path, contents: Data(Array((valid[0] + "\n").utf8) + b + Array(("\n" + valid[1] + "\n").utf8)))
+                _ = FileManager.default.createFile(atPath: path, contents: Data(Array((valid[0] + "\n").utf8) + b + Array(("\n" + valid[1] + "\n").utf8)))
             }
             let r = try TimedRun.hwledger(["submit", "--db", ledger.cli.db, "--signed", path], in: ledger.cli.dir, timeout: 30)
             if r.timedOut || r.signaled || r.status != 65 || !r.stderr.hasPrefix("error[MALFORMED]: ") || !r.stderr.contains("line 2") {
