@@ -106,16 +106,11 @@ extension ConsolePages {
     ) throws -> [String: Any] {
         let list = try ledger.worklist(for: principal.id, asOf: asOf)
         let applications = Dictionary(try ledger.applications().map { ($0.applicationId, $0) }, uniquingKeysWith: { a, _ in a })
-        var manifestCache: [String: ManifestRecord?] = [:]
-        func manifest(_ no: String) throws -> ManifestRecord? {
-            if let hit = manifestCache[no] { return hit }
-            let m = try ledger.manifest(no)
-            manifestCache[no] = m
-            return m
-        }
+        let manifests = try ledger.manifestsByNumber()
+        func manifest(_ no: String) -> ManifestRecord? { manifests[no] }
         var overdue: [[String: Any]] = [], soon: [[String: Any]] = [], later: [[String: Any]] = []
         for item in list.items {
-            let info = try subjectInfo(item.subject, applications: applications, manifest: manifest, names: names)
+            let info = subjectInfo(item.subject, applications: applications, manifest: manifest, names: names)
             var row: [String: Any] = [
                 "kind": Display.eventLabel(item.kind), "type": item.kind, "subject": item.subject, "detail": info.text,
             ]
@@ -144,7 +139,7 @@ extension ConsolePages {
         var counts: [String: Int] = [:]
         var cities = Set<String>()
         for a in anomalies {
-            let info = try subjectInfo(a.subject, applications: applications, manifest: manifest, names: names)
+            let info = subjectInfo(a.subject, applications: applications, manifest: manifest, names: names)
             cities.formUnion(info.cities)
             guard filter.matches(a, info, names: names) else { continue }
             counts[a.id, default: 0] += 1

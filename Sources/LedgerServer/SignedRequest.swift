@@ -211,9 +211,11 @@ public enum Visibility {
         case .enterprise: return []
         case .regulator(_, let province):
             let provinces = try ledger.enterpriseProvinces()
-            return try all.filter { a in
-                if let m = try ledger.manifest(a.subject) { return ResourceScope.of(m, provinces: provinces).provinces.contains(province) }
-                if let app = try ledger.application(a.subject) { return ResourceScope.of(app).provinces.contains(province) }
+            let manifests = try ledger.manifestsByNumber()
+            let applications = Dictionary(try ledger.applications().map { ($0.applicationId, $0) }, uniquingKeysWith: { a, _ in a })
+            return all.filter { a in
+                if let m = manifests[a.subject] { return ResourceScope.of(m, provinces: provinces).provinces.contains(province) }
+                if let app = applications[a.subject] { return ResourceScope.of(app).provinces.contains(province) }
                 return false
             }
         }

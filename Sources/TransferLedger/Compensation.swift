@@ -6,6 +6,9 @@ import TransferRules
 struct CompensationReader {
     let reader: any LedgerReader
     let context: RegimeContext
+    /// The manifests when the caller has them already (read paths, from the ``ManifestCache``); nil reads them
+    /// through `reader` (the write path, which must see its own transaction).
+    var manifests: [ManifestRecord]? = nil
 
     func inputs() throws -> CompensationInputs {
         func all<T: Decodable>(_ type: T.Type, _ kind: String) throws -> [T] {
@@ -20,7 +23,7 @@ struct CompensationReader {
         }
         let enterprises = try all(Enterprise.self, ProjectionKind.enterprise)
         return CompensationInputs(
-            manifests: try all(ManifestRecord.self, ProjectionKind.manifest), tables: try all(RateTableRecord.self, ProjectionKind.rateTable),
+            manifests: try manifests ?? all(ManifestRecord.self, ProjectionKind.manifest), tables: try all(RateTableRecord.self, ProjectionKind.rateTable),
             closes: try all(ClosedStatementRecord.self, ProjectionKind.statementClosed),
             provinces: Dictionary(enterprises.map { ($0.uscc, $0.province) }, uniquingKeysWith: { a, _ in a }))
     }
@@ -86,7 +89,8 @@ extension TransferLedger {
     /// The statement of a quarter for one direction (SPEC §2.6).
     public func statement(quarter: Quarter, payer: String, payee: String) throws -> Statement {
         let context = try context()
-        return try store.read { try CompensationReader(reader: $0, context: context).statement(quarter: quarter, payer: payer, payee: payee) }
+        let manifests = try allManifests()
+        return try store.read { try CompensationReader(reader: $0, context: context, manifests: manifests).statement(quarter: quarter, payer: payer, payee: payee) }
     }
 
     /// Every rate table, published or confirmed.

@@ -123,11 +123,11 @@ extension TransferLedger {
         return list
     }
 
-    func allManifests() throws -> [ManifestRecord] {
-        var list: [ManifestRecord] = []
-        try all(ManifestRecord.self, kind: ProjectionKind.manifest) { list.append($0); return true }
-        return list
-    }
+    /// Every manifest in number order, from the ``ManifestCache``.
+    func allManifests() throws -> [ManifestRecord] { try manifestCache.snapshot(store).list }
+
+    /// Every manifest by number, from the same cache: for reports that look up the subjects of many anomalies or steps.
+    public func manifestsByNumber() throws -> [String: ManifestRecord] { try manifestCache.snapshot(store).byNumber }
 
     /// Per whitelist entry of `year`: cap, approved (direct decisions charged to it), shipped (non-cancelled
     /// manifests picked up under those approvals) and received grams; returns are not counted.

@@ -48,7 +48,8 @@ extension TransferLedger {
     /// `asOf` (in Asia/Shanghai) from the first delivery on, whose statement has items or adjustments and is not
     /// closed. No deadline applies.
     func statementCloseSteps(asOf: CivilDate, context: RegimeContext) throws -> [DeadlineStep] {
-        let inputs = try store.read { try CompensationReader(reader: $0, context: context).inputs() }
+        let manifests = try allManifests()
+        let inputs = try store.read { try CompensationReader(reader: $0, context: context, manifests: manifests).inputs() }
         let directions = Set(inputs.tables.filter { $0.confirmedAt != nil }.flatMap(\.table.directions).map { [$0.payer, $0.payee] })
         guard !directions.isEmpty,
             let first = inputs.manifests.compactMap({ $0.receipt?.deliveredAt.shanghaiDate }).min().map(Quarter.init(containing:))

@@ -1,4 +1,6 @@
 import LedgerCore
+import LedgerSQLite
+import Logging
 import LedgerTestSupport
 import Testing
 import TransferLedger
@@ -90,6 +92,24 @@ struct WorklistTests {
         try s.receive(no)
         #expect(try Self.items(s, P.scReceiver, "2025-03-23").isEmpty)
         #expect(try Self.items(s, P.carrier2, "2025-03-23").isEmpty)
+    }
+
+    @Test("a facade that has read the manifests once sees each later change to them, appended by itself or by another writer on the file")
+    func manifestReadsFollowAppends() throws {
+        let s = try TransferScenario(sqlite: true)
+        // A second facade on the same file: the daemon's, while the scenario's plays the CLI writing beside it.
+        let reader = TransferLedger(
+            store: try SQLiteLedgerStore(path: s.dir.path("ledger.sqlite")), reference: s.ledger.reference, clock: { s.clock.now },
+            logger: Logger(label: "reader"))
+        let no = try s.file(B.manifest(carriers: [P.carrier]))
+        #expect(try reader.worklist(for: P.carrier, asOf: Self.date("2025-03-11")).items.map(\.kind) == ["manifest.pickedUp"])
+        #expect(try reader.manifestsByNumber()[no]?.state == .filed)
+        try s.pickUp(no)
+        #expect(try reader.worklist(for: P.carrier, asOf: Self.date("2025-03-11")).items.isEmpty, "the pickup by the other writer is seen")
+        #expect(try reader.manifestsByNumber()[no]?.state == .inTransit)
+        #expect(try reader.worklist(for: P.scReceiver, asOf: Self.date("2025-03-23")).items.map(\.kind) == ["manifest.received"])
+        let second = try s.file(B.manifest(carriers: [P.carrier]))
+        #expect(try reader.manifestsByNumber().keys.sorted() == [no, second].sorted(), "a new manifest is read in")
     }
 
     @Test("overdue items come first, then by due date, undated last")

@@ -4,9 +4,14 @@ public struct WorkingCalendar: Sendable {
     public let holidays: Set<CivilDate>
     public let adjustedWorkdays: Set<CivilDate>
 
+    /// The years the holiday data lists dates in; nil when it lists none (computed once: every deadline asks).
+    public let coveredYears: ClosedRange<Int>?
+
     public init(holidays: Set<CivilDate>, adjustedWorkdays: Set<CivilDate>) {
         self.holidays = holidays
         self.adjustedWorkdays = adjustedWorkdays
+        let years = holidays.union(adjustedWorkdays).map(\.year)
+        coveredYears = years.min().flatMap { first in years.max().map { first...$0 } }
     }
 
     /// The policy's calendar if it has one, else the reference list's.
@@ -20,13 +25,6 @@ public struct WorkingCalendar: Sendable {
                 holidays: Set(reference.holidays.compactMap(CivilDate.init)),
                 adjustedWorkdays: Set(reference.adjustedWorkdays.compactMap(CivilDate.init)))
         }
-    }
-
-    /// The years the holiday data lists dates in; nil when it lists none.
-    public var coveredYears: ClosedRange<Int>? {
-        let years = holidays.union(adjustedWorkdays).map(\.year)
-        guard let first = years.min(), let last = years.max() else { return nil }
-        return first...last
     }
 
     /// The first year after the calendar's last one, when a working-day deadline due on `due` was counted into it on

@@ -75,11 +75,14 @@ extension RegimeContext {
     /// its largest operating permit valid on that delivery.
     func capacityAnomalies(asOf: CivilDate, manifests: [ManifestRecord], permits: [String: [PermitRecord]]) -> [Anomaly] {
         var out: [Anomaly] = []
-        let received = manifests.filter { $0.receipt != nil && $0.receipt!.deliveredAt.shanghaiDate <= asOf }
-            .sorted { ($0.receipt!.deliveredAt, $0.manifestNo) < ($1.receipt!.deliveredAt, $1.manifestNo) }
+        // Sorted as positions, not records: a manifest record is large to copy.
+        let received = manifests.indices.filter { manifests[$0].receipt.map { $0.deliveredAt.shanghaiDate <= asOf } ?? false }
+            .map { (at: manifests[$0].receipt!.deliveredAt, no: manifests[$0].manifestNo, position: $0) }
+            .sorted { ($0.at, $0.no) < ($1.at, $1.no) }
         var totals: [String: Int64] = [:]
         var flagged: Set<String> = []
-        for m in received {
+        for position in received.map(\.position) {
+            let m = manifests[position]
             let date = m.receipt!.deliveredAt.shanghaiDate
             let key = "\(m.receiver)/\(date.year)"
             totals[key, default: 0] += (m.currentVersion?.lines ?? m.receipt!.lines).reduce(0) { $0 + $1.grams }
