@@ -201,7 +201,10 @@ func valueOffset(of needle: String, in bytes: [UInt8]) -> Int? {
 /// timed by the wall clock, or by a poll that may itself run late, often came after the child had exited.
 enum FrozenKill {
     /// Returns true when the child was killed while running, false when it exited first (or `timeout` passed).
-    static func kill(_ process: Process, timeout: Double = 180, when condition: () throws -> Bool) async throws -> Bool {
+    ///
+    /// Synchronous on purpose: a `Task.sleep` between slices could resume seconds late when the suite's blocking
+    /// tests hold every thread of the cooperative pool, and the child would run on unwatched.
+    static func kill(_ process: Process, timeout: Double = 180, when condition: () throws -> Bool) throws -> Bool {
         let pid = process.processIdentifier
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
@@ -213,11 +216,22 @@ enum FrozenKill {
                 return process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
             }
             Glibc.kill(pid, SIGCONT)
-            try await Task.sleep(for: .milliseconds(Int.random(in: 2...10)))
+            usleep(UInt32(Int.random(in: 2...10) * 1000))
         }
         if process.isRunning { Glibc.kill(pid, SIGCONT) }
         process.waitUntilExit()
         return false
+    }
+
+    /// The CPU time `process` used in all, read until it exits (polled from this thread, every 5 ms).
+    static func cpuTicksUntilExit(_ process: Process) -> Int {
+        var ticks = 0
+        while process.isRunning {
+            ticks = cpuTicks(process.processIdentifier) ?? ticks
+            usleep(5000)
+        }
+        process.waitUntilExit()
+        return ticks
     }
 
     /// The child's CPU time so far (user + system, all threads) in clock ticks, or nil once it has exited.

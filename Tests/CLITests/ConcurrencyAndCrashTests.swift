@@ -51,20 +51,20 @@ struct ConcurrencyAndCrashTests {
     }
 
     @Test("SIGKILL during a bulk submit of 20,000 events leaves a verifiable log holding a prefix of the input")
-    func killedMidSubmit() async throws {
+    func killedMidSubmit() throws {
         // The kill lands while the submit is frozen (FrozenKill), so it is mid-run unless the submit finished between
         // two slices with no committed batch seen; such an attempt is checked all the same and repeated with a fresh
         // ledger; at least one of three attempts must kill mid-run.
         var killedMidRun = false
         for attempt in 1...3 where !killedMidRun {
-            killedMidRun = try await killSubmitAndCheck(attempt: attempt)
+            killedMidRun = try killSubmitAndCheck(attempt: attempt)
         }
         #expect(killedMidRun, "in none of 3 attempts was the submit still running when killed")
     }
 
     /// Starts a 20,000-line submit, SIGKILLs it shortly after its first commit, and checks the survivors: the log
     /// verifies, holds a prefix of the input, and takes the next submit. Returns whether the kill landed mid-run.
-    private func killSubmitAndCheck(attempt: Int) async throws -> Bool {
+    private func killSubmitAndCheck(attempt: Int) throws -> Bool {
         let ledger = try CLILedger()
         let total = 20_000
         let usccs = (0..<total).map { TestKeys.uscc(division: "510100", serial: $0) }
@@ -85,7 +85,7 @@ struct ConcurrencyAndCrashTests {
         var committed = 1
         var slicesAfterFirstCommit = 0
         let extraSlices = Int.random(in: 0...4)
-        let wasRunning = try await FrozenKill.kill(process) {
+        let wasRunning = try FrozenKill.kill(process) {
             let r = try sqlite(ledger.db, "SELECT count(*) FROM entries;")
             committed = Int(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? committed
             guard committed > 1, committed <= total else { return false }

@@ -116,7 +116,7 @@ struct FaultInjectionTests {
     }
 
     @Test("12 rounds of submit killed with SIGKILL at random moments: verify passes, no gap, every printed index is present")
-    func sigkillLoop() async throws {
+    func sigkillLoop() throws {
         let cli = try CLILedger()
         let perRound = 2500
         var rng = SplitMix64(seed: 6)
@@ -125,12 +125,7 @@ struct FaultInjectionTests {
         // stretch as it stretches the wall clock.
         let first = Self.registrations(perRound, round: 0)
         let (p0, out0, err0) = try TimedRun.start(["submit", "--db", cli.db, "--key", cli.sichuanKeyPath, cli.writeLines(first.map(\.canonicalString))], in: cli.dir, tag: "round-0")
-        var cpu0 = 0
-        while p0.isRunning {
-            cpu0 = FrozenKill.cpuTicks(p0.processIdentifier) ?? cpu0
-            try await Task.sleep(for: .milliseconds(5))
-        }
-        p0.waitUntilExit()
+        let cpu0 = FrozenKill.cpuTicksUntilExit(p0)
         let r0 = TimedRun.collect(p0, out0, err0, timedOut: false)
         try #require(r0.status == 0, "\(r0.stderr)")
         try #require(cpu0 > 10, "round 0 used \(cpu0) CPU ticks")
@@ -147,7 +142,7 @@ struct FaultInjectionTests {
             // commits, always mid-run.
             let target = Int(Double.random(in: 0.02...0.6, using: &rng) * Double(cpu0))
             let pid = process.processIdentifier
-            let wasRunning = try await FrozenKill.kill(process) { (FrozenKill.cpuTicks(pid) ?? .max) >= target }
+            let wasRunning = try FrozenKill.kill(process) { (FrozenKill.cpuTicks(pid) ?? .max) >= target }
             let r = TimedRun.collect(process, out, err, timedOut: false)
             if wasRunning { killedMidRun += 1 }
             let context = "round \(round), killed at \(target) of ~\(cpu0) CPU ticks (running: \(wasRunning))"
