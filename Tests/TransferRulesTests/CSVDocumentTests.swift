@@ -26,4 +26,14 @@ struct CSVDocumentTests {
             #expect(table.rows == Self.document.rows)
         }
     }
+
+    @Test("a quote followed by a combining mark (one Swift Character) is still doubled, and the field reads back (FuzzCSV found it)")
+    func quoteBeforeCombiningMark() throws {
+        let value = "\"\u{031C}e\""
+        #expect(value.first != "\"", "the quote and the mark are one Character, not a quote")
+        #expect(CSVDocument.field(value) == "\"\"\"\u{031C}e\"\"\"")
+        let document = CSVDocument(header: ["名称"], rows: [[value], ["\"\u{0301}"]])
+        let table = try CSVTable(parsing: document.text(excel: true), source: "t.csv")
+        #expect(table.rows == document.rows)
+    }
 }

@@ -13,7 +13,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = String(decoding: bytes, as: UTF8.self)
     if let table = try? CSVTable(parsing: text, source: "fuzz.csv") {
         for row in table.rows { precondition(row.count == table.header.count, "row width differs from the header") }
-        let rewritten = ([table.header] + table.rows).map { $0.map(quoted).joined(separator: ",") + "\r\n" }.joined()
+        let rewritten = ([table.header] + table.rows).map { $0.map(CSVDocument.quoted).joined(separator: ",") + "\r\n" }.joined()
         guard let again = try? CSVTable(parsing: rewritten, source: "fuzz.csv") else {
             fatalError("re-quoted table does not parse: \(rewritten.debugDescription)")
         }
@@ -29,8 +29,6 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     _ = try? ReferenceData(csv: csv)
     return 0
 }
-
-func quoted(_ field: String) -> String { "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
 
 /// Header rows of the real reference files (fixtures/reference), standing in for the files not being fuzzed.
 let stubs: [ReferenceData.File: String] = [

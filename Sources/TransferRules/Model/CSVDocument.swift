@@ -34,8 +34,19 @@ public struct CSVDocument: Sendable, Equatable {
     /// One field: quoted when it holds a comma, a quote or a line break, quotes doubled (RFC 4180 §2).
     public static func field(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        var quoted = "\""
-        for c in text { quoted += c == "\"" ? "\"\"" : String(c) }
-        return quoted + "\""
+        return quoted(text)
+    }
+
+    /// A field always quoted, its quotes doubled. Works on Unicode scalars, not characters: a quote followed by a
+    /// combining mark (U+0022 U+031C) is one `Character` that is not `"`, and would otherwise go out undoubled.
+    public static func quoted(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        out.append("\"")
+        for scalar in text.unicodeScalars {
+            out.append(scalar)
+            if scalar == "\"" { out.append("\"") }
+        }
+        out.append("\"")
+        return String(out)
     }
 }
