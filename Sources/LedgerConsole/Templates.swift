@@ -17,6 +17,7 @@ enum Templates {
         ("approvals", PackageResources.approvals_mustache),
         ("approval", PackageResources.approval_mustache),
         ("whitelist", PackageResources.whitelist_mustache),
+        ("compensation", PackageResources.compensation_mustache),
     ]
 
     /// Parsed once; a template that does not parse is a build defect the console tests catch at start.

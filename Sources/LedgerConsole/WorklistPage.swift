@@ -47,7 +47,7 @@ extension ConsolePages {
                 cities: Set([city(m.generator), city(m.receiver)].compactMap { $0 }), parties: m.namedParties)
         }
         if let year = Int(subject), subject.count == 4 { return SubjectInfo(link: nil, text: "\(year) 年白名单", cities: [], parties: []) }
-        if Quarter(subject) != nil { return SubjectInfo(link: nil, text: "\(subject) 季度跨区域处置补偿", cities: [], parties: []) }
+        if Quarter(subject) != nil { return SubjectInfo(link: "/ui/compensation/\(subject)", text: "\(subject) 季度跨区域处置补偿", cities: [], parties: []) }
         return SubjectInfo(link: nil, text: subject, cities: [], parties: [])
     }
 

@@ -183,6 +183,40 @@ struct ConsoleSessionTests {
         #expect(try signIn(d, key: key, challenge: try challenge(d)).status == 401)
     }
 
+    @Test("补偿结算: both directions, the close form only for the payee's regulator, CSV downloads byte for byte the CLI's --excel output; an enterprise 403, a bad quarter 400, an unknown download 404")
+    func compensationPage() throws {
+        let d = try daemon()
+        let cq = try cookie(try signIn(d, key: RegimeDaemon.key(RegimeDaemon.cq), challenge: try challenge(d)))
+        let r = try page(d, "/ui/compensation/2025Q1", cookie: cq)
+        #expect(r.status == 200, "\(r.text.prefix(300))")
+        for id in ["statement-510000-500000", "statement-500000-510000"] { #expect(r.text.contains("id=\"\(id)\""), "\(id)") }
+        #expect(r.text.contains(d.known("X").no) && r.text.contains(RegimeDaemon.gen), "X's line names its 移出人 by USCC")
+        #expect(r.text.contains("id=\"close-510000-500000\"") && !r.text.contains("id=\"close-500000-510000\""),
+                "Chongqing, the payee of Sichuan → Chongqing, may close that direction only")
+        let sc = try cookie(try signIn(d, key: RegimeDaemon.key(RegimeDaemon.sc), challenge: try challenge(d)))
+        let scPage = try page(d, "/ui/compensation/2025Q1", cookie: sc)
+        #expect(scPage.status == 200 && !scPage.text.contains("id=\"close-510000-500000\"") && scPage.text.contains("待重庆"),
+                "the payer's regulator sees whose close it waits for")
+        for (file, arguments) in [("510000-500000.csv", ["--payer", "510000", "--payee", "500000"]), ("net.csv", ["--net"])] {
+            let csv = try page(d, "/ui/compensation/2025Q1/\(file)", cookie: cq)
+            #expect(csv.status == 200 && csv.headers["content-type"] == "text/csv; charset=utf-8", "\(file): \(csv.status)")
+            #expect(csv.headers["content-disposition"]?.hasPrefix("attachment;") == true)
+            let cli = try Run.hwledger(["compensation", "statement", "--db", d.dbPath, "--quarter", "2025Q1", "--labels", "zh", "--excel"] + arguments)
+            #expect(cli.status == 0, "\(cli.stderr)")
+            #expect(csv.body == Array(cli.stdout.utf8), "\(file) is the CLI's bytes")
+            #expect(csv.body.starts(with: [0xEF, 0xBB, 0xBF]) && csv.text.contains("合计"))
+        }
+        let enterprise = try cookie(try signIn(d, key: RegimeDaemon.key(RegimeDaemon.gen), challenge: try challenge(d)))
+        let forbidden = try page(d, "/ui/compensation/2025Q1", cookie: enterprise)
+        #expect(forbidden.status == 403 && forbidden.text.contains("无权查看"))
+        #expect(try page(d, "/ui/compensation/2025Q1/net.csv", cookie: enterprise).status == 403)
+        let badQuarter = try page(d, "/ui/compensation/2025Q9", cookie: cq)
+        #expect(badQuarter.status == 400 && badQuarter.text.contains("quarter"))
+        #expect(try page(d, "/ui/compensation/2025Q1/other.csv", cookie: cq).status == 404)
+        let index = try page(d, "/ui/compensation", cookie: cq)
+        #expect(index.status == 303 && index.headers["location"]?.hasPrefix("/ui/compensation/") == true)
+    }
+
     @Test("pages: a manifest that does not exist is a 404 page; a query parameter of 10 MB is refused with 400")
     func badPages() throws {
         let d = try daemon()

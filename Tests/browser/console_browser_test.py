@@ -20,7 +20,8 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (  # noqa: E402  (the browser tests' shared harness)
-    HWLEDGER, KEYS, ROOT, Browser, Checks, Daemon, check, cleanup, fixture_ledger, http, work_dir)
+    HWLEDGER, KEYS, ROOT, Browser, Checks, Daemon, check, cleanup, entries_count, entry_at, fixture_ledger, http,
+    independent_signature_ok, work_dir)
 
 OUT = os.path.join(ROOT, "out", "console")
 
@@ -146,6 +147,73 @@ def main():
         check("SQ-510000-2025-104" in text, "the over-quota consent is listed")
         browser.shot("07-whitelist", full=True)
 
+    def session_cookie():
+        return "hwl_session=" + [c for c in d.get_cookies() if c["name"] == "hwl_session"][0]["value"]
+
+    def compensation():
+        d.get(base + "/ui/worklist?asOf=2025-11-20")
+        check(d.find_elements("css selector", '#worklist a[href="/ui/compensation/2025Q3"]'),
+              "the worklist's statement close for 2025Q3 links to the compensation page")
+        d.get(base + "/ui/compensation/2025Q3")
+        text = browser.text()
+        check("2025Q3 川渝跨区域处置补偿结算" in text, "the page names the quarter")
+        sc_cq, cq_sc = d.find_element("id", "statement-510000-500000"), d.find_element("id", "statement-500000-510000")
+        check("四川省 → 重庆市" in sc_cq.text and "6527.50" in sc_cq.find_element("css selector", ".total").text,
+              f"Sichuan → Chongqing totals 6527.50 元: {sc_cq.text[:120]}")
+        check("10045.00" in cq_sc.find_element("css selector", ".total").text, "Chongqing → Sichuan totals 10045.00 元")
+        check("重庆市应向四川省支付净额 3517.50 元" in text, "the net: Chongqing pays Sichuan 3517.50 元")
+        check(d.find_elements("css selector", "svg.flow"), "the flow picture is drawn")
+        row = sc_cq.find_element("css selector", "table.statement-lines tbody tr").text
+        check(re.search(r"\d{14}", row) and "有限公司" in row and re.search(r"9151\w{14}", row),
+              f"each line names the 移出人 and 接受人 beside their USCCs: {row}")
+        check(d.find_elements("id", "close-500000-510000") and not d.find_elements("id", "close-510000-500000"),
+              "Sichuan's regulator may close only the direction it is paid in")
+        browser.shot("08-compensation", full=True)
+        cookie = {"Cookie": session_cookie()}
+        for path, cli in (("510000-500000.csv", ["--payer", "510000", "--payee", "500000"]), ("net.csv", ["--net"])):
+            status, body, headers = http("GET", f"{base}/ui/compensation/2025Q3/{path}", headers=cookie)
+            check(status == 200 and headers.get("Content-Type", "").startswith("text/csv")
+                  and "attachment" in headers.get("Content-Disposition", ""), f"{path} downloads as CSV: {status} {headers}")
+            expected = subprocess.run([HWLEDGER, "compensation", "statement", "--db", db, "--quarter", "2025Q3", *cli,
+                                       "--labels", "zh", "--excel"], capture_output=True, check=True).stdout
+            check(body == expected, f"{path} is byte for byte the CLI's --excel output")
+            check(body.startswith(b"\xef\xbb\xbf") and b"\r\n" in body and "合计".encode() in body,
+                  f"{path} has the byte-order mark, CRLF and the 合计 row")
+        for path, status_expected in (("/ui/compensation/2025Q9", 400), ("/ui/compensation/2025Q3/other.csv", 404)):
+            status, _, _ = http("GET", base + path, headers=cookie)
+            check(status == status_expected, f"{path} is {status_expected}, got {status}")
+
+    def compensation_close():
+        d.get(base + "/ui/compensation/2025Q3")
+        form = d.find_element("id", "close-500000-510000")
+        digest = form.find_element("css selector", ".close-digest").text
+        check(re.fullmatch(r"[0-9a-f]{64}", digest) and "10045.00" in form.text, "the form shows the total and digest to be signed")
+        before = entries_count(db)
+        # A forged close posted with the session cookie but no valid signature is refused; nothing is appended.
+        forged = {"submission": {"type": "compensation.statement.closed", "actor": SC, "keyId": "00000000",
+                                 "nonce": "0" * 32, "signedAt": "2026-01-01T00:00:00Z",
+                                 "body": {"quarter": "2025Q3", "payer": "500000", "payee": "510000", "totalFen": 1004500, "digest": digest}},
+                  "sig": "A" * 86 + "=="}
+        status, _, _ = http("POST", base + "/v1/submissions", json.dumps(forged).encode(),
+                            {"Content-Type": "application/json", "Cookie": session_cookie(), "Origin": "https://evil.example"})
+        check(status in (401, 403) and entries_count(db) == before, f"a forged cross-site close is refused ({status}), nothing appended")
+        form.find_element("id", "keyfile").send_keys(os.path.join(KEYS, SC + ".key"))
+        form.find_element("css selector", ".step-submit").click()
+        browser.wait_for(lambda: "ok" in form.find_element("css selector", ".status").get_attribute("class"), "the close to be accepted")
+        check(entries_count(db) == before + 1, "the close appends one entry")
+        e = entry_at(db, before)
+        body = e["submission"]["body"]
+        check(e["submission"]["type"] == "compensation.statement.closed" and e["submission"]["actor"] == SC
+              and body == {"quarter": "2025Q3", "payer": "500000", "payee": "510000", "totalFen": 1004500, "digest": digest},
+              f"the entry closes 2025Q3 500000 → 510000 with the total and digest shown: {body}")
+        check(independent_signature_ok(e), "its signature verifies with Python's cryptography")
+        v = subprocess.run([HWLEDGER, "verify", "--db", db], capture_output=True, text=True)
+        check(v.returncode == 0, f"hwledger verify accepts the ledger: {v.stdout} {v.stderr}")
+        browser.wait_for(lambda: d.find_element("id", "statement-500000-510000").find_elements("css selector", ".closed-mark"),
+                         "the page to reload showing 已结算")
+        check(not d.find_elements("id", "close-500000-510000"), "the close form is gone once closed")
+        browser.shot("08-compensation-closed", full=True)
+
     def manifest_search():
         d.get(base + "/ui/manifests")
         rows = d.find_elements("css selector", "#manifest-list tbody tr")
@@ -240,6 +308,8 @@ def main():
             "Cookie": "hwl_session=" + [c for c in d.get_cookies() if c["name"] == "hwl_session"][0]["value"]})
         check(status == 403, f"with status 403, got {status}")
         browser.shot("08-manifest-forbidden")
+        d.get(base + "/ui/compensation/2025Q3")
+        check("无权查看" in browser.text(), "an enterprise gets the 403 page for compensation statements")
 
     def enterprise_sees_own():
         browser.sign_in(base, os.path.join(KEYS, SC_CARRIER + ".key"))
@@ -255,9 +325,12 @@ def main():
         run("the worklist shows the known overdue review with its due date and hides the other province's steps", worklist)
         run("approvals: list with filters, and an application's timeline with signers and grams left", approvals)
         run("whitelist: both sides' entries with bars, confirmation and consents", whitelist)
+        run("compensation: both directions with names, the net, the flow picture, CSV downloads equal to the CLI's", compensation)
         run("manifest search: paged list, name, state and code filters", manifest_search)
         run("the 联单 prints to A4 PDF and its QR code decodes to a receipt that verifies", printable_manifest)
         run("a manifest that does not exist gets a clear 404 page", missing_manifest)
+        run("closing a quarter in the browser appends a verifiable compensation.statement.closed; a forged one is refused",
+            compensation_close)
         run("the operator page shows tree size, checkpoint and the verifier's result", operator_page)
         run("signing out ends the session", sign_out)
         run("an enterprise that is not a party gets 403 on a manifest page", outsider_gets_403)

@@ -23,7 +23,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (  # noqa: E402  (the browser tests' shared harness)
-    HWLEDGER, KEYS, ROOT, Browser, Checks, Daemon, check, cleanup, entries_count, fixture_ledger, work_dir)
+    HWLEDGER, KEYS, ROOT, Browser, Checks, Daemon, check, cleanup, entries_count, fixture_ledger,
+    entry_at, independent_signature_ok, work_dir)
 
 SC_GENERATOR = "91511500MA0000004Y"  # 宜宾示例化工有限公司, approval of SQ-510000-2025-001 (→ 永川, 900-039-49, D10)
 SC_CARRIER = "91510100MA00000051"  # 成都示例危险货物运输有限公司
@@ -225,10 +226,7 @@ class Filing:
         check("1.001" in self.browser.text(), "the 联单 shows 1.001 吨")
         v = subprocess.run([HWLEDGER, "verify", "--db", self.db], capture_output=True, text=True)
         check(v.returncode == 0, f"hwledger verify accepts the ledger: {v.stdout} {v.stderr}")
-        entry = json.loads(subprocess.run([HWLEDGER, "entries", "--db", self.db, "--from", str(before)], capture_output=True,
-                                          text=True, check=True).stdout.splitlines()[0])
-        import base64
-        data = json.loads(base64.b64decode(entry["data"]))
+        data = entry_at(self.db, before)
         check(data["assigned"]["manifestNo"] == no and data["submission"]["body"]["lines"][0]["grams"] == 1001000,
               "the entry holds the manifest with 1001000 g")
         check(independent_signature_ok(data), "the entry's signature verifies with Python's cryptography")
@@ -355,10 +353,7 @@ class Steps:
         return status.get_attribute("class"), status.text
 
     def entry(self, index):
-        import base64
-        line = subprocess.run([HWLEDGER, "entries", "--db", self.db, "--from", str(index)], capture_output=True, text=True,
-                              check=True).stdout.splitlines()[0]
-        return json.loads(base64.b64decode(json.loads(line)["data"]))
+        return entry_at(self.db, index)
 
     def pickup_and_stale_page(self):
         self.open(SC_CARRIER)
@@ -535,26 +530,6 @@ class Steps:
         e = self.entry(before)
         check(e["submission"]["type"] == "manifest.cancelled" and e["submission"]["body"]["manifestNo"] == no
               and independent_signature_ok(e), "the cancellation is signed by the generator and verifies independently")
-
-
-def independent_signature_ok(entry):
-    """Ed25519 over "hwledger/submission/v1\n" + canonical submission, with the signer's verifier key from the key
-    directory, checked by Python's cryptography (not the project's code)."""
-    import base64
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-    submission = entry["submission"]
-    with open(os.path.join(KEYS, submission["actor"] + ".vkey")) as f:
-        name, key_id, encoded = f.read().strip().split("+", 2)
-    check(key_id == submission["keyId"], "the key id is the actor's")
-    raw = base64.b64decode(encoded)
-    message = b"hwledger/submission/v1\n" + json.dumps(
-        submission, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
-    try:
-        Ed25519PublicKey.from_public_bytes(raw[1:]).verify(base64.b64decode(entry["sig"]), message)
-        return True
-    except InvalidSignature:
-        return False
 
 
 def main():

@@ -80,6 +80,37 @@ def entries_count(db):
     return len(out.splitlines())
 
 
+def entry_at(db, index):
+    """The ledger entry at `index` (its JSON: submission, sig, assigned, …), read with `hwledger entries`."""
+    import base64
+    import json
+    line = subprocess.run([HWLEDGER, "entries", "--db", db, "--from", str(index)], capture_output=True, text=True,
+                          check=True).stdout.splitlines()[0]
+    return json.loads(base64.b64decode(json.loads(line)["data"]))
+
+
+def independent_signature_ok(entry):
+    """Ed25519 over "hwledger/submission/v1\n" + canonical submission, with the signer's verifier key from the key
+    directory, checked by Python's cryptography (not the project's code)."""
+    import base64
+    import json
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    submission = entry["submission"]
+    with open(os.path.join(KEYS, submission["actor"] + ".vkey")) as f:
+        name, key_id, encoded = f.read().strip().split("+", 2)
+    check(key_id == submission["keyId"], "the key id is the actor's")
+    raw = base64.b64decode(encoded)
+    message = b"hwledger/submission/v1\n" + json.dumps(
+        submission, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+    try:
+        Ed25519PublicKey.from_public_bytes(raw[1:]).verify(base64.b64decode(entry["sig"]), message)
+        return True
+    except InvalidSignature:
+        return False
+
+
+
 class Browser:
     def __init__(self, out):
         self.out = out

@@ -469,12 +469,41 @@ const HWLForms = (() => {
             result.hidden = false;
           }
         },
-        refused(answer) {
-          const error = answer.body && answer.body.error;
-          status.textContent = (error ? (error.messageZh || error.message) : "提交失败（HTTP " + answer.status + "）") + "。台账未写入任何内容。";
-        },
+        refused(answer) { status.textContent = refusalText(answer); },
       });
     }
+  }
+
+  /// The ledger's refusal in the clerk's words; nothing was appended.
+  function refusalText(answer) {
+    const error = answer.body && answer.body.error;
+    return (error ? (error.messageZh || error.message) : "提交失败（HTTP " + answer.status + "）") + "。台账未写入任何内容。";
+  }
+
+  // ---- 关闭季度结算 (compensation page; one form, the direction whose payee is the signed-in regulator) ----
+
+  /// Signs compensation.statement.closed with the total and digest the page shows; the ledger recomputes the
+  /// statement and refuses a close whose total or digest differ (R-STATEMENT).
+  function setupClose(form) {
+    const status = form.querySelector(".status");
+    signedAction(form.querySelector(".step-submit"), status, {
+      keyForm: form,
+      prepare() {
+        const d = form.dataset;
+        const totalFen = Number(d.totalFen);
+        if (!Number.isSafeInteger(totalFen)) {
+          status.className = "status bad";
+          status.textContent = "合计金额无法读取，请刷新页面。未提交任何内容。";
+          return null;
+        }
+        return { type: d.type, actor: d.actor, body: { quarter: d.quarter, payer: d.payer, payee: d.payee, totalFen, digest: d.digest } };
+      },
+      accepted(answer) {
+        status.textContent = "已签署并关闭（台账条目 " + answer.index + "）。";
+        setTimeout(() => window.location.reload(), 1500);
+      },
+      refused(answer) { status.textContent = refusalText(answer); },
+    });
   }
 
   function setup() {
@@ -482,6 +511,7 @@ const HWLForms = (() => {
     if (filing) setupFiling(filing);
     const steps = $("steps");
     if (steps) setupSteps(steps);
+    for (const form of document.querySelectorAll("form.close-form")) setupClose(form);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);

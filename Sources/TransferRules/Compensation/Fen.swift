@@ -56,6 +56,7 @@ public struct Quarter: Hashable, Comparable, Sendable, TextCodable {
     public var firstDay: CivilDate { CivilDate(year: year, month: (q - 1) * 3 + 1, day: 1)! }
 
     public var next: Quarter { q == 4 ? Quarter(year: year + 1, q: 1)! : Quarter(year: year, q: q + 1)! }
+    public var previous: Quarter { q == 1 ? Quarter(year: year - 1, q: 4)! : Quarter(year: year, q: q - 1)! }
     /// The one spelling: a four-digit year (zero-padded, as dates are), a capital Q, the quarter; `Quarter(_:)` reads
     /// nothing else, so what is printed reads back as itself.
     public var description: String { String(repeating: "0", count: max(0, 4 - String(year).count)) + "\(year)Q\(q)" }
