@@ -59,13 +59,14 @@ extension ConsolePages {
             return out
         }
 
-        func link(cursor: String, path: String = "/ui/manifests") -> String {
+        func link(cursor: String, path: String = "/ui/manifests", extra: [(String, String)] = []) -> String {
             var items: [(String, String)] = []
             if let q { items.append(("q", q)) }
             if let code { items.append(("code", code)) }
             if let state { items.append(("state", state.rawValue)) }
             if let from { items.append(("from", from.description)) }
             if let to { items.append(("to", to.description)) }
+            items += extra
             items.append(("cursor", cursor))
             var allowed = CharacterSet.alphanumerics
             allowed.insert(charactersIn: "-._~")

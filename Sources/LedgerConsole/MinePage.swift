@@ -6,7 +6,8 @@ import TransferRules
 
 /// 我的联单 (`/ui/mine`): the manifests naming the signed-in enterprise (as 移出人, 承运人 or 接受人), with its role,
 /// the state, and what it is to do next (``OpenSteps``, the computation behind 办理), each linked to the 联单 and to
-/// 办理. Takes the 联单查询 filters (q, state, code, from, to) and pages by the same cursor.
+/// 办理. Takes the 联单查询 filters (q, state, code, from, to; the same form) and pages by the same cursor; `todo=1`
+/// keeps only the manifests on which this enterprise has a step to take (``OpenSteps/needsMe``).
 extension ConsolePages {
     func minePage(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
@@ -18,12 +19,20 @@ extension ConsolePages {
                 throw ServerError.forbidden("我的联单 lists an enterprise's own manifests; \(principal.id) is not an enterprise")
             }
             let query = try ManifestQuery(request)
+            let todo = try Self.parameter(request, "todo").map { value in
+                guard value == "1" else { throw ServerError.usage("todo must be 1 when given, got \(value)") }
+                return true
+            } ?? false
             let found = try await Blocking.run {
                 var filter = query.filter
                 filter.party = me
+                if todo { filter.visible = { OpenSteps($0, me: me).needsMe } }
                 return try ledger.manifests(filter, cursor: query.cursor, limit: Self.pageSize)
             }
-            page["form"] = query.form
+            var form = query.form
+            if todo { form["todo"] = true }
+            page["form"] = form
+            page["todo"] = todo
             page["rows"] = found.manifests.map { m -> [String: Any] in
                 let next = OpenSteps(m, me: me).names
                 var row: [String: Any] = [
@@ -37,7 +46,7 @@ extension ConsolePages {
                 return row
             }
             page["empty"] = found.manifests.isEmpty
-            if let next = found.nextCursor { page["nextPage"] = query.link(cursor: next, path: "/ui/mine") }
+            if let next = found.nextCursor { page["nextPage"] = query.link(cursor: next, path: "/ui/mine", extra: todo ? [("todo", "1")] : []) }
             return Page.html(Templates.render("mine", page))
         } catch {
             return Page.error(error, base: page)

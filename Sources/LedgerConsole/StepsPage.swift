@@ -144,6 +144,10 @@ struct OpenSteps {
         }
     }
 
+    /// A step is this enterprise's to take (its pickup, handover, receipt, a return of what it rejected, a correction
+    /// to approve); being allowed to cancel or to propose a correction is not one.
+    var needsMe: Bool { pickup || handoverFrom != nil || receive || !returnable.isEmpty || !approvable.isEmpty }
+
     /// What the clerk is to do, in the words of the 办理 page.
     var names: [String] {
         var out: [String] = []

@@ -7,6 +7,7 @@ enum Templates {
         ("layout", PackageResources.layout_mustache),
         ("signin", PackageResources.signin_mustache),
         ("error", PackageResources.error_mustache),
+        ("manifest-filters", PackageResources.manifest_filters_mustache),
         ("manifests", PackageResources.manifests_mustache),
         ("manifest", PackageResources.manifest_mustache),
         ("operator", PackageResources.operator_mustache),

@@ -19,7 +19,7 @@ public struct ManifestFilter: Sendable {
     public var pickupTo: CivilDate?
     /// Part of the manifest number, of a party's USCC (either case) or of a party's name (the console's search box).
     public var text: String?
-    /// Only manifests visible to this predicate (the daemon's visibility rule).
+    /// Only manifests this predicate keeps (the daemon's visibility rule; the console's 待本单位办理).
     public var visible: (@Sendable (ManifestRecord) -> Bool)?
 
     public init(status: ManifestState? = nil, party: String? = nil, from: CivilDate? = nil, to: CivilDate? = nil) {

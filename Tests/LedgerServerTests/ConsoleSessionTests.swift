@@ -217,6 +217,31 @@ struct ConsoleSessionTests {
         #expect(index.status == 303 && index.headers["location"]?.hasPrefix("/ui/compensation/") == true)
     }
 
+    @Test("我的联单: todo=1 keeps the manifests with a step of this enterprise's (pickup, receipt), not those with none; the shared filters apply; a bad todo is 400")
+    func mineNeedsMe() throws {
+        let d = try daemon()
+        func rows(_ text: String) -> Set<String> {
+            Set(d.known.map(\.no).filter { text.contains("data-no=\"\($0)\"") })
+        }
+        let carrier = try cookie(try signIn(d, key: RegimeDaemon.key(RegimeDaemon.cqCarrier), challenge: try challenge(d)))
+        let all = try page(d, "/ui/mine", cookie: carrier)
+        #expect(all.status == 200 && rows(all.text) == Set(["S1", "Q1", "Q2"].map { d.known($0).no }), "every manifest naming the carrier")
+        let todo = try page(d, "/ui/mine?todo=1", cookie: carrier)
+        #expect(todo.status == 200 && rows(todo.text) == Set(["S1", "Q2"].map { d.known($0).no }),
+                "only the two it has still to pick up; Q1 is in transit with it, nothing to do")
+        #expect(todo.text.contains("name=\"todo\" value=\"1\" checked"), "the box stays ticked")
+        #expect(todo.text.contains("name=\"from\"") && todo.text.contains("name=\"code\""), "the 联单查询 filters: dates and waste code")
+        let later = try page(d, "/ui/mine?from=2025-03-13", cookie: carrier)
+        #expect(later.status == 200 && rows(later.text).isEmpty && later.text.contains("没有列明本单位的联单"), "pickup dates filter")
+        let receiver = try cookie(try signIn(d, key: RegimeDaemon.key(RegimeDaemon.scRecv), challenge: try challenge(d)))
+        let receipts = try page(d, "/ui/mine?todo=1", cookie: receiver)
+        #expect(rows(receipts.text) == [d.known("S2").no], "the receiver has S2 to receive; S1 is not picked up, S3 received")
+        let none = try page(d, "/ui/mine?todo=1", cookie: try cookie(try signIn(d, key: RegimeDaemon.key(RegimeDaemon.outsider), challenge: try challenge(d))))
+        #expect(none.status == 200 && none.text.contains("没有待本单位办理的联单"))
+        let bad = try page(d, "/ui/mine?todo=yes", cookie: carrier)
+        #expect(bad.status == 400 && bad.text.contains("todo must be 1"))
+    }
+
     @Test("pages: a manifest that does not exist is a 404 page; a query parameter of 10 MB is refused with 400")
     func badPages() throws {
         let d = try daemon()

@@ -12,6 +12,8 @@ Uses the browser tests' shared harness (harness.py). Starts the built `hwledgerd
     with four mistakes shows four messages and appends nothing; a key file of another enterprise, a negative or
     4-decimal tonnage and a pickup outside the approval's validity are refused; the entry verifies with
     `hwledger verify` and its signature with Python's `cryptography` (an Ed25519 independent of the project's);
+  - 办理: pickup, 交接 to a second carrier, receipt with a partial rejection, 拒收 of a whole load, the return, cancel,
+    corrections; 预检 on the step forms; 我的联单 with 待本单位办理;
   - tonnes.js converts tonnes to grams exactly (0.001 t, 99999.999 t) and refuses negatives, 4 decimals and
     non-numbers with a clear Chinese message.
 Screenshots go to out/forms/. Prints one line per check and ends with `N passed, N failed`; exit 1 if any failed.
@@ -28,6 +30,7 @@ from harness import (  # noqa: E402  (the browser tests' shared harness)
 
 SC_GENERATOR = "91511500MA0000004Y"  # 宜宾示例化工有限公司, approval of SQ-510000-2025-001 (→ 永川, 900-039-49, D10)
 SC_CARRIER = "91510100MA00000051"  # 成都示例危险货物运输有限公司
+CQ_CARRIER = "91500107MA0000012R"  # a Chongqing carrier with a transport permit to 2026-09-30
 CQ_RECEIVER = "91500118MA00000151"  # 重庆示例固废处置有限公司
 
 OUT = os.path.join(ROOT, "out", "forms")
@@ -333,9 +336,9 @@ class Steps:
         self.browser, self.base, self.db, self.filing = browser, base, db, filing
         self.d = browser.driver
 
-    def open(self, principal):
+    def open(self, principal, no=None):
         self.browser.sign_in(self.base, os.path.join(KEYS, principal + ".key"))
-        self.d.get(self.base + f"/ui/manifests/{self.filing.filed}/steps")
+        self.d.get(self.base + f"/ui/manifests/{no or self.filing.filed}/steps")
         self.d.find_element("id", "keyfile").send_keys(os.path.join(KEYS, principal + ".key"))
 
     def fill(self, form_id, **fields):
@@ -344,13 +347,18 @@ class Steps:
             for (const [k, v] of Object.entries(arguments[1])) form.querySelector('[name="' + k + '"]').value = v;""",
                               form_id, fields)
 
-    def submit(self, form_id):
+    def submit(self, form_id, button=".step-submit"):
         form = self.d.find_element("id", form_id)
-        form.find_element("css selector", ".step-submit").click()
         status = form.find_element("css selector", ".status")
+        self.d.execute_script("arguments[0].className = 'status'; arguments[0].textContent = '';", status)
+        form.find_element("css selector", button).click()
         self.browser.wait_for(lambda: "ok" in status.get_attribute("class").split() or "bad" in status.get_attribute("class").split(),
                               f"the answer to {form_id}")
         return status.get_attribute("class"), status.text
+
+    def dry_run(self, form_id):
+        """Clicks 预检 on a step form; returns the status's class and text."""
+        return self.submit(form_id, button=".step-check")
 
     def entry(self, index):
         return entry_at(self.db, index)
@@ -509,6 +517,78 @@ class Steps:
         self.browser.shot("16-manifest-corrected", full=True)
 
 
+    def handover_and_reject(self):
+        """Two carriers: the second takes over (交接) from the first, found from 我的联单's 待本单位办理; the receiver
+        rejects the whole load (拒收). 预检 on the step forms answers without appending: a pass, a stale page's refusal,
+        a missing reason, a return of more than was rejected."""
+        self.browser.sign_in(self.base, os.path.join(KEYS, SC_GENERATOR + ".key"))
+        self.filing.fill_valid(tonnes="0.400")
+        set_value(self.d, "carrier2", CQ_CARRIER)
+        self.filing.key(SC_GENERATOR)
+        self.d.find_element("id", "sign-submit").click()
+        self.browser.wait_for(lambda: self.d.find_element("id", "filing-result").is_displayed(), "the two-carrier filing")
+        no = self.d.find_element("id", "assigned-no").text
+        self.open(SC_CARRIER, no)
+        self.fill("pickup-form", vehiclePlate="川A54321", driver="王师傅", pickedUpAt="2025-02-03T08:00")
+        cls, text = self.submit("pickup-form")
+        check("ok" in cls, f"the first carrier picks up: {text}")
+
+        self.browser.sign_in(self.base, os.path.join(KEYS, CQ_CARRIER + ".key"))
+        self.d.get(self.base + "/ui/mine?todo=1")
+        rows = {r.get_attribute("data-no"): r.text for r in self.d.find_elements("css selector", "#mine-list tr.mine")}
+        check(no in rows and "交接" in rows[no], f"待本单位办理 lists the handover for the second carrier: {rows.get(no)}")
+        check(all("无需本单位办理" not in t for t in rows.values()), f"and nothing it has no step on: {list(rows.values())[:3]}")
+        check(self.d.find_element("css selector", "input[name=todo]").is_selected(), "the 只看待本单位办理的 box stays ticked")
+        self.browser.shot("18-mine-todo", full=True)
+        self.open(CQ_CARRIER, no)
+        before = entries_count(self.db)
+        self.fill("handover-form", vehiclePlate="渝B12345", driver="陈师傅", handedOverAt="2025-02-03T14:00")
+        cls, text = self.dry_run("handover-form")
+        check("ok" in cls and "预检通过" in text and entries_count(self.db) == before, f"预检 passes the handover, nothing appended: {text}")
+        cls, text = self.submit("handover-form")
+        check("ok" in cls and entries_count(self.db) == before + 1, f"the second carrier takes over: {text}")
+        e = self.entry(before)
+        body = e["submission"]["body"]
+        check(e["submission"]["type"] == "manifest.handedOver" and e["submission"]["actor"] == CQ_CARRIER
+              and body["fromCarrier"] == SC_CARRIER and body["handedOverAt"] == "2025-02-03T06:00:00Z" and body["vehiclePlate"] == "渝B12345",
+              f"a handover from the first carrier, the time typed in 北京时间 stored in UTC: {body}")
+        check(independent_signature_ok(e), "its signature verifies with Python's cryptography")
+        self.browser.shot("19-steps-handover", full=True)
+        cls, text = self.dry_run("handover-form")
+        check("bad" in cls and "预检发现 1 个问题" in text and "当前状态不允许此操作" in text and entries_count(self.db) == before + 1,
+              f"预检 on the now stale page says the ledger would refuse it, nothing appended: {text}")
+
+        self.open(CQ_RECEIVER, no)
+        before = entries_count(self.db)
+        self.fill("reject-form", deliveredAt="2025-02-04T10:00")
+        cls, text = self.dry_run("reject-form")
+        check("bad" in cls and "拒收原因" in text and entries_count(self.db) == before, f"预检 asks for the reason first: {text}")
+        self.fill("reject-form", reason="包装严重破损，整批拒收")
+        cls, text = self.dry_run("reject-form")
+        check("ok" in cls and "预检通过" in text and entries_count(self.db) == before, f"预检 passes the rejection: {text}")
+        cls, text = self.submit("reject-form")
+        check("ok" in cls and entries_count(self.db) == before + 1, f"the receiver rejects the whole load: {text}")
+        e = self.entry(before)
+        check(e["submission"]["type"] == "manifest.rejected" and e["submission"]["body"]["reason"] == "包装严重破损，整批拒收"
+              and e["submission"]["body"]["deliveredAt"] == "2025-02-04T02:00:00Z" and independent_signature_ok(e),
+              f"a manifest.rejected signed by the receiver, verified independently: {e['submission']['body']}")
+        self.browser.shot("20-steps-rejected", full=True)
+        self.d.get(self.base + f"/ui/manifests/{no}/steps")
+        self.browser.wait_for(lambda: self.d.find_elements("id", "return-form"), "the 退回 form after 拒收")
+        self.d.find_element("id", "keyfile").send_keys(os.path.join(KEYS, CQ_RECEIVER + ".key"))
+        form = self.d.find_element("id", "return-form")
+        check("0.400" in form.text, f"the whole 0.400 t may be returned: {form.text}")
+        self.fill("return-form", carrier=CQ_CARRIER, plannedPickup="2025-02-12")
+        self.d.execute_script("document.querySelector('#return-form tr.retline .returned').value = '0.401';")
+        cls, text = self.dry_run("return-form")
+        check("bad" in cls and "预检发现 1 个问题" in text and "退回" in text and entries_count(self.db) == before + 1,
+              f"预检 of a return of more than was rejected names the rule in Chinese, nothing appended: {text}")
+        v = subprocess.run([HWLEDGER, "verify", "--db", self.db], capture_output=True, text=True)
+        check(v.returncode == 0, f"hwledger verify accepts the ledger: {v.stdout} {v.stderr}")
+        self.d.get(self.base + f"/ui/manifests/{no}")
+        text = self.browser.text()
+        check("已拒收" in text and "渝B12345" in text, "the 联单 shows the handover and the rejection")
+
     def cancel_before_pickup(self):
         self.browser.sign_in(self.base, os.path.join(KEYS, SC_GENERATOR + ".key"))
         self.filing.fill_valid(tonnes="2.000")
@@ -572,6 +652,8 @@ def main():
         run("更正: the receiver proposes a correction (only changed lines; none refused), the generator and the carrier "
             "approve from 我的联单; each signature verifies independently; hwledger verify", steps.correction)
         run("办理: the generator cancels a manifest before pickup (a reason is required)", steps.cancel_before_pickup)
+        run("办理: 交接 to the second carrier (found under 待本单位办理) and 拒收 of the whole load; 预检 on step forms passes, "
+            "refuses a stale page, a missing reason and an excessive return, appending nothing", steps.handover_and_reject)
         run("tonnes convert to grams exactly (0.001 t, 99999.999 t); negatives, 4 decimals and non-numbers are refused",
             tonnes, browser, base)
     finally:

@@ -246,29 +246,29 @@ const HWLForms = (() => {
     return { generator: form.dataset.generator, carriers, receiver, plannedPickup, method, basis, lines };
   }
 
-  /// 预检: the filled form signed for POST /v1/checks (judged and rolled back: nothing appended, no nonce used); every
-  /// independent failing rule is shown next to its field before the clerk signs and submits.
-  function setupDryRun(form) {
-    const button = $("dry-run");
-    const status = $("filing-status");
+  /// 预检: what `prepare()` returns ({type, actor, body}, or null after showing the problems) signed and posted to
+  /// POST /v1/checks, where the ledger judges it and rolls it back (nothing appended, no nonce used). `show(errors)`
+  /// puts the failing rules where the clerk sees them. The same signing as the real action, so the answer is the one
+  /// the ledger would give now.
+  function dryRunAction(button, status, { keyForm, prepare, show }) {
     button.addEventListener("click", async () => {
       if (button.disabled) return;
       button.disabled = true;
-      clearErrors(form);
+      clearErrors(keyForm);
       status.className = "status";
       status.textContent = "";
       try {
-        const body = filingBody(form);
-        if (!body) {
+        const action = prepare();
+        if (!action) {
           status.className = "status bad";
-          status.textContent = "请先改正标出的问题。预检未提交任何内容。";
+          if (!status.textContent) status.textContent = "请先改正标出的问题。预检未提交任何内容。";
           return;
         }
-        const key = await ownKey(form, body.generator);
+        const key = await ownKey(keyForm, action.actor);
         if (!key) return;
         status.textContent = "正在预检……";
         let answer;
-        try { answer = await post("/v1/checks", await signEvent(key, "manifest.filed", body.generator, body)); } catch (e) {
+        try { answer = await post("/v1/checks", await signEvent(key, action.type, action.actor, action.body)); } catch (e) {
           status.className = "status bad";
           status.textContent = "网络错误，预检未完成。";
           return;
@@ -282,12 +282,12 @@ const HWLForms = (() => {
         }
         if (answer.body.ok) {
           status.className = "status ok";
-          status.textContent = "预检通过：台账现在会接受这份联单。尚未提交，台账未写入任何内容。";
+          status.textContent = "预检通过：台账现在会接受此项。尚未提交，台账未写入任何内容。";
           return;
         }
-        for (const error of answer.body.errors) showViolation(form, error);
         status.className = "status bad";
-        const summary = "预检发现 " + answer.body.errors.length + " 个问题，已标在对应栏目旁。未提交任何内容。";
+        const detail = show(answer.body.errors);
+        const summary = "预检发现 " + answer.body.errors.length + " 个问题" + (detail ? "：" + detail : "，已标在对应栏目旁") + "。未提交任何内容。";
         status.textContent = status.textContent ? summary + status.textContent : summary;
       } finally {
         button.disabled = false;
@@ -296,7 +296,16 @@ const HWLForms = (() => {
   }
 
   function setupFiling(form) {
-    setupDryRun(form);
+    const status = $("filing-status");
+    const prepareFiling = () => {
+      const body = filingBody(form);
+      return body && { type: "manifest.filed", actor: body.generator, body };
+    };
+    dryRunAction($("dry-run"), status, {
+      keyForm: form,
+      prepare: prepareFiling,
+      show(errors) { for (const error of errors) showViolation(form, error); return ""; },
+    });
     $("basis").addEventListener("change", applyBasis);
     const table = $("lines");
     table.addEventListener("change", (e) => {
@@ -315,17 +324,15 @@ const HWLForms = (() => {
       if (!e.target.classList.contains("remove-line")) return;
       if (table.querySelectorAll("tr.line").length > 1) e.target.closest("tr").remove();
     });
-    const status = $("filing-status");
     signedAction($("sign-submit"), status, {
       keyForm: form,
       prepare() {
-        const body = filingBody(form);
-        if (!body) {
+        const action = prepareFiling();
+        if (!action) {
           status.className = "status bad";
           status.textContent = "请先改正标出的问题，未提交任何内容。";
-          return null;
         }
-        return { type: "manifest.filed", actor: body.generator, body };
+        return action;
       },
       accepted(answer) {
         const no = answer.assigned.manifestNo;
@@ -446,19 +453,27 @@ const HWLForms = (() => {
     const keyForm = $("key-form");
     for (const form of container.querySelectorAll("form.step-form")) {
       const status = form.querySelector(".status");
+      const prepare = () => {
+        const problems = [];
+        const isReturn = form.id === "return-form";
+        const body = isReturn ? returnBody(form, manifestNo, me, problems) : stepBody(form, manifestNo, problems);
+        if (!body) {
+          status.className = "status bad";
+          status.textContent = problems.join("；") + "。未提交任何内容。";
+          return null;
+        }
+        return { type: form.dataset.type, actor: me, body };
+      };
+      const check = form.querySelector(".step-check");
+      if (check) {
+        dryRunAction(check, status, {
+          keyForm, prepare,
+          show: (errors) => errors.map((e) => e.messageZh || e.message).join("；"),
+        });
+      }
       signedAction(form.querySelector(".step-submit"), status, {
         keyForm,
-        prepare() {
-          const problems = [];
-          const isReturn = form.id === "return-form";
-          const body = isReturn ? returnBody(form, manifestNo, me, problems) : stepBody(form, manifestNo, problems);
-          if (!body) {
-            status.className = "status bad";
-            status.textContent = problems.join("；") + "。未提交任何内容。";
-            return null;
-          }
-          return { type: form.dataset.type, actor: me, body };
-        },
+        prepare,
         accepted(answer) {
           status.textContent = "已签名并提交（台账序号 " + answer.index + "）。";
           const no = answer.assigned && answer.assigned.manifestNo;
