@@ -140,7 +140,8 @@ public func buildApplication(
         VerifierService(
             ledger: ledger, verifier: verifier, latch: latch, health: health, interval: configuration.verifyInterval,
             fullInterval: configuration.fullVerifyInterval, sample: configuration.verifySample, makeScratch: makeScratch,
-            logger: logger))
+            logger: logger),
+        ReportCacheWarmer(ledger: ledger, logger: logger))
     for endpoint in configuration.witnesses {
         app.addServices(WitnessService(
             ledger: ledger, endpoint: endpoint, board: witnessBoard, timeoutSeconds: configuration.witnessTimeoutSeconds,

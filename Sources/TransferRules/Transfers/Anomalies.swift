@@ -61,8 +61,14 @@ extension RegimeContext {
             }
         }
         out += capacityAnomalies(asOf: asOf, manifests: manifests, permits: permits)
-        return out.sorted {
-            ($0.due?.description ?? "", $0.id, $0.subject, $0.detail) < ($1.due?.description ?? "", $1.id, $1.subject, $1.detail)
+        // By due date (undated first), then id, subject, detail; dates compared as dates, not as printed strings.
+        return out.sorted { a, b in
+            if a.due != b.due {
+                guard let x = a.due else { return true }
+                guard let y = b.due else { return false }
+                return x < y
+            }
+            return (a.id, a.subject, a.detail) < (b.id, b.subject, b.detail)
         }
     }
 
