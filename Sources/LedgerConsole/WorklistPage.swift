@@ -24,7 +24,8 @@ extension ConsolePages {
         var link: String?
         var text: String
         var cities: Set<String>
-        var parties: Set<String>
+        /// USCCs named (a filter matches any of them).
+        var parties: [String]
     }
 
     static func subjectInfo(
@@ -44,7 +45,7 @@ extension ConsolePages {
             return SubjectInfo(
                 link: "/ui/manifests/\(m.manifestNo)",
                 text: "联单：\(names.name(m.generator)) → \(names.name(m.receiver))，\(Display.tonnes(m.totalGrams)) 吨，\(Display.state(m.state))",
-                cities: Set([city(m.generator), city(m.receiver)].compactMap { $0 }), parties: m.namedParties)
+                cities: Set([city(m.generator), city(m.receiver)].compactMap { $0 }), parties: [m.generator, m.receiver] + m.carriers)
         }
         if let year = Int(subject), subject.count == 4 { return SubjectInfo(link: nil, text: "\(year) 年白名单", cities: [], parties: []) }
         if Quarter(subject) != nil { return SubjectInfo(link: "/ui/compensation/\(subject)", text: "\(subject) 季度跨区域处置补偿", cities: [], parties: []) }

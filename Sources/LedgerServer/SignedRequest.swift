@@ -181,7 +181,12 @@ public struct ResourceScope: Sendable, Equatable {
 
     /// A manifest: its named parties (carriers included), and the provinces of its generator and receiver.
     public static func of(_ m: ManifestRecord, provinces: [String: String]) -> ResourceScope {
-        ResourceScope(parties: m.namedParties, provinces: Set([provinces[m.generator], provinces[m.receiver]].compactMap { $0 }))
+        ResourceScope(parties: m.namedParties, provinces: regulatorProvinces(of: m, provinces: provinces))
+    }
+
+    /// The provinces whose regulator may read manifest `m`: those of its generator and receiver (not its carriers).
+    public static func regulatorProvinces(of m: ManifestRecord, provinces: [String: String]) -> Set<String> {
+        Set([provinces[m.generator], provinces[m.receiver]].compactMap { $0 })
     }
 
     /// An application: its generator and receiver, and the regulators of both sides.
@@ -214,7 +219,7 @@ public enum Visibility {
             let manifests = try ledger.manifestsByNumber()
             let applications = Dictionary(try ledger.applications().map { ($0.applicationId, $0) }, uniquingKeysWith: { a, _ in a })
             return all.filter { a in
-                if let m = manifests[a.subject] { return ResourceScope.of(m, provinces: provinces).provinces.contains(province) }
+                if let m = manifests[a.subject] { return ResourceScope.regulatorProvinces(of: m, provinces: provinces).contains(province) }
                 if let app = applications[a.subject] { return ResourceScope.of(app).provinces.contains(province) }
                 return false
             }
