@@ -11,6 +11,8 @@ import TransferLedger
 ///
 /// Every way of failing to reach the server becomes one `error[IO]` line (exit 66): a URL that is not http(s), a
 /// host that does not resolve, a refused connection, a TLS handshake that fails, a timeout, or a 5xx answer.
+/// ``deliver(_:_:body:authorization:)`` also says whether a failed request can have been acted on, which `submit`
+/// needs to tell a line that may be in the ledger from one that is not (exit 75, docs/decisions/012).
 struct LedgerClient {
     let base: URL
     let display: String
@@ -53,9 +55,30 @@ struct LedgerClient {
         }
     }
 
+    /// A request that got no usable answer, and whether it can have reached the server's handler.
+    struct TransportFailure: Error {
+        /// The CLI error it stands for: IO (66), or USAGE for a path that is not a URL.
+        var failure: CLIFailure
+        /// False when the request certainly was not acted on: the connection was refused, the host did not
+        /// resolve, the TLS handshake failed, or the server answered 503 (it is not taking requests). True when the
+        /// request may have been carried out and its answer lost: a timeout, a dropped connection, another 5xx.
+        var mayHaveArrived: Bool
+    }
+
     /// Sends one request and waits for the answer. A 5xx answer, or no answer, throws IO (66).
     func send(_ method: String, _ path: String, body: [UInt8]? = nil, authorization: String? = nil) throws -> Answer {
-        guard let url = URL(string: display + path) else { throw CLIFailure.usage("\(display + path) is not a URL") }
+        do {
+            return try deliver(method, path, body: body, authorization: authorization)
+        } catch {
+            throw error.failure
+        }
+    }
+
+    /// ``send(_:_:body:authorization:)`` that says, on failure, whether the request can have been acted on.
+    func deliver(_ method: String, _ path: String, body: [UInt8]? = nil, authorization: String? = nil) throws(TransportFailure) -> Answer {
+        guard let url = URL(string: display + path) else {
+            throw TransportFailure(failure: .usage("\(display + path) is not a URL"), mayHaveArrived: false)
+        }
         var request = URLRequest(url: url)
         request.httpMethod = method
         request.timeoutInterval = timeout
@@ -79,14 +102,31 @@ struct LedgerClient {
         }.resume()
         done.wait()
         switch slot.result! {
-        case .failure(let error): throw CLIFailure.io(describe(error))
+        case .failure(let error):
+            throw TransportFailure(failure: .io(describe(error)), mayHaveArrived: mayHaveArrived(error))
         case .success(let (status, data)):
             let answer = Answer(status: status, body: Array(data))
             if status >= 500 {
                 let detail = answer.problem.map { "\($0.rule): \($0.message)" } ?? String(decoding: data.prefix(200), as: UTF8.self)
-                throw CLIFailure.io("the server \(display) failed with HTTP \(status): \(detail.isEmpty ? "no detail" : detail)")
+                throw TransportFailure(
+                    failure: .io("the server \(display) failed with HTTP \(status): \(detail.isEmpty ? "no detail" : detail)"),
+                    mayHaveArrived: status != 503)
             }
             return answer
+        }
+    }
+
+    /// Whether a request that failed with `error` can have reached the server: false only for failures before the
+    /// request could be sent (no connection, no address, no TLS session).
+    func mayHaveArrived(_ error: any Error) -> Bool {
+        guard let e = error as? URLError else { return true }
+        switch e.code {
+        case .cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .notConnectedToInternet, .secureConnectionFailed,
+            .serverCertificateUntrusted, .serverCertificateHasBadDate, .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot,
+            .clientCertificateRejected, .clientCertificateRequired:
+            return false
+        default:
+            return !(base.scheme?.lowercased() == "https" && e.localizedDescription.contains("SSL"))
         }
     }
 
@@ -123,7 +163,7 @@ struct LedgerClient {
         case .networkConnectionLost, .notConnectedToInternet:
             return "the connection to \(display) was lost"
         case .badServerResponse, .cannotParseResponse:
-            return "\(display) did not answer as an HTTP server (wrong port, or http where https is needed?)"
+            return "\(display) closed the connection without an HTTP answer (the connection was dropped, or it is not an HTTP server: wrong port, or http where https is needed?)"
         default:
             if base.scheme?.lowercased() == "https", e.localizedDescription.contains("SSL") {
                 return "the TLS connection to \(display) failed (is it an https server?): \(e.localizedDescription)"

@@ -5,18 +5,42 @@ import TransferRules
 
 /// Posts signed submissions to hwledgerd in batches that fit its body limit, and reads the per-item answers back
 /// into the same outcomes the local ledger gives.
+///
+/// A failure part-way does not lose the answers already received: ``submit(_:)`` stops at the first batch without a
+/// usable answer and says, item by item, what is known (docs/decisions/012).
 struct ServerSubmitter {
     let client: LedgerClient
     /// Below the daemon's 1,048,576-byte body limit, with room for the wrapper.
     static let maxBatchBytes = 900_000
-    static let maxBatchItems = 1000
+    /// At most this many items per batch; `$HWLEDGER_SUBMIT_BATCH_ITEMS` (1–1000) lowers it, so that tests can make
+    /// several batches out of a few lines.
+    static let maxBatchItems: Int = {
+        let limit = 1000
+        guard let text = ProcessInfo.processInfo.environment["HWLEDGER_SUBMIT_BATCH_ITEMS"], let n = Int(text) else { return limit }
+        return (1...limit).contains(n) ? n : limit
+    }()
 
-    /// What the server said about one submission.
+    /// What the server said about one submission, or what is known without its answer.
     enum Outcome {
         case appended(JSONValue)
         /// A replay of a submission appended before (409 R-NONCE with the original result).
         case acceptedBefore(JSONValue)
         case rejected(RuleViolation)
+        /// Sent, but the answer to its batch was lost: it may or may not be in the ledger.
+        case unknown
+        /// Certainly not appended: never sent because an earlier batch failed, or its batch was refused whole.
+        case notAppended(sent: Bool)
+    }
+
+    /// The outcome of every item, and the failure that stopped the submit early, if one did.
+    struct Report {
+        var outcomes: [Outcome]
+        var failure: CLIFailure?
+
+        /// True when nothing of the input can be in the ledger: the first batch already failed without being acted on.
+        var nothingHappened: Bool {
+            outcomes.allSatisfy { if case .notAppended = $0 { true } else { false } }
+        }
     }
 
     /// Splits `items` into `{"batch":[…]}` bodies no larger than the limits.
@@ -48,33 +72,65 @@ struct ServerSubmitter {
         return out
     }
 
-    /// `POST /v1/submissions`, batch by batch; the answers in input order.
-    func submit(_ items: [SignedSubmission]) throws -> [Outcome] {
+    /// `POST /v1/submissions`, batch by batch, until every batch is answered or one fails.
+    ///
+    /// The items of the failed batch are ``Outcome/unknown`` when the request may have been acted on (a timeout, a
+    /// dropped connection, a 5xx other than 503, an answer that cannot be read), ``Outcome/notAppended(sent:)``
+    /// when it certainly was not (refused connection, 503, a whole-body refusal such as 413); later batches are not
+    /// sent.
+    func submit(_ items: [SignedSubmission]) -> Report {
         var outcomes: [Outcome] = []
         outcomes.reserveCapacity(items.count)
         for (range, body) in Self.batches(items) {
-            let answer = try client.send("POST", "/v1/submissions", body: body)
-            guard [201, 401, 409, 422].contains(answer.status), case .array(let list)? = answer.json, list.count == range.count else {
-                throw LedgerClient.failure(answer, what: "the submissions")
+            let failure: CLIFailure
+            let actedOn: Bool
+            do {
+                let answer = try client.deliver("POST", "/v1/submissions", body: body)
+                if [201, 401, 409, 422].contains(answer.status), case .array(let list)? = answer.json, list.count == range.count {
+                    do {
+                        outcomes += try list.map(outcome)
+                        continue
+                    } catch {
+                        failure = CLIFailure(error)
+                        actedOn = true
+                    }
+                } else if case .array(let list)? = answer.json {
+                    failure = .io("the server \(client.display) answered HTTP \(answer.status) with \(list.count) results for \(range.count) submissions")
+                    actedOn = true
+                } else {
+                    // A 4xx without per-item answers (400, 413, …) refuses the whole batch; anything else unreadable
+                    // may have followed an append.
+                    failure = LedgerClient.failure(answer, what: "the submissions")
+                    actedOn = !(400...499).contains(answer.status)
+                }
+            } catch {
+                failure = error.failure
+                actedOn = error.mayHaveArrived
             }
-            for item in list {
-                if item["error"] == nil {
-                    outcomes.append(.appended(item))
-                    continue
-                }
-                guard case .string(let rule)? = item["error"]?["rule"], case .string(let message)? = item["error"]?["message"] else {
-                    throw CLIFailure.io("the server \(client.display) gave an item answer without error.rule: \(item.canonicalString.prefix(200))")
-                }
-                if rule == RuleID.nonce.rawValue, case .object(let o) = item, o["index"] != nil, o["leafHash"] != nil {
-                    var original = o.filter { ["index", "leafHash", "assigned"].contains($0.key) }
-                    original["acceptedBefore"] = .bool(true)
-                    outcomes.append(.acceptedBefore(.object(original)))
-                    continue
-                }
-                outcomes.append(.rejected(RuleViolation(RuleID(rawValue: rule) ?? .schema, message)))
-            }
+            outcomes += Array(repeating: actedOn ? .unknown : .notAppended(sent: true), count: range.count)
+            outcomes += Array(repeating: .notAppended(sent: false), count: items.count - range.upperBound)
+            return Report(outcomes: outcomes, failure: failure)
         }
-        return outcomes
+        return Report(outcomes: outcomes, failure: nil)
+    }
+
+    /// One item of a batch answer.
+    private func outcome(_ item: JSONValue) throws -> Outcome {
+        if item["error"] == nil { return .appended(item) }
+        guard case .string(let rule)? = item["error"]?["rule"], case .string(let message)? = item["error"]?["message"] else {
+            throw CLIFailure.io("the server \(client.display) gave an item answer without error.rule: \(item.canonicalString.prefix(200))")
+        }
+        if rule == RuleID.nonce.rawValue, case .object(let o) = item, o["index"] != nil, o["leafHash"] != nil {
+            return .acceptedBefore(Self.acceptedBefore(o))
+        }
+        return .rejected(RuleViolation(RuleID(rawValue: rule) ?? .schema, message))
+    }
+
+    /// `{"index","leafHash","assigned","acceptedBefore":true}` of an item appended by an earlier run.
+    static func acceptedBefore(_ original: [String: JSONValue]) -> JSONValue {
+        var kept = original.filter { ["index", "leafHash", "assigned"].contains($0.key) }
+        kept["acceptedBefore"] = .bool(true)
+        return .object(kept)
     }
 
     /// `POST /v1/checks`, batch by batch; every independent failing rule per item.
