@@ -74,6 +74,18 @@ struct ConsolePages: Sendable {
 
     // MARK: Operator
 
+    /// Bytes as an operator reads them: 1.5 GiB, 820 MiB, 12 KiB.
+    static func bytes(_ n: Int64) -> String {
+        let units = ["字节", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(n)
+        var unit = 0
+        while value >= 1024, unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        return unit == 0 ? "\(n) 字节" : String(format: "%.1f %@", value, units[unit])
+    }
+
     func operatorPage(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
         let ledger = self.ledger, health = services.health
         do {
@@ -107,11 +119,19 @@ struct ConsolePages: Sendable {
             page["reasons"] = report.reasons.map { r -> [String: Any] in
                 ["severity": Self.statusLabel(r.severity), "code": r.code, "message": r.message, "ok": r.severity == .ok]
             }
+            let storage = report.fields["storage"]
+            let failure = storage?["failure"]?["code"]?.stringValue
+            if let free = storage?["freeBytes"]?.intValue, let size = storage?["filesystemBytes"]?.intValue {
+                page["storage"] = "可用 \(Self.bytes(free))，共 \(Self.bytes(size))（低于 \(Self.bytes(storage?["minFreeBytes"]?.intValue ?? 0)) 时告警）"
+            }
             page["services"] = [
                 ["name": "检查点签署（每 \(Self.seconds(services.configuration.checkpointInterval)) 秒）",
                  "state": tree == checkpoint.size ? "已覆盖全部条目" : "待签署 \(tree - checkpoint.size) 条", "ok": tree - checkpoint.size < 10_000],
                 ["name": "定时核验（每 \(Self.seconds(services.configuration.verifyInterval)) 秒）",
                  "state": health.verify.map { $0.ok ? "通过" : "失败" } ?? "尚未运行", "ok": health.verify?.ok ?? true],
+                ["name": "写入台账（存储）",
+                 "state": failure == nil ? "正常" : (failure == "storage-full" ? "存储空间已满，写入被拒绝，未写入任何内容" : "存储读写失败，写入被拒绝，未写入任何内容"),
+                 "ok": failure == nil],
             ] as [[String: Any]]
             return Page.html(Templates.render("operator", page))
         } catch {

@@ -46,7 +46,8 @@ extension ConsolePages {
                     registrations: try ledger.p2pRegistrations().filter { $0.generator == uscc && $0.revokedOn == nil },
                     receivers: receivers, carriers: carriers, permits: permits)
             }
-            for (k, v) in FilingView(choices: choices, names: names).context { page[k] = v }
+            let today = UTCInstant(seconds: services.authenticator.currentTime).shanghaiDate
+            for (k, v) in FilingView(choices: choices, names: names, today: today).context { page[k] = v }
             return Page.html(Templates.render("file", page))
         } catch {
             return Page.error(error, base: page)
@@ -55,10 +56,23 @@ extension ConsolePages {
 }
 
 /// The template context of 填报联单.
+///
+/// A basis or party that cannot serve a filing today (an approval or registration outside its validity, a receiver or
+/// carrier whose every permit of the kind has ended) is offered disabled, with the reason ("已过期 2026-09-30"), and
+/// its remaining tonnes are not shown as available.
 struct FilingView {
     var choices: FilingChoices
     var names: Names
+    /// Today in 北京时间.
+    var today: CivilDate
     typealias FilingChoices = ConsolePages.FilingChoices
+
+    /// Why a validity `from`…`to` cannot serve today; nil when it can.
+    func outOfValidity(from: CivilDate, to: CivilDate) -> String? {
+        if today > to { return "已过期 \(to)" }
+        if today < from { return "尚未生效（\(from) 起）" }
+        return nil
+    }
 
     var context: [String: Any] {
         let c = choices
@@ -66,18 +80,25 @@ struct FilingView {
         out["province"] = Display.provinceName(String(c.generator.division.prefix(2)) + "0000")
         out["approvals"] = c.approvals.compactMap { a -> [String: Any]? in
             guard let d = a.decision, let no = d.approvalNo, let from = d.validFrom, let to = d.validTo else { return nil }
-            return [
+            var option: [String: Any] = [
                 "value": "approval:" + no, "no": no, "receiver": a.receiver, "receiverName": names.name(a.receiver),
                 "wasteCode": a.wasteCode, "method": a.method, "from": from.description, "to": to.description,
                 "remainingGrams": a.remainingGrams, "remaining": Display.tonnes(a.remainingGrams),
                 "approved": Display.tonnes(d.grams ?? 0),
             ]
+            if let reason = outOfValidity(from: from, to: to) {
+                option["disabledReason"] = reason
+                option["remainingGrams"] = 0
+            }
+            return option
         }
         out["registrations"] = c.registrations.map { r -> [String: Any] in
-            [
+            var option: [String: Any] = [
                 "value": "p2p:" + r.registrationNo, "no": r.registrationNo, "receiver": r.utiliser, "receiverName": names.name(r.utiliser),
                 "wasteCode": r.wasteCode, "from": r.validFrom.description, "to": r.validTo.description, "cap": Display.tonnes(r.capGrams),
             ]
+            if let reason = outOfValidity(from: r.validFrom, to: r.validTo) { option["disabledReason"] = reason }
+            return option
         }
         out["hasApprovals"] = !c.approvals.isEmpty
         out["hasRegistrations"] = !c.registrations.isEmpty
@@ -98,10 +119,14 @@ struct FilingView {
             if kind == .operating { s += "，代码 \(p.wasteCodes.joined(separator: "、"))，方式 \(p.methods.joined(separator: "、"))" }
             return s
         }
-        return [
+        var option: [String: Any] = [
             "id": e.uscc, "name": e.name, "place": names.reference.divisions[e.division]?.name ?? e.division,
             "permits": text.isEmpty ? (kind == .operating ? "无经营许可证" : "无运输许可证") : text.joined(separator: "；"),
             "validity": permits.map { "\($0.validFrom)/\($0.validTo)" }.joined(separator: " "),
         ]
+        if let last = permits.map(\.validTo).max(), last < today {
+            option["disabledReason"] = (kind == .operating ? "经营许可证已过期 " : "运输许可证已过期 ") + last.description
+        }
+        return option
     }
 }

@@ -205,12 +205,13 @@ struct ManifestSheetView {
         case .intraProvince: out["basis"] = "省内转移"
         }
         if let r = m.returnOf { out["returnOf"] = r }
+        if let c = m.emergencyContact { out["emergencyContact"] = ["name": c.name, "phone": c.phone] }
         out["lines"] = m.lines.enumerated().map { i, l -> [String: Any] in
             [
                 "n": i + 1, "name": l.name, "code": l.wasteCode,
                 "category": names.reference.wasteCodes[l.wasteCode]?.category ?? "HW" + l.wasteCode.suffix(2),
                 "hazards": l.hazards.joined(separator: "、"), "form": l.form, "packaging": l.packaging, "packages": l.packages,
-                "tonnes": Display.tonnes(l.grams),
+                "tonnes": Display.tonnes(l.grams), "components": l.components ?? "—",
             ]
         }
         if let p = m.pickup {

@@ -21,8 +21,21 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
     case integrity(index: UInt64?, String)
     /// The store failed (I/O, SQLite). Not a statement about the log's contents.
     case storage(String)
+    /// The store's file system is full (SQLITE_FULL, ENOSPC): the failed write was rolled back whole.
+    case storageFull(String)
+    /// The store could not read or write its files (an I/O error, a read-only file or file system): the failed write
+    /// was rolled back whole.
+    case storageIO(String)
     /// The store holds no ledger (not initialised) or already holds one.
     case notInitialised(String)
+
+    /// A full file system or an I/O failure of the store (the write was rolled back whole).
+    public var isStorageFailure: Bool {
+        switch self {
+        case .storageFull, .storageIO: true
+        default: false
+        }
+    }
 
     public var description: String {
         switch self {
@@ -36,6 +49,8 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
         case .integrity(let index?, let s): "integrity failure at index \(index): \(s)"
         case .integrity(nil, let s): "integrity failure: \(s)"
         case .storage(let s): "storage failure: \(s)"
+        case .storageFull(let s): "storage full: \(s)"
+        case .storageIO(let s): "storage I/O failure: \(s)"
         case .notInitialised(let s): s
         }
     }

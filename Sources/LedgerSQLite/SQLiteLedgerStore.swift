@@ -67,28 +67,42 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
         do {
             return try pool.read { db in try body(Transaction(db)) }
         } catch let error as DatabaseError {
-            throw LedgerError.storage(Self.describe(error))
+            throw Self.failure(error, path: path)
         }
     }
 
     public func write<T>(_ body: (any LedgerWriter) throws -> T) throws -> T {
-        try Self.immediate(pool) { try body(Transaction($0)) }
+        do {
+            return try Self.immediate(pool) { try body(Transaction($0)) }
+        } catch let error as DatabaseError {
+            throw Self.failure(error, path: path)
+        }
     }
 
-    /// Runs `body` in one `BEGIN IMMEDIATE` transaction on `pool`'s writer, committed when it returns; SQLite errors
-    /// become ``LedgerError/storage(_:)``.
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction on `pool`'s writer, committed when it returns (rolled back
+    /// whole when it throws or the commit fails); SQLite errors are thrown as they come.
     static func immediate<T>(_ pool: DatabasePool, _ body: (Database) throws -> T) throws -> T {
-        do {
-            return try pool.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
-                }
-                return result!
+        try pool.writeWithoutTransaction { db in
+            var result: T?
+            try db.inTransaction(.immediate) {
+                result = try body(db)
+                return .commit
             }
-        } catch let error as DatabaseError {
-            throw LedgerError.storage(describe(error))
+            return result!
+        }
+    }
+
+    /// A SQLite error of the database at `path` as the ledger's error: a full file system and an I/O failure are
+    /// named as such (the daemon answers them 507 and 503, the CLI names the disk), anything else is ``LedgerError/storage(_:)``.
+    static func failure(_ error: DatabaseError, path: String) -> LedgerError {
+        let detail = describe(error)
+        switch error.resultCode {
+        case .SQLITE_FULL:
+            return .storageFull("the file system holding \(path) is full (\(detail)); nothing of the failed write was kept")
+        case .SQLITE_IOERR, .SQLITE_READONLY, .SQLITE_CANTOPEN:
+            return .storageIO("\(path) could not be read or written (\(detail)); nothing of the failed write was kept")
+        default:
+            return .storage(detail)
         }
     }
 

@@ -25,7 +25,11 @@ public final class SQLiteWitnessStore: WitnessStateStore, Sendable {
     }
 
     public func update<T>(_ body: (any WitnessStateTransaction) throws -> T) throws -> T {
-        try SQLiteLedgerStore.immediate(pool) { try body(Transaction($0)) }
+        do {
+            return try SQLiteLedgerStore.immediate(pool) { try body(Transaction($0)) }
+        } catch let error as DatabaseError {
+            throw SQLiteLedgerStore.failure(error, path: path)
+        }
     }
 
     public func states() throws -> [WitnessLogState] {

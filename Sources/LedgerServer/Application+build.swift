@@ -50,7 +50,10 @@ public func buildApplication(
     let latch = IntegrityLatch(health: health, logger: logger)
     let verifierScratch = try makeScratch()
     let verifier = IncrementalVerifier(ledger: ledger, scratch: verifierScratch.store)
-    let writer = GroupCommitWriter(ledger: ledger, operatorKey: operatorKey, latch: latch, verifier: verifier, logger: logger)
+    let storage = StorageHealth(databasePath: configuration.databasePath, minFreeBytes: configuration.minFreeBytes, logger: logger)
+    health.addProbe { storage.contribution() }
+    let writer = GroupCommitWriter(
+        ledger: ledger, operatorKey: operatorKey, latch: latch, verifier: verifier, storage: storage, logger: logger)
     let witnessBoard = WitnessBoard(endpoints: configuration.witnesses, quorum: configuration.witnessQuorum)
     if !configuration.witnesses.isEmpty {
         health.addProbe {
@@ -135,8 +138,8 @@ public func buildApplication(
     app.addServices(
         WriterService(writer: writer, onStop: verifierScratch.remove),
         CheckpointService(
-            ledger: ledger, operatorKey: operatorKey, verifier: verifier, latch: latch, health: health, interval: configuration.checkpointInterval,
-            logger: logger),
+            ledger: ledger, operatorKey: operatorKey, verifier: verifier, latch: latch, health: health, storage: storage,
+            interval: configuration.checkpointInterval, logger: logger),
         VerifierService(
             ledger: ledger, verifier: verifier, latch: latch, health: health, interval: configuration.verifyInterval,
             fullInterval: configuration.fullVerifyInterval, sample: configuration.verifySample, makeScratch: makeScratch,

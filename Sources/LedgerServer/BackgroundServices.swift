@@ -59,6 +59,7 @@ struct CheckpointService: Service {
     let verifier: IncrementalVerifier
     let latch: IntegrityLatch
     let health: HealthState
+    let storage: StorageHealth
     let interval: Duration
     let logger: Logger
 
@@ -88,6 +89,9 @@ struct CheckpointService: Service {
                 latch.trip(failure)
             } catch let LedgerError.integrity(index, message) {
                 latch.trip(VerificationFailure(check: .treeNodes, index: index, message: message))
+            } catch let error as LedgerError where error.isStorageFailure {
+                // Named once by the storage monitor, which /healthz reports; not once a second here.
+                storage.recordFailure(error)
             } catch {
                 logger.error("checkpoint publication failed", metadata: ["error": "\(error)"])
             }

@@ -72,6 +72,14 @@ public enum ErrorMapping {
             case .integrity, .badProof, .badSignature, .malformedNote, .malformedKey:
                 return Problem(status: .internalServerError, rule: "INTEGRITY", message: e.description)
             case .storage: return Problem(status: .internalServerError, rule: "INTERNAL", message: "the ledger store failed")
+            case .storageFull:
+                return Problem(
+                    status: .init(code: 507, reasonPhrase: "Insufficient Storage"), rule: "STORAGE-FULL",
+                    message: "the server's ledger storage is full: nothing of this request was written; tell the ledger's operator")
+            case .storageIO:
+                return Problem(
+                    status: .serviceUnavailable, rule: "STORAGE-IO",
+                    message: "the server could not read or write its ledger storage: nothing of this request was written; tell the ledger's operator")
             }
         case let e as HTTPError:
             let rule = e.status == .notFound ? RuleID.notFound.rawValue : (e.status.code < 500 ? "MALFORMED" : "INTERNAL")

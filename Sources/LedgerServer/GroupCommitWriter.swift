@@ -33,6 +33,8 @@ public final class GroupCommitWriter: @unchecked Sendable {
     let latch: IntegrityLatch
     /// Verifies what the final checkpoint at shutdown covers.
     let verifier: IncrementalVerifier
+    /// Told of every round's storage failure and success (full disk, I/O error; recovery).
+    let storage: StorageHealth
     let appends = Counter(label: "hwledger_appends_total")
     let queueDepth = Gauge(label: "hwledger_writer_queue_depth")
     let roundSize = Recorder(label: "hwledger_group_commit_round_items", aggregate: true)
@@ -45,11 +47,15 @@ public final class GroupCommitWriter: @unchecked Sendable {
     private var finished = false
     private var finishWaiters: [CheckedContinuation<Void, Never>] = []
 
-    public init(ledger: TransferLedger, operatorKey: SigningKey, latch: IntegrityLatch, verifier: IncrementalVerifier, logger: Logger) {
+    public init(
+        ledger: TransferLedger, operatorKey: SigningKey, latch: IntegrityLatch, verifier: IncrementalVerifier, storage: StorageHealth,
+        logger: Logger
+    ) {
         self.ledger = ledger
         self.operatorKey = operatorKey
         self.latch = latch
         self.verifier = verifier
+        self.storage = storage
         self.logger = logger
     }
 
@@ -153,6 +159,7 @@ public final class GroupCommitWriter: @unchecked Sendable {
         if !owners.isEmpty {
             do {
                 let outcomes = submissions.isEmpty ? [] : try ledger.submit(submissions)
+                storage.recordSuccess()
                 var appended = 0
                 for o in outcomes { if case .appended = o { appended += 1 } }
                 appends.increment(by: appended)
@@ -163,7 +170,11 @@ public final class GroupCommitWriter: @unchecked Sendable {
                     offset += count
                 }
             } catch {
-                logger.error("a group-commit round failed", metadata: ["items": "\(submissions.count)", "error": "\(error)"])
+                if let e = error as? LedgerError, e.isStorageFailure {
+                    storage.recordFailure(e)
+                } else {
+                    logger.error("a group-commit round failed", metadata: ["items": "\(submissions.count)", "error": "\(error)"])
+                }
                 for (c, _) in owners { c.resume(throwing: error) }
             }
         }

@@ -28,6 +28,11 @@ public struct ServerConfiguration: Sendable {
     public var witnessPollInterval: Duration = .milliseconds(10)
     /// Longest wait between retries to a failing witness.
     public var witnessMaxBackoff: Duration = .seconds(2)
+    /// The ledger's database file, whose file system's free space `/healthz` and `/metrics` report; nil for a store
+    /// without a local file.
+    public var databasePath: String?
+    /// Free bytes under which `/healthz` is degraded (`--min-free-bytes`), before a write fails for want of space.
+    public var minFreeBytes: Int64 = 256 * 1_048_576
 
     public init(
         host: String = "127.0.0.1", port: Int = 8420, checkpointInterval: Duration = .seconds(1),

@@ -258,8 +258,11 @@ public enum EventCatalogue {
                 doc("lines[].packaging", "包装方式", "packaging", "text, e.g. 吨袋, 桶"),
                 doc("lines[].packages", "包装数量", "number of packages", "integer ≥ 1"),
                 doc("lines[].grams", "转移数量", "quantity", gramsFormat, "≥ 1; 8.6 t is 8600000"),
+                doc("lines[].components", "有害成分名称", "hazardous components", "text, 1–200 characters", optional: true),
                 doc("returnOf", "退运原联单编号", "the manifest this returns", "14 digits", "returns only", optional: true),
                 doc("customId", "企业自编号", "the generator's own reference", "text, at most 64 characters", "unique per generator", optional: true),
+                doc("emergencyContact", "应急联系人及电话", "emergency contact", "object {\"name\", \"phone\"}",
+                    "phone: 5–20 characters of digits, spaces, + and -", optional: true),
             ]),
         EventTemplate(
             type: "manifest.cancelled", zh: "联单作废（运输前）", actorRole: "generator",

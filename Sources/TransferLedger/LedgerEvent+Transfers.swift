@@ -191,9 +191,14 @@ extension LedgerEvent {
                 throw f.fail("hazards[\(j)]", "is \(h), not one of T, C, I, R, In")
             }
             guard Set(hazards).count == hazards.count else { throw f.fail("hazards", "repeats a characteristic") }
+            let components = try f.optionalString("components")
+            if let components, !(1...ManifestLine.componentsMaxLength).contains(components.count) {
+                throw f.fail("components", "must be 1 to \(ManifestLine.componentsMaxLength) characters (有害成分名称), got \(components.count)")
+            }
             lines.append(ManifestLine(
                 wasteCode: try f.string("wasteCode"), name: try f.string("name"), hazards: hazards, form: try f.string("form"),
-                packaging: try f.string("packaging"), packages: try f.int("packages", min: 1), grams: try f.int("grams", min: 1)))
+                packaging: try f.string("packaging"), packages: try f.int("packages", min: 1), grams: try f.int("grams", min: 1),
+                components: components))
             try f.finish()
         }
         guard Set(carriers).count == carriers.count else { throw r.fail("carriers", "lists a carrier twice") }
@@ -203,8 +208,20 @@ extension LedgerEvent {
                 throw r.fail("customId", "must be 1 to \(ManifestFiled.customIdMaxLength) characters, got \(customId.count)")
             }
         }
+        var contact: EmergencyContact?
+        if r.members["emergencyContact"] != nil {
+            var c = try FieldReader(try r.value("emergencyContact"), path: "body.emergencyContact")
+            let name = try c.string("name")
+            let phone = try c.string("phone")
+            try c.finish()
+            guard !name.isEmpty, name.count <= 64 else { throw c.fail("name", "must be 1 to 64 characters (应急联系人), got \(name.count)") }
+            guard EmergencyContact.isPhone(phone) else {
+                throw c.fail("phone", "must be 5 to 20 characters of digits, spaces, + and - (应急联系电话), got \(phone)")
+            }
+            contact = EmergencyContact(name: name, phone: phone)
+        }
         return ManifestFiled(
             generator: generator, carriers: carriers, receiver: receiver, plannedPickup: pickup, method: method, basis: basis,
-            lines: lines, returnOf: try r.optionalString("returnOf"), customId: customId)
+            lines: lines, returnOf: try r.optionalString("returnOf"), customId: customId, emergencyContact: contact)
     }
 }

@@ -72,6 +72,19 @@ public struct UnsignedEvent: Sendable, Equatable {
     }
 }
 
+extension ActTimeRule {
+    /// The act fields (R-TIME) among `body`'s members.
+    public static func acts(in body: [String: JSONValue]) -> [String: String] {
+        acts(in: body) { if case .string(let t) = $0 { t } else { nil } }
+    }
+}
+
+extension UnsignedEvent {
+    /// The earliest `signedAt` R-TIME allows for this event (nil when it records no act): what a signer replaying
+    /// history in order (a test, the benchmark's generator) signs at when its clock is earlier.
+    public var earliestSigningTime: UTCInstant? { ActTimeRule.earliestSigningTime(acts: ActTimeRule.acts(in: body)) }
+}
+
 /// A random 16-byte nonce from the system generator.
 public func randomNonce() -> [UInt8] {
     var g = SystemRandomNumberGenerator()

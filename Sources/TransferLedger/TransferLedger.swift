@@ -184,7 +184,7 @@ public final class TransferLedger: Sendable {
                 guard size < CanonicalJSON.maxEntryBytes else {
                     throw RuleViolation(.schema, "the entry would be \(size) bytes, reaching the limit of \(CanonicalJSON.maxEntryBytes)")
                 }
-                let decoded = try checkEnvelope(item, state: state, precheck: prechecked.isEmpty ? nil : prechecked[i])
+                let decoded = try checkEnvelope(item, state: state, precheck: prechecked.isEmpty ? nil : prechecked[i], now: now)
                 event = decoded
                 let assigned = try processor.judge(decoded, actor: item.submission.actor, time: now, state: state)
                 let appended: (entry: Entry, bytes: [UInt8], leafHash: Hash)
@@ -274,10 +274,13 @@ public final class TransferLedger: Sendable {
         return prechecks
     }
 
-    /// R-SCHEMA (event shape), R-SIG and R-NONCE, in that order.
-    func checkEnvelope(_ item: SignedSubmission, state: ProjectionState, precheck: Precheck?) throws -> LedgerEvent {
+    /// R-SCHEMA (event shape), R-SIG, R-NONCE and R-TIME (against the ledger's time `now`), in that order.
+    func checkEnvelope(_ item: SignedSubmission, state: ProjectionState, precheck: Precheck?, now: UTCInstant) throws -> LedgerEvent {
         let s = item.submission
         let event = try LedgerEvent.decode(type: s.type, body: s.body)
+        guard let signedAt = UTCInstant(s.signedAt) else {
+            throw RuleViolation(.schema, "submission.signedAt \(s.signedAt) is not a real calendar instant")
+        }
         guard let record = try state.key(principal: s.actor, keyId: s.keyID) else {
             throw RuleViolation(.signature, "key \(s.keyID) is not a key of \(s.actor)")
         }
@@ -294,6 +297,7 @@ public final class TransferLedger: Sendable {
         if try state.nonceUsed(actor: s.actor, nonce: s.nonce) {
             throw RuleViolation(.nonce, "nonce \(s.nonce) was already used by \(s.actor): a replay")
         }
+        try ActTimeRule.check(acts: ActTimeRule.acts(in: s.body), signedAt: signedAt, now: now)
         return event
     }
 

@@ -18,8 +18,12 @@ public enum RuleMessagesZh {
     /// person still learns what happened.
     public static func message(id: String, detail: String) -> String {
         let sentence = self.sentence(for: id) ?? "错误（\(id)）"
-        return detail.isEmpty ? sentence : sentence + "：" + detail
+        return detail.isEmpty || selfContained.contains(id) ? sentence : sentence + "：" + detail
     }
+
+    /// Ids whose Chinese sentence says all a person can act on: the English detail (for the operator's log) is left
+    /// out of the Chinese message.
+    public static let selfContained: Set<String> = ["STORAGE-FULL", "STORAGE-IO"]
 
     /// Error ids that are not rules of SPEC §2: usage, malformed input, I/O and server conditions (SPEC §4).
     public static let otherIDs: [String: String] = [
@@ -31,6 +35,10 @@ public enum RuleMessagesZh {
         "TOO-LARGE": "请求内容过大",
         "UNAVAILABLE": "服务暂不可用",
         "AWAITING-WITNESSES": "检查点尚未获得足够的见证方联署，请稍后重试",
+        "UNKNOWN": "已发送，但服务器的答复丢失，不能确定是否已写入台账；请原样重新运行同一命令查明结果",
+        "NOT-APPENDED": "未写入台账（服务器在此前的批次出错，本行未发送或被整批拒绝）；请原样重新运行同一命令",
+        "STORAGE-FULL": "服务器存储空间已满，本次未写入任何内容，请联系运维",
+        "STORAGE-IO": "服务器存储读写失败，本次未写入任何内容，请联系运维",
     ]
 }
 
@@ -41,6 +49,7 @@ extension RuleID {
         case .schema: "填报内容不符合格式要求（缺少或多余字段、类型错误或取值不在允许范围内）"
         case .signature: "签名无效，或密钥未知、已吊销、不属于该主体"
         case .nonce: "该提交已使用过，不能重复提交"
+        case .time: "行为时间晚于签名时间，或签名时间超前于台账时间"
         case .uscc: "统一社会信用代码校验位错误"
         case .division: "行政区划代码无效或已停用"
         case .wasteCode: "废物代码不在《国家危险废物名录》中"
@@ -76,5 +85,8 @@ extension RuleID {
 
 extension RuleViolation {
     /// The Chinese message: the rule's sentence, then the English detail with its field names and numbers.
-    public var messageZh: String { RuleMessagesZh.message(id: rule.rawValue, detail: message) }
+    public var messageZh: String {
+        guard let sentenceZh else { return RuleMessagesZh.message(id: rule.rawValue, detail: message) }
+        return sentenceZh + "：" + message
+    }
 }

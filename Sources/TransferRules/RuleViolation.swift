@@ -3,6 +3,7 @@ public enum RuleID: String, Sendable, CaseIterable, Codable {
     case schema = "R-SCHEMA"
     case signature = "R-SIG"
     case nonce = "R-NONCE"
+    case time = "R-TIME"
     case uscc = "R-USCC"
     case division = "R-DIVISION"
     case wasteCode = "R-WASTE-CODE"
@@ -40,10 +41,14 @@ public enum RuleID: String, Sendable, CaseIterable, Codable {
 public struct RuleViolation: Error, Equatable, Sendable, CustomStringConvertible {
     public var rule: RuleID
     public var message: String
+    /// A Chinese sentence that says more than the rule's own (`交接时间晚于签名时间`), for rules whose one id covers
+    /// several fields; nil for the others.
+    public var sentenceZh: String?
 
-    public init(_ rule: RuleID, _ message: String) {
+    public init(_ rule: RuleID, _ message: String, sentenceZh: String? = nil) {
         self.rule = rule
         self.message = message
+        self.sentenceZh = sentenceZh
     }
 
     public var description: String { "\(rule.rawValue): \(message)" }

@@ -35,6 +35,8 @@ struct CLIFailure: Error {
             case .integrity, .badProof, .badSignature, .malformedNote: self = .integrity(e.description)
             case .outOfRange(let m): self = .usage(m)
             case .storage(let m): self = CLIFailure(code: 66, id: "IO", message: m)
+            case .storageFull(let m): self = CLIFailure(code: 66, id: "STORAGE-FULL", message: "the ledger database's disk is full: \(m)")
+            case .storageIO(let m): self = CLIFailure(code: 66, id: "STORAGE-IO", message: m)
             case .notInitialised(let m): self = .io(m)
             }
         case let e as ReferenceLoadError: self = .io(e.description)

@@ -60,11 +60,17 @@ struct HWLedgerDaemon: AsyncParsableCommand {
     @Option(name: .customLong("witness-timeout"), help: "Seconds to wait for a witness's answer.")
     var witnessTimeout: Int = 5
 
+    @Option(
+        name: .customLong("min-free-bytes"),
+        help: "Free bytes on the database's file system under which /healthz is degraded (storage-low), before writes fail (default 256 MiB).")
+    var minFreeBytes: Int64 = 256 * 1_048_576
+
     func validate() throws {
         guard ServerConfiguration.parseListen(listen) != nil else { throw ValidationError("--listen must be HOST:PORT, got \(listen)") }
         guard checkpointInterval > 0, checkpointInterval <= 3600 else { throw ValidationError("--checkpoint-interval must be in (0, 3600] seconds") }
         guard verifyInterval > 0 else { throw ValidationError("--verify-interval must be positive") }
         guard fullVerifyInterval >= verifyInterval else { throw ValidationError("--full-verify-interval must be at least --verify-interval") }
+        guard minFreeBytes >= 0 else { throw ValidationError("--min-free-bytes must not be negative") }
         guard verifySample >= 0 else { throw ValidationError("--verify-sample must not be negative") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel) is not a log level") }
         guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json, got \(logFormat)") }
@@ -113,6 +119,8 @@ struct HWLedgerDaemon: AsyncParsableCommand {
         configuration.witnesses = try witnessEndpoints()
         configuration.witnessQuorum = try Self.quorum(explicit: witnessQuorum, endpoints: configuration.witnesses, genesis: ledger.witnessPolicy())
         configuration.witnessTimeoutSeconds = witnessTimeout
+        configuration.databasePath = db
+        configuration.minFreeBytes = minFreeBytes
         let app = try buildApplication(
             ledger: ledger, operatorKey: key, configuration: configuration, registry: registry,
             makeScratch: {

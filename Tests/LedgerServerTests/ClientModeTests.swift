@@ -77,7 +77,7 @@ struct ClientModeTests {
         // The same business content again (a fresh nonce): refused, and the line says which manifest holds the id.
         let input = Self.filed(RegimeDaemon.gen, receiver: RegimeDaemon.scRecv, basis: ["intraProvince": true], customId: "ERP-0001") + "\n"
             + "{\"type\":\"manifest.filed\",\"actor\":\"\(RegimeDaemon.gen)\",\"body\":{}}\n"
-        let remote = try Run.hwledger(["submit", "--server", url, "--key", key, "-"], stdin: input)
+        let remote = try Run.hwledger(["submit", "--server", url, "--key", key, "--signed-out", d.dir.path("stdin.signed.jsonl"), "-"], stdin: input)
         #expect(remote.status == 2)
         let lines = remote.stdoutLines.compactMap { try? CanonicalJSON.decode($0) }
         #expect(lines.count == 2)
@@ -190,7 +190,9 @@ struct ClientModeTests {
             "type": "key.revoked", "actor": .string(RegimeDaemon.sc),
             "body": .object(["principal": .string(RegimeDaemon.gen), "keyId": .string(RegimeDaemon.key(RegimeDaemon.gen).verifier.keyIDHex)]),
         ])
-        let revoke = try Run.hwledger(["submit", "--server", url, "--key", Self.keyFile(d, RegimeDaemon.sc), "-"], stdin: revocation.canonicalString + "\n")
+        let revoke = try Run.hwledger(
+            ["submit", "--server", url, "--key", Self.keyFile(d, RegimeDaemon.sc), "--signed-out", d.dir.path("revoke.signed.jsonl"), "-"],
+            stdin: revocation.canonicalString + "\n")
         #expect(revoke.status == 0, "\(revoke.stdout)\(revoke.stderr)")
         let revoked = try Run.hwledger(["submit", "--server", url, "--key", key, events])
         #expect(revoked.status == 2)

@@ -19,8 +19,10 @@ final class DaemonFixture: @unchecked Sendable {
 
     var port: Int { daemon.port }
 
-    init(extraArguments: [String] = []) throws {
-        dbPath = dir.path("ledger.sqlite")
+    /// - Parameter databaseDirectory: where the ledger file lives (a small file system, for the disk-full tests);
+    ///   the fixture's own temp directory by default.
+    init(extraArguments: [String] = [], databaseDirectory: String? = nil) throws {
+        dbPath = databaseDirectory.map { $0 + "/ledger.sqlite" } ?? dir.path("ledger.sqlite")
         operatorKeyPath = dir.write("operator.key", TestKeys.operatorKey.fileText)
         store = try SQLiteLedgerStore(path: dbPath, create: true)
         test = try TestLedger(store: store)

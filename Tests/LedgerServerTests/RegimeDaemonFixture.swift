@@ -97,7 +97,8 @@ final class RegimeDaemon: @unchecked Sendable {
 
     @discardableResult
     func must(_ type: String, _ actor: String, _ body: [String: JSONValue]) throws -> [String: JSONValue] {
-        let signed = UnsignedEvent(type: type, actor: actor, body: body).signed(with: Self.key(actor), at: clock.now, nonce: randomNonce())
+        let event = UnsignedEvent(type: type, actor: actor, body: body)
+        let signed = event.signed(with: Self.key(actor), at: clock.signingTime(for: event), nonce: randomNonce())
         let outcome = try ledger.submit([signed])[0]
         guard case .appended(_, _, let assigned) = outcome else { throw TestFailure("\(type) by \(actor): \(outcome)") }
         return assigned

@@ -103,9 +103,13 @@ public struct TestLedger {
     public let ledger: TransferLedger
     public let store: any LedgerStore
 
+    /// The ledger's clock; signing an act later than it moves it on (``FixedClock/signingTime(for:)``).
+    public let clock: FixedClock
+
     public init(store: any LedgerStore, time: UTCInstant = UTCInstant("2025-03-01T08:00:00Z")!) throws {
         self.store = store
         let clock = FixedClock(time)
+        self.clock = clock
         ledger = TransferLedger(store: store, reference: Fixtures.reference, clock: { clock.now }, logger: Logger(label: "test"))
         try ledger.initialise(genesis: try Genesis(json: TestKeys.genesisJSON()), operatorKey: TestKeys.operatorKey, operatorKeyPath: nil)
     }
@@ -113,8 +117,8 @@ public struct TestLedger {
     /// Signs `body` as `actor` with `key` and submits it alone.
     @discardableResult
     public func submit(_ type: String, actor: String, key: SigningKey, body: [String: JSONValue], nonce: [UInt8]? = nil) throws -> SubmitOutcome {
-        let signed = UnsignedEvent(type: type, actor: actor, body: body).signed(
-            with: key, at: UTCInstant("2025-03-01T08:00:00Z")!, nonce: nonce ?? randomNonce())
+        let event = UnsignedEvent(type: type, actor: actor, body: body)
+        let signed = event.signed(with: key, at: clock.signingTime(for: event), nonce: nonce ?? randomNonce())
         return try ledger.submit([signed])[0]
     }
 
@@ -145,4 +149,13 @@ public final class FixedClock: @unchecked Sendable {
     public init(_ start: UTCInstant) { value = start }
     public var now: UTCInstant { lock.withLock { value } }
     public func set(_ t: UTCInstant) { lock.withLock { value = t } }
+
+    /// The time to sign `event` at: now, or the moment its latest act happened when that is later (R-TIME), the
+    /// clock moving on to it as time does in a real ledger.
+    public func signingTime(for event: UnsignedEvent) -> UTCInstant {
+        lock.withLock {
+            if let t = event.earliestSigningTime, t > value { value = t }
+            return value
+        }
+    }
 }

@@ -56,7 +56,8 @@ final class Harness {
 
     /// Signs an event; `nonce` defaults to a fresh random one.
     func sign(_ type: String, actor: String, key: SigningKey, body: [String: JSONValue], nonce: [UInt8]? = nil) -> SignedSubmission {
-        UnsignedEvent(type: type, actor: actor, body: body).signed(with: key, at: Self.time, nonce: nonce ?? randomNonce())
+        let event = UnsignedEvent(type: type, actor: actor, body: body)
+        return event.signed(with: key, at: test.clock.signingTime(for: event), nonce: nonce ?? randomNonce())
     }
 
     func send(_ s: SignedSubmission) throws -> SubmitOutcome { try ledger.submit([s])[0] }

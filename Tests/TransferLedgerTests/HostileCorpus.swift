@@ -122,7 +122,9 @@ extension JSONValue {
 /// accepted "twin" of every base whose signed submission is kept for replays).
 struct HostileCorpus: Sendable {
     typealias P = HostileParty
-    static let signedAt = UTCInstant("2025-03-01T08:00:00Z")!
+    /// Not before the corpus's latest act (a receipt delivered 2025-03-12T08:00:00Z), so R-TIME passes the bases; a
+    /// ledger that judges the corpus must stand at this time or later (``HostileFeeder/corpus(on:)``).
+    static let signedAt = UTCInstant("2025-03-12T08:00:00Z")!
 
     /// The base kinds, in the order their valid bodies are finally appended.
     static let kinds = [

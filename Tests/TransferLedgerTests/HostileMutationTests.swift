@@ -62,7 +62,8 @@ enum HostileFeeder {
 
     /// Builds the corpus state on a scenario's ledger.
     static func corpus(on s: TransferScenario) throws -> HostileCorpus {
-        try HostileCorpus { items in
+        if s.clock.now < HostileCorpus.signedAt { s.clock.set(HostileCorpus.signedAt) }
+        return try HostileCorpus { items in
             try s.ledger.submit(items).map { outcome -> [String: JSONValue]? in
                 if case .appended(_, _, let assigned) = outcome { return assigned }
                 return nil

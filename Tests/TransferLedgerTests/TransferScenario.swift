@@ -212,7 +212,8 @@ final class TransferScenario: @unchecked Sendable {
     }
 
     func sign(_ step: TransferStep) -> SignedSubmission {
-        UnsignedEvent(type: step.type, actor: step.actor, body: step.body).signed(with: Self.key(step.actor), at: clock.now, nonce: randomNonce())
+        let event = UnsignedEvent(type: step.type, actor: step.actor, body: step.body)
+        return event.signed(with: Self.key(step.actor), at: clock.signingTime(for: event), nonce: randomNonce())
     }
 
     @discardableResult

@@ -364,6 +364,22 @@ const HWLForms = (() => {
   }
 
   const OPTIONAL = new Set(["note"]);
+  /// The act fields' names as the ledger's R-TIME message gives them.
+  const ACT_NAMES = { pickedUpAt: "起运时间", handedOverAt: "交接时间", deliveredAt: "送达时间" };
+
+  /// Now in 北京时间 as a datetime-local value ("2026-12-06T23:05").
+  function beijingNow() {
+    return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 16);
+  }
+
+  /// Act times default to now and may not be set later (the browser's own check; the ledger's R-TIME judges again).
+  function defaultActTimes(container) {
+    for (const input of container.querySelectorAll("input[data-kind=instant]")) {
+      const now = beijingNow();
+      if (!input.value) input.value = now;
+      input.max = now;
+    }
+  }
 
   /// The body of a step form, or null after writing every problem into `problems`.
   function stepBody(form, manifestNo, problems) {
@@ -381,6 +397,8 @@ const HWLForms = (() => {
       if (input.dataset.kind === "instant") {
         const instant = beijingToInstant(value);
         if (!instant) problems.push(label + "须为日期和时间");
+        // R-TIME: the act may not be later than the signature about to be made (signedAt = now).
+        else if (Date.parse(instant) > Date.now()) problems.push((ACT_NAMES[input.name] || label) + "晚于签名时间（现在），不能登记尚未发生的行为");
         else body[input.name] = instant;
       } else {
         body[input.name] = value;
@@ -451,6 +469,7 @@ const HWLForms = (() => {
     const manifestNo = container.dataset.manifest;
     const me = container.dataset.me;
     const keyForm = $("key-form");
+    defaultActTimes(container);
     for (const form of container.querySelectorAll("form.step-form")) {
       const status = form.querySelector(".status");
       const prepare = () => {

@@ -25,6 +25,8 @@ public enum MetricsCatalogue {
         "hwledger_witness_cosigned_age_seconds": "Seconds since each witness's latest cosignature.",
         "hwledger_witness_split_view": "1 if the witness holds a checkpoint that is not in this log (split view or rollback), else 0.",
         "hwledger_witness_failures_total": "add-checkpoint requests to each witness that did not yield a cosignature.",
+        "hwledger_store_free_bytes": "Bytes free for the daemon on the file system holding the ledger database.",
+        "hwledger_store_filesystem_bytes": "Size in bytes of the file system holding the ledger database.",
         "hwledger_witnessed_checkpoint_size": "Tree size of the latest checkpoint carrying the witness quorum (the one served and used for receipts).",
     ]
 }

@@ -172,8 +172,13 @@ public struct ManifestLine: Sendable, Equatable, Codable {
     public var packaging: String
     public var packages: Int64
     public var grams: Int64
+    /// 有害成分名称 (SPEC §5 `components`, 1–200 characters), when the generator gave it.
+    public var components: String?
 
-    public init(wasteCode: String, name: String, hazards: [String], form: String, packaging: String, packages: Int64, grams: Int64) {
+    public init(
+        wasteCode: String, name: String, hazards: [String], form: String, packaging: String, packages: Int64, grams: Int64,
+        components: String? = nil
+    ) {
         self.wasteCode = wasteCode
         self.name = name
         self.hazards = hazards
@@ -181,6 +186,26 @@ public struct ManifestLine: Sendable, Equatable, Codable {
         self.packaging = packaging
         self.packages = packages
         self.grams = grams
+        self.components = components
+    }
+
+    /// The longest `components` accepted, in characters.
+    public static let componentsMaxLength = 200
+}
+
+/// The generator's 应急联系人 and 应急联系电话 (SPEC §5 `emergencyContact`).
+public struct EmergencyContact: Sendable, Equatable, Codable {
+    public var name: String
+    public var phone: String
+
+    public init(name: String, phone: String) {
+        self.name = name
+        self.phone = phone
+    }
+
+    /// Whether `phone` is 5–20 characters of digits, spaces, `+` and `-`.
+    public static func isPhone(_ phone: String) -> Bool {
+        (5...20).contains(phone.count) && phone.allSatisfy { ("0"..."9").contains($0) || $0 == " " || $0 == "+" || $0 == "-" }
     }
 }
 
@@ -196,11 +221,14 @@ public struct ManifestFiled: Sendable, Equatable {
     public var returnOf: String?
     /// The generator's own reference (an ERP number): at most 64 characters, unique per generator.
     public var customId: String?
+    /// 应急联系人 and 应急联系电话, when given.
+    public var emergencyContact: EmergencyContact?
 
     public init(
         generator: String, carriers: [String], receiver: String, plannedPickup: CivilDate, method: String, basis: Basis, lines: [ManifestLine],
-        returnOf: String?, customId: String? = nil
+        returnOf: String?, customId: String? = nil, emergencyContact: EmergencyContact? = nil
     ) {
+        self.emergencyContact = emergencyContact
         self.generator = generator
         self.carriers = carriers
         self.receiver = receiver

@@ -262,6 +262,8 @@ public struct ManifestRecord: Sendable, Equatable, Codable {
     public var returnOf: String?
     /// The generator's own reference, when it gave one.
     public var customId: String?
+    /// 应急联系人 and 应急联系电话, when the generator gave them.
+    public var emergencyContact: EmergencyContact?
     public var filedOn: CivilDate
     public var state: ManifestState
     public var pickup: Pickup?
@@ -286,6 +288,7 @@ public struct ManifestRecord: Sendable, Equatable, Codable {
         lines = e.lines
         returnOf = e.returnOf
         customId = e.customId
+        emergencyContact = e.emergencyContact
         self.filedOn = filedOn
         state = .filed
         handovers = []

@@ -48,10 +48,12 @@ enum ManifestPrintout {
         }
         if let r = m.returnOf { out += "退回原联单：\(r)\n" }
         if let c = m.customId { out += "企业自编号：\(c)\n" }
+        if let c = m.emergencyContact { out += "应急联系人：\(c.name)　应急联系电话：\(c.phone)\n" }
         out += "填报日期：\(m.filedOn)\n\n废物明细：\n"
         out += "  序号\t废物名称\t废物代码\t危险特性\t形态\t包装方式\t数量（件）\t转移量（吨）\n"
         for (i, l) in m.lines.enumerated() {
             out += "  \(i + 1)\t\(l.name)\t\(l.wasteCode)\t\(l.hazards.joined(separator: "/"))\t\(l.form)\t\(l.packaging)\t\(l.packages)\t\(Display.tonnes(l.grams))\n"
+            if let c = l.components { out += "  \t有害成分：\(c)\n" }
         }
         if let p = m.pickup {
             out += "\n运输：承运人 \(names.party(p.carrier))，车牌号 \(p.vehiclePlate)，驾驶员 \(p.driver)，起运时间 \(time(p.at))\n"

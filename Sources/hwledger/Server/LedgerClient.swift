@@ -106,6 +106,15 @@ struct LedgerClient {
             throw TransportFailure(failure: .io(describe(error)), mayHaveArrived: mayHaveArrived(error))
         case .success(let (status, data)):
             let answer = Answer(status: status, body: Array(data))
+            if let problem = answer.problem, ["STORAGE-FULL", "STORAGE-IO"].contains(problem.rule) {
+                // The server's own disk, not the user's key or files: nothing was written there.
+                let what = problem.rule == "STORAGE-FULL" ? "its ledger storage is full" : "it cannot read or write its ledger storage"
+                throw TransportFailure(
+                    failure: CLIFailure(
+                        code: 66, id: problem.rule,
+                        message: "the server \(display) wrote nothing: \(what) (HTTP \(status)); your key and input are not at fault: tell the server's operator"),
+                    mayHaveArrived: false)
+            }
             if status >= 500 {
                 let detail = answer.problem.map { "\($0.rule): \($0.message)" } ?? String(decoding: data.prefix(200), as: UTF8.self)
                 throw TransportFailure(
