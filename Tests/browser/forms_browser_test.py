@@ -3,8 +3,10 @@
 
     python3 Tests/browser/forms_browser_test.py [--keep]
 
-Uses the browser tests' shared harness (harness.py). Starts the built `hwledgerd` on
-127.0.0.1:0 over the 2025 fixture ledger and checks, in the browser, the console's own JavaScript:
+Uses the browser tests' shared harness (harness.py). Builds the 2025 fixture ledger, appends the harness's
+current-year chapter (fresh permits and a fresh approval dated today, 北京时间, with the real CLI: the tests do not
+depend on the date they run on), starts the built `hwledgerd` on 127.0.0.1:0 and checks, in the browser, the
+console's own JavaScript:
   - canonical.js gives the bytes of every vector of fixtures/canonical/vectors.json (the Swift test
     CanonicalVectorTests checks the Swift encoder against the same file in the same CI run) and refuses every
     reject vector;
@@ -12,8 +14,11 @@ Uses the browser tests' shared harness (harness.py). Starts the built `hwledgerd
     with four mistakes shows four messages and appends nothing; a key file of another enterprise, a negative or
     4-decimal tonnage and a pickup outside the approval's validity are refused; the entry verifies with
     `hwledger verify` and its signature with Python's `cryptography` (an Ed25519 independent of the project's);
+    the 2025 approval, ended, is offered disabled with its end date, the fresh one with its grams left;
   - 办理: pickup, 交接 to a second carrier, receipt with a partial rejection, 拒收 of a whole load, the return, cancel,
-    corrections; 预检 on the step forms; 我的联单 with 待本单位办理;
+    corrections; 预检 on the step forms; 我的联单 with 待本单位办理; act times (起运时间 …) default to now, a later one
+    is refused in the browser before signing, and a forged body signed in the page with a pickup after its
+    signature is refused by the ledger (R-TIME), nothing appended;
   - tonnes.js converts tonnes to grams exactly (0.001 t, 99999.999 t) and refuses negatives, 4 decimals and
     non-numbers with a clear Chinese message.
 Screenshots go to out/forms/. Prints one line per check and ends with `N passed, N failed`; exit 1 if any failed.
@@ -24,13 +29,19 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (  # noqa: E402  (the browser tests' shared harness)
-    HWLEDGER, KEYS, ROOT, Browser, Checks, Daemon, check, cleanup, entries_count, fixture_ledger,
-    entry_at, independent_signature_ok, work_dir)
+import datetime as dt  # noqa: E402
 
-SC_GENERATOR = "91511500MA0000004Y"  # 宜宾示例化工有限公司, approval of SQ-510000-2025-001 (→ 永川, 900-039-49, D10)
+from harness import (  # noqa: E402  (the browser tests' shared harness)
+    HWLEDGER, KEYS, ROOT, Browser, Checks, Daemon, beijing_now, check, cleanup, current_year_chapter, entries_count,
+    fixture_ledger, entry_at, independent_signature_ok, work_dir)
+
+# 宜宾示例化工有限公司: the 2025 approval 川环危转〔2025〕1号 (SQ-510000-2025-001, → 永川, 900-039-49, D10, ended
+# 2025-12-31) and the current-year chapter's fresh one to the same receiver, code and method.
+SC_GENERATOR = "91511500MA0000004Y"
+OTHER_GENERATOR = "91510100MA0000001L"  # 成都示例电子科技有限公司, with its own fresh approval (→ 江北, 900-045-49, R4)
+EXPIRED_APPROVAL = "川环危转〔2025〕1号"
 SC_CARRIER = "91510100MA00000051"  # 成都示例危险货物运输有限公司
-CQ_CARRIER = "91500107MA0000012R"  # a Chongqing carrier with a transport permit to 2026-09-30
+CQ_CARRIER = "91500107MA0000012R"  # a Chongqing carrier (its 2025 transport permit ended 2026-09-30; a fresh one)
 CQ_RECEIVER = "91500118MA00000151"  # 重庆示例固废处置有限公司
 
 OUT = os.path.join(ROOT, "out", "forms")
@@ -119,6 +130,19 @@ def set_line(driver, **fields):
         }""", fields)
 
 
+def plus_days(date, days):
+    """A YYYY-MM-DD date `days` later (earlier if negative)."""
+    return (dt.date.fromisoformat(date) + dt.timedelta(days=days)).isoformat()
+
+
+def day_before(date):
+    return plus_days(date, -1)
+
+
+def day_after(date):
+    return plus_days(date, 1)
+
+
 def field_errors(driver):
     return {p.get_attribute("data-for"): p.text for p in driver.find_elements("css selector", ".field-error") if p.text}
 
@@ -126,10 +150,18 @@ def field_errors(driver):
 class Filing:
     """The 填报联单 form as the clerk of SC_GENERATOR fills it."""
 
-    def __init__(self, browser, base, db, work):
-        self.browser, self.base, self.db, self.work = browser, base, db, work
+    def __init__(self, browser, base, db, work, chapter):
+        self.browser, self.base, self.db, self.work, self.chapter = browser, base, db, work, chapter
         self.d = browser.driver
         self.approval = None
+        self.fresh = chapter["approvals"][SC_GENERATOR]
+        # Another generator's approval, valid today: put into this generator's form by editing it.
+        self.others = chapter["approvals"][OTHER_GENERATOR]["approvalNo"]
+
+    def basis_options(self):
+        return self.d.execute_script("""
+            return Array.from(document.querySelectorAll("#basis option[data-receiver]"), (o) => ({
+              value: o.value, text: o.textContent, disabled: o.disabled, ...o.dataset }));""")
 
     def open(self):
         self.d.get(self.base + "/ui/file")
@@ -138,12 +170,15 @@ class Filing:
     def offers(self):
         self.browser.sign_in(self.base, os.path.join(KEYS, SC_GENERATOR + ".key"))
         self.open()
-        options = self.d.execute_script("""
-            return Array.from(document.querySelectorAll("#basis option[data-receiver]"), (o) => ({
-              value: o.value, text: o.textContent, ...o.dataset }));""")
+        options = self.basis_options()
         approvals = [o for o in options if o["value"].startswith("approval:") and o["receiver"] == CQ_RECEIVER]
-        check(approvals, f"the basis offers this generator's approval to {CQ_RECEIVER}: {options}")
-        self.approval = approvals[0]
+        usable = [o for o in approvals if not o["disabled"]]
+        check(len(usable) == 1 and usable[0]["value"] == "approval:" + self.fresh["approvalNo"],
+              f"the basis offers this generator's approval to {CQ_RECEIVER} valid today, the fresh one: {options}")
+        self.approval = usable[0]
+        check(self.approval["from"] == self.fresh["from"] and self.approval["to"] == self.fresh["to"]
+              and self.approval["from"] <= beijing_now().date().isoformat() <= self.approval["to"],
+              f"its validity is the fresh approval's and holds today: {self.approval}")
         check("剩余" in self.approval["text"] and "有效期" in self.approval["text"], "the approval shows grams left and validity")
         receivers = self.d.find_element("id", "receiver").text
         check("重庆示例固废处置有限公司" in receivers and CQ_RECEIVER in receivers and "有效期" in receivers,
@@ -159,6 +194,33 @@ class Filing:
         check(row[0] == self.approval["code"] and row[1] and row[2].startswith("HW") and row[3] and row[4] == CQ_RECEIVER
               and row[5] == self.approval["method"], f"choosing the approval fills receiver, method and the code's name, category, hazards: {row}")
         self.browser.shot("01-file-form", full=True)
+
+    def expired_approval(self):
+        """An approval whose validity has ended is offered disabled, with its end date and without grams left to use;
+        the fresh one is enabled with its grams left. The list box is opened (size) for the screenshot."""
+        self.open()
+        options = {o["value"]: o for o in self.basis_options()}
+        old = options.get("approval:" + EXPIRED_APPROVAL)
+        check(old, f"the 2025 approval {EXPIRED_APPROVAL} is still listed: {list(options)}")
+        check(old["disabled"], f"it is disabled: {old}")
+        check("已过期 2025-12-31" in old["text"] and "不可使用" in old["text"] and "剩余" not in old["text"],
+              f"its text says it ended on 2025-12-31 and shows no grams left: {old['text']}")
+        check(old["remaining"] == "0", f"no grams are offered against it: {old['remaining']}")
+        fresh = options.get("approval:" + self.fresh["approvalNo"])
+        check(fresh and not fresh["disabled"] and "剩余 300.000 吨" in fresh["text"] and "已过期" not in fresh["text"]
+              and f"有效期 {self.fresh['from']}至{self.fresh['to']}" in fresh["text"],
+              f"the fresh approval is enabled with 300.000 t left and its validity: {fresh}")
+        # A click on the disabled option (chromedriver clicks an option as a user picks it) chooses nothing.
+        self.d.find_element("css selector", f'#basis option[value="approval:{EXPIRED_APPROVAL}"]').click()
+        chosen = self.d.execute_script("return document.getElementById('basis').value;")
+        check(chosen != "approval:" + EXPIRED_APPROVAL, f"the disabled option cannot be chosen: {chosen!r}")
+        self.d.execute_script("""
+            const s = document.getElementById('basis');
+            s.size = s.options.length;
+            s.style.height = 'auto';
+            s.scrollIntoView({ block: 'start' });""")
+        self.browser.shot("01b-file-expired-approval")
+        self.d.execute_script("document.getElementById('basis').size = 0;")
 
     def fill_valid(self, tonnes="1.250"):
         self.open()
@@ -182,7 +244,7 @@ class Filing:
         self.fill_valid(tonnes="-1")
         set_value(self.d, "receiver", "91500115MA0000014J")  # not the approval's receiver
         set_value(self.d, "method", "D1")  # not the approval's method
-        set_value(self.d, "plannedPickup", "2024-01-02")  # before the approval's validity
+        set_value(self.d, "plannedPickup", day_before(self.approval["from"]))  # before the approval's validity
         self.key(SC_GENERATOR)
         errors = self.submit_and_wait_refusal()
         self.browser.shot("02-file-four-mistakes", full=True)
@@ -198,7 +260,7 @@ class Filing:
         errors = self.submit_and_wait_refusal()
         check("3 位小数" in errors.get("lines", ""), f"a 4-decimal tonnage is refused: {errors}")
         self.fill_valid()
-        set_value(self.d, "plannedPickup", "2030-01-01")
+        set_value(self.d, "plannedPickup", day_after(self.approval["to"]))
         self.key(SC_GENERATOR)
         errors = self.submit_and_wait_refusal()
         check("有效期" in errors.get("plannedPickup", ""), f"a pickup outside the approval's validity is refused: {errors}")
@@ -240,10 +302,10 @@ class Filing:
         """An approval of another generator, put in by editing the form's basis, is refused by the ledger."""
         before = entries_count(self.db)
         self.fill_valid(tonnes="0.500")
-        self.d.execute_script("document.querySelector('#basis option:checked').value = 'approval:川环危转〔2025〕2号';")
+        self.d.execute_script("document.querySelector('#basis option:checked').value = 'approval:' + arguments[0];", self.others)
         self.key(SC_GENERATOR)
         errors = self.submit_and_wait_refusal()
-        check("basis" in errors and "川环危转〔2025〕2号" in errors["basis"] and "审批" in errors["basis"],
+        check("basis" in errors and self.others in errors["basis"] and "审批" in errors["basis"],
               f"the refusal names the approval next to 转移依据: {errors}")
         check(entries_count(self.db) == before, "nothing is appended")
         self.browser.shot("11-file-other-approval", full=True)
@@ -256,14 +318,14 @@ class Filing:
         # An edited form: another generator's approval, and a bound on grams the page no longer knows.
         self.d.execute_script("""
             const o = document.querySelector('#basis option:checked');
-            o.value = 'approval:川环危转〔2025〕2号';
-            o.dataset.remaining = '999999999999999';""")
+            o.value = 'approval:' + arguments[0];
+            o.dataset.remaining = '999999999999999';""", self.others)
         self.key(SC_GENERATOR)
         status = self.d.find_element("id", "filing-status")
         self.d.find_element("id", "dry-run").click()
         self.browser.wait_for(lambda: "预检发现" in status.text, "the dry run's answer")
         errors = field_errors(self.d)
-        check("川环危转〔2025〕2号" in errors.get("basis", "") and "剩余" in errors.get("lines", "") + errors.get("basis", ""),
+        check(self.others in errors.get("basis", "") and "剩余" in errors.get("lines", "") + errors.get("basis", ""),
               f"the approval mismatch and the quota are both shown next to their fields: {errors} / {status.text}")
         check("2 个问题" in status.text, f"every independent failing rule is counted: {status.text}")
         check(entries_count(self.db) == before, "a dry run appends nothing")
@@ -335,6 +397,15 @@ class Steps:
     def __init__(self, browser, base, db, filing):
         self.browser, self.base, self.db, self.filing = browser, base, db, filing
         self.d = browser.driver
+        # The steps happen today, shortly before they are entered: act times are typed as minutes before this
+        # start (never after the signature, R-TIME), whatever the date the tests run on.
+        self.start = beijing_now().replace(second=0, microsecond=0)
+
+    def at(self, minutes_before):
+        """A time `minutes_before` the start, as typed into a datetime-local field (北京时间) and as the ledger
+        stores it (UTC)."""
+        t = self.start - dt.timedelta(minutes=minutes_before)
+        return t.strftime("%Y-%m-%dT%H:%M"), t.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:00Z")
 
     def open(self, principal, no=None):
         self.browser.sign_in(self.base, os.path.join(KEYS, principal + ".key"))
@@ -371,18 +442,19 @@ class Steps:
         self.d.get(self.base + f"/ui/manifests/{self.filing.filed}/steps")
         self.d.find_element("id", "keyfile").send_keys(os.path.join(KEYS, SC_CARRIER + ".key"))
         before = entries_count(self.db)
-        self.fill("pickup-form", vehiclePlate="川A12345", driver="张师傅", pickedUpAt="2025-02-01T09:30")
+        typed, stored = self.at(300)
+        self.fill("pickup-form", vehiclePlate="川A12345", driver="张师傅", pickedUpAt=typed)
         cls, text = self.submit("pickup-form")
         check("ok" in cls, f"the pickup is signed and appended: {text}")
         self.browser.shot("05-steps-pickup", full=True)
         check(entries_count(self.db) == before + 1, "one entry is appended")
         e = self.entry(before)
-        check(e["submission"]["type"] == "manifest.pickedUp" and e["submission"]["body"]["pickedUpAt"] == "2025-02-01T01:30:00Z",
+        check(e["submission"]["type"] == "manifest.pickedUp" and e["submission"]["body"]["pickedUpAt"] == stored,
               f"the pickup time typed in 北京时间 is stored in UTC: {e['submission']['body']}")
         check(independent_signature_ok(e), "its signature verifies with Python's cryptography")
         self.d.close()
         self.d.switch_to.window(stale)
-        self.fill("pickup-form", vehiclePlate="川A12345", driver="张师傅", pickedUpAt="2025-02-01T09:40")
+        self.fill("pickup-form", vehiclePlate="川A12345", driver="张师傅", pickedUpAt=self.at(290)[0])
         cls, text = self.submit("pickup-form")
         check("bad" in cls and "当前状态不允许此操作" in text and "inTransit" in text,
               f"the stale page's second pickup is refused with the ledger's message: {text}")
@@ -397,7 +469,8 @@ class Steps:
             const row = document.querySelector('#receive-form tr.rline');
             row.querySelector('.received').value = '0.801';
             row.querySelector('.rejected').value = '0.2001';""")
-        self.fill("receive-form", deliveredAt="2025-02-02T15:00", note="部分包装破损，拒收 0.200 吨")
+        delivered, delivered_utc = self.at(120)
+        self.fill("receive-form", deliveredAt=delivered, note="部分包装破损，拒收 0.200 吨")
         cls, text = self.submit("receive-form")
         check("bad" in cls and "3 位小数" in text and entries_count(self.db) == before, f"a 4-decimal rejection is refused: {text}")
         self.d.execute_script("document.querySelector('#receive-form tr.rline .rejected').value = '0.200';")
@@ -407,7 +480,7 @@ class Steps:
         e = self.entry(before)
         body = e["submission"]["body"]
         check(e["submission"]["type"] == "manifest.received" and body["lines"] == [{"line": 1, "grams": 801000, "rejectedGrams": 200000}]
-              and body["deliveredAt"] == "2025-02-02T07:00:00Z", f"received 0.801 t, rejected 0.200 t, exactly: {body}")
+              and body["deliveredAt"] == delivered_utc, f"received 0.801 t, rejected 0.200 t, exactly: {body}")
         check(independent_signature_ok(e), "its signature verifies with Python's cryptography")
         v = subprocess.run([HWLEDGER, "verify", "--db", self.db], capture_output=True, text=True)
         check(v.returncode == 0, f"hwledger verify accepts the ledger: {v.stdout} {v.stderr}")
@@ -421,7 +494,7 @@ class Steps:
         form = self.d.find_element("id", "return-form")
         check("0.200" in form.text and "成都示例危险货物运输有限公司" in form.text, f"the form offers the rejected 0.200 t and carriers by name: {form.text}")
         before = entries_count(self.db)
-        self.fill("return-form", carrier=SC_CARRIER, plannedPickup="2025-02-10")
+        self.fill("return-form", carrier=SC_CARRIER, plannedPickup=plus_days(self.start.date().isoformat(), 2))
         self.d.execute_script("document.querySelector('#return-form tr.retline .returned').value = '0.201';")
         cls, text = self.submit("return-form")
         check("bad" in cls and "R-RETURN" not in text and "0.201" in text and entries_count(self.db) == before,
@@ -529,7 +602,7 @@ class Steps:
         self.browser.wait_for(lambda: self.d.find_element("id", "filing-result").is_displayed(), "the two-carrier filing")
         no = self.d.find_element("id", "assigned-no").text
         self.open(SC_CARRIER, no)
-        self.fill("pickup-form", vehiclePlate="川A54321", driver="王师傅", pickedUpAt="2025-02-03T08:00")
+        self.fill("pickup-form", vehiclePlate="川A54321", driver="王师傅", pickedUpAt=self.at(240)[0])
         cls, text = self.submit("pickup-form")
         check("ok" in cls, f"the first carrier picks up: {text}")
 
@@ -542,7 +615,8 @@ class Steps:
         self.browser.shot("18-mine-todo", full=True)
         self.open(CQ_CARRIER, no)
         before = entries_count(self.db)
-        self.fill("handover-form", vehiclePlate="渝B12345", driver="陈师傅", handedOverAt="2025-02-03T14:00")
+        handed, handed_utc = self.at(180)
+        self.fill("handover-form", vehiclePlate="渝B12345", driver="陈师傅", handedOverAt=handed)
         cls, text = self.dry_run("handover-form")
         check("ok" in cls and "预检通过" in text and entries_count(self.db) == before, f"预检 passes the handover, nothing appended: {text}")
         cls, text = self.submit("handover-form")
@@ -550,7 +624,7 @@ class Steps:
         e = self.entry(before)
         body = e["submission"]["body"]
         check(e["submission"]["type"] == "manifest.handedOver" and e["submission"]["actor"] == CQ_CARRIER
-              and body["fromCarrier"] == SC_CARRIER and body["handedOverAt"] == "2025-02-03T06:00:00Z" and body["vehiclePlate"] == "渝B12345",
+              and body["fromCarrier"] == SC_CARRIER and body["handedOverAt"] == handed_utc and body["vehiclePlate"] == "渝B12345",
               f"a handover from the first carrier, the time typed in 北京时间 stored in UTC: {body}")
         check(independent_signature_ok(e), "its signature verifies with Python's cryptography")
         self.browser.shot("19-steps-handover", full=True)
@@ -560,7 +634,8 @@ class Steps:
 
         self.open(CQ_RECEIVER, no)
         before = entries_count(self.db)
-        self.fill("reject-form", deliveredAt="2025-02-04T10:00")
+        rejected, rejected_utc = self.at(60)
+        self.fill("reject-form", deliveredAt=rejected)
         cls, text = self.dry_run("reject-form")
         check("bad" in cls and "拒收原因" in text and entries_count(self.db) == before, f"预检 asks for the reason first: {text}")
         self.fill("reject-form", reason="包装严重破损，整批拒收")
@@ -570,7 +645,7 @@ class Steps:
         check("ok" in cls and entries_count(self.db) == before + 1, f"the receiver rejects the whole load: {text}")
         e = self.entry(before)
         check(e["submission"]["type"] == "manifest.rejected" and e["submission"]["body"]["reason"] == "包装严重破损，整批拒收"
-              and e["submission"]["body"]["deliveredAt"] == "2025-02-04T02:00:00Z" and independent_signature_ok(e),
+              and e["submission"]["body"]["deliveredAt"] == rejected_utc and independent_signature_ok(e),
               f"a manifest.rejected signed by the receiver, verified independently: {e['submission']['body']}")
         self.browser.shot("20-steps-rejected", full=True)
         self.d.get(self.base + f"/ui/manifests/{no}/steps")
@@ -578,7 +653,7 @@ class Steps:
         self.d.find_element("id", "keyfile").send_keys(os.path.join(KEYS, CQ_RECEIVER + ".key"))
         form = self.d.find_element("id", "return-form")
         check("0.400" in form.text, f"the whole 0.400 t may be returned: {form.text}")
-        self.fill("return-form", carrier=CQ_CARRIER, plannedPickup="2025-02-12")
+        self.fill("return-form", carrier=CQ_CARRIER, plannedPickup=plus_days(self.start.date().isoformat(), 3))
         self.d.execute_script("document.querySelector('#return-form tr.retline .returned').value = '0.401';")
         cls, text = self.dry_run("return-form")
         check("bad" in cls and "预检发现 1 个问题" in text and "退回" in text and entries_count(self.db) == before + 1,
@@ -588,6 +663,103 @@ class Steps:
         self.d.get(self.base + f"/ui/manifests/{no}")
         text = self.browser.text()
         check("已拒收" in text and "渝B12345" in text, "the 联单 shows the handover and the rejection")
+
+    def file_one(self, tonnes):
+        """Files a manifest of SC_GENERATOR in the browser on the fresh approval; returns its 联单编号."""
+        self.browser.sign_in(self.base, os.path.join(KEYS, SC_GENERATOR + ".key"))
+        self.filing.fill_valid(tonnes=tonnes)
+        self.filing.key(SC_GENERATOR)
+        self.d.find_element("id", "sign-submit").click()
+        self.browser.wait_for(lambda: self.d.find_element("id", "filing-result").is_displayed(), "the filing")
+        return self.d.find_element("id", "assigned-no").text
+
+    def count_posts(self):
+        """From now on, counts the page's requests to /v1/checks and /v1/submissions (window.hwlPosts)."""
+        self.d.execute_script("""
+            window.hwlPosts = 0;
+            const real = window.fetch;
+            window.fetch = (...args) => {
+              if (/\/v1\/(checks|submissions)/.test(String(args[0]))) window.hwlPosts++;
+              return real(...args);
+            };""")
+
+    def future_act_time(self):
+        """The act-time field is prefilled with now (北京时间) and may not be set later: a 起运时间 one hour ahead is
+        refused in the browser by 预检 and by 签名提交 with the R-TIME wording, nothing is posted or appended; the
+        prefilled now is then accepted."""
+        no = self.file_one("0.250")
+        self.future_no = no
+        self.open(SC_CARRIER, no)
+        self.browser.wait_for(lambda: self.d.find_elements("id", "pickup-form"), "the 确认起运 form")
+        field = self.d.find_element("css selector", '#pickup-form input[name="pickedUpAt"]')
+        prefilled, latest = field.get_attribute("value"), field.get_attribute("max")
+        now = beijing_now().replace(tzinfo=None)
+
+        def minute(text):
+            try:
+                return dt.datetime.strptime(text or "", "%Y-%m-%dT%H:%M")
+            except ValueError:
+                return None
+        shown, limit = minute(prefilled), minute(latest)
+        check(shown and abs((now - shown).total_seconds()) <= 150,
+              f"起运时间 is prefilled with now in 北京时间: {prefilled!r} (test clock {now:%Y-%m-%dT%H:%M:%S})")
+        check(limit and limit >= shown and abs((now - limit).total_seconds()) <= 150,
+              f"and may not be set later than now (max): {latest!r}")
+        ahead = (beijing_now() + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+        self.fill("pickup-form", vehiclePlate="川A77777", driver="赵师傅", pickedUpAt=ahead)
+        before = entries_count(self.db)
+        self.count_posts()
+        for name, button in (("预检", ".step-check"), ("签名提交", ".step-submit")):
+            cls, text = self.submit("pickup-form", button=button)
+            check("bad" in cls and "起运时间晚于签名时间" in text and "未提交任何内容" in text,
+                  f"{name} of a 起运时间 one hour ahead ({ahead}) is refused in the browser: {text}")
+            if name == "预检":
+                self.browser.shot("21-steps-future-pickup", full=True)
+        posts = self.d.execute_script("return window.hwlPosts;")
+        check(posts == 0, f"nothing is posted: {posts} requests")
+        check(entries_count(self.db) == before, "nothing is appended")
+        self.fill("pickup-form", pickedUpAt=prefilled)
+        cls, text = self.submit("pickup-form")
+        check("ok" in cls and entries_count(self.db) == before + 1, f"the prefilled now is accepted: {text}")
+        e = self.entry(before)
+        body, signed = e["submission"]["body"], e["submission"]["signedAt"]
+        check(e["submission"]["type"] == "manifest.pickedUp" and body["pickedUpAt"] <= signed
+              and body["pickedUpAt"] == shown.replace(tzinfo=dt.timezone(dt.timedelta(hours=8))).astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:00Z"),
+              f"its 起运时间 is the prefilled minute, not after the signature: {body['pickedUpAt']} / signedAt {signed}")
+        check(independent_signature_ok(e), "its signature verifies with Python's cryptography")
+
+    def forged_future_pickup(self):
+        """A body the form would never send — pickedUpAt one hour after signedAt — signed in the page with the
+        clerk's key as forms.js signs (HWLForms.signEvent) and posted (HWLForms.post): the ledger answers 422 R-TIME
+        with the Chinese sentence first; nothing is appended."""
+        no = self.file_one("0.150")
+        self.open(SC_CARRIER, no)
+        self.browser.wait_for(lambda: self.d.find_elements("id", "pickup-form"), "the 确认起运 form")
+        before = entries_count(self.db)
+        self.d.set_script_timeout(20)
+        answer = self.d.execute_async_script("""
+            const [manifestNo, actor, done] = arguments;
+            (async () => {
+              const key = await HWL.loadKeyFile(document.getElementById("keyfile").files[0]);
+              const second = Math.floor(Date.now() / 1000) * 1000;
+              const pickedUpAt = new Date(second + 3600 * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+              const signed = await HWLForms.signEvent(key, "manifest.pickedUp", actor,
+                { manifestNo, vehiclePlate: "川A66666", driver: "钱师傅", pickedUpAt });
+              const answer = await HWLForms.post("/v1/submissions", signed);
+              return { status: answer.status, body: answer.body, submission: signed.submission };
+            })().then(done, (e) => done({ thrown: String(e) }));""", no, SC_CARRIER)
+        check("thrown" not in answer, f"the page signs and posts: {answer}")
+        sub = answer["submission"]
+        lead = (dt.datetime.fromisoformat(sub["body"]["pickedUpAt"].replace("Z", "+00:00"))
+                - dt.datetime.fromisoformat(sub["signedAt"].replace("Z", "+00:00"))).total_seconds()
+        check(3590 <= lead <= 3600, f"the forged pickedUpAt is one hour after signedAt: {sub['body']['pickedUpAt']} / {sub['signedAt']}")
+        error = (answer["body"] or {}).get("error") or {}
+        check(answer["status"] == 422 and error.get("rule") == "R-TIME", f"422 R-TIME: {answer['status']} {answer['body']}")
+        check(error.get("messageZh", "").startswith("起运时间晚于签名时间"), f"the Chinese message starts with 起运时间晚于签名时间: {error}")
+        check("pickedUpAt" in error.get("message", ""), f"the English detail names the field: {error.get('message')}")
+        check(entries_count(self.db) == before, "nothing is appended")
+        self.d.get(self.base + f"/ui/manifests/{no}")
+        check("已填报" in self.browser.text(), "the manifest is still only filed")
 
     def cancel_before_pickup(self):
         self.browser.sign_in(self.base, os.path.join(KEYS, SC_GENERATOR + ".key"))
@@ -616,6 +788,7 @@ def main():
     keep = "--keep" in sys.argv
     work = work_dir("hwl-forms-")
     db = fixture_ledger(work)
+    chapter = current_year_chapter(db, work)
     daemon = Daemon(db, work)
     browser = Browser(OUT)
     checks = Checks("forms browser tests")
@@ -625,9 +798,11 @@ def main():
     try:
         run("canonical.js gives the Swift encoder's bytes on every shared vector and refuses the reject vectors",
             canonical_vectors, browser, base)
-        filing = Filing(browser, base, db, work)
-        run("填报联单 offers this generator's approvals with grams left, receivers and carriers with permits, the 名录",
-            filing.offers)
+        filing = Filing(browser, base, db, work, chapter)
+        run("填报联单 offers this generator's approval valid today with grams left, receivers and carriers with permits, "
+            "the 名录", filing.offers)
+        run("the filing form shows an expired approval disabled with its end date; the fresh one enabled with grams left",
+            filing.expired_approval)
         run("a form with four mistakes shows four messages next to their fields and appends nothing", filing.four_mistakes)
         run("a 4-decimal tonnage, a pickup outside the approval, a key file of another enterprise: refused, nothing appended",
             filing.bad_inputs)
@@ -654,6 +829,10 @@ def main():
         run("办理: the generator cancels a manifest before pickup (a reason is required)", steps.cancel_before_pickup)
         run("办理: 交接 to the second carrier (found under 待本单位办理) and 拒收 of the whole load; 预检 on step forms passes, "
             "refuses a stale page, a missing reason and an excessive return, appending nothing", steps.handover_and_reject)
+        run("browser 预检 refuses a 交接/起运 time later than now: 起运时间 prefilled with now, one hour ahead refused by 预检 "
+            "and 签名提交 before signing, nothing posted or appended; the prefilled now is accepted", steps.future_act_time)
+        run("R-TIME as the browser meets it: a pickup one hour after signedAt, signed in the page with the clerk's key, "
+            "is 422 R-TIME 起运时间晚于签名时间, nothing appended", steps.forged_future_pickup)
         run("tonnes convert to grams exactly (0.001 t, 99999.999 t); negatives, 4 decimals and non-numbers are refused",
             tonnes, browser, base)
     finally:

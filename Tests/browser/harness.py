@@ -3,7 +3,13 @@
 Chromium through chromium-driver, and the check runner that prints one line per check.
 
 Used by console_browser_test.py (issue 10) and forms_browser_test.py (issue 11). Not a test by itself.
+
+The fixture ledger is 2025 history; current_year_chapter() appends, with the real CLI, fresh permits and approvals
+dated today (北京时间) so that a test filing today does not depend on the date it runs on.
 """
+import calendar
+import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -179,6 +185,106 @@ def fixture_ledger(work):
     subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "build-fixture-ledger.py"), db, "--quiet"], check=True,
                    env=dict(os.environ, HWLEDGER=HWLEDGER))
     return db
+
+
+BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+
+
+def beijing_now():
+    """Now in 北京时间 (UTC+8, no daylight saving), as an aware datetime."""
+    return dt.datetime.now(BEIJING)
+
+
+def add_months(day, months):
+    """`day` plus whole calendar months, clamped to the month's last day (2026-03-31 + 11 months → 2027-02-28)."""
+    m = day.month - 1 + months
+    year, month = day.year + m // 12, m % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# The principals of the current-year chapter (see current_year_chapter).
+SC_REG, CQ_REG = "REG-510000", "REG-500000"
+CHAPTER_RECEIVERS = {  # receiver → (issuing regulator, permit prefix, codes, methods, capacity grams)
+    "91500118MA00000151": (CQ_REG, "渝环危第500118", ["900-249-08", "900-214-08", "900-041-49", "900-039-49", "772-002-18",
+                                                      "336-064-17"], ["R9", "D10", "D1", "D9"], 50_000_000_000),
+    "91500115MA0000014J": (CQ_REG, "渝环危第500115", ["900-045-49", "900-023-29", "900-052-31", "900-044-49"], ["R4", "D9"],
+                           15_000_000_000),
+}
+CHAPTER_CARRIERS = {  # carrier → (issuing regulator, permit prefix)
+    "91510100MA00000051": (SC_REG, "川交运管危字510100"), "91510500MA0000006Q": (SC_REG, "川交运管危字510500"),
+    "91500107MA0000012R": (CQ_REG, "渝交运管危字500107"), "91500116MA0000013X": (CQ_REG, "渝交运管危字500116"),
+}
+# Fresh cross-province approvals (full route): serial → (generator, receiver, waste code, method, grams).
+CHAPTER_APPROVALS = {
+    801: ("91511500MA0000004Y", "91500118MA00000151", "900-039-49", "D10", 300_000_000),  # 宜宾 → 永川
+    802: ("91510100MA0000001L", "91500115MA0000014J", "900-045-49", "R4", 600_000_000),  # 成都 → 江北 (another generator)
+}
+
+
+def submit_events(db, work, actor, events, name):
+    """Signs `events` with fixtures/ledger/keys/<actor>.key and appends them with the real CLI (`hwledger submit`);
+    fails unless every line is accepted. Returns the result lines."""
+    path = os.path.join(work, name + ".jsonl")
+    with open(path, "w", encoding="utf-8") as f:
+        for body_type, body in events:
+            f.write(json.dumps({"type": body_type, "actor": actor, "body": body}, ensure_ascii=False) + "\n")
+    r = subprocess.run([HWLEDGER, "submit", "--db", db, "--key", os.path.join(KEYS, actor + ".key"), path],
+                       capture_output=True, text=True)
+    results = [json.loads(line) for line in r.stdout.splitlines() if line.strip()]
+    if r.returncode != 0 or len(results) != len(events) or any("error" in x for x in results):
+        raise Failed(f"the current-year chapter's {name} was refused (exit {r.returncode}): {r.stdout} {r.stderr}")
+    return results
+
+
+def current_year_chapter(db, work):
+    """Appends, with the real CLI and the fixture's keys, what a regulator and the enterprises would have done this
+    year, so that the tests do not depend on the calendar date they run on (the 2025 fixture's approvals and some of
+    its permits have ended by now):
+      - fresh permits valid from 30 days ago to today + 2 years (北京时间): operating permits of the receivers the
+        tests use (CHAPTER_RECEIVERS, the fixture's codes and methods) and transport permits of every carrier;
+      - fresh cross-province approvals on the full route (CHAPTER_APPROVALS), every step dated today: applied by the
+        generator, reviewed (agree) and consultation requested by 四川, replied (agree) by 重庆, decided (approved, the
+        requested grams) by 四川, valid from today for 11 months (SPEC §2.2: at most 12).
+    Act dates are today in Asia/Shanghai, never later than the signature made now (R-TIME). Returns
+    {"today", "approvals": {generator: {"applicationId", "approvalNo", "receiver", "code", "method", "grams",
+    "from", "to"}}}, dates as YYYY-MM-DD strings."""
+    today = beijing_now().date()
+    permit_from = (today - dt.timedelta(days=30)).isoformat()
+    permit_to = add_months(today, 24).isoformat()
+    valid_from, valid_to = today.isoformat(), (add_months(today, 11) - dt.timedelta(days=1)).isoformat()
+    on = today.isoformat()
+    year = today.year
+    permits = {SC_REG: [], CQ_REG: []}
+    for holder, (reg, prefix, codes, methods, capacity) in CHAPTER_RECEIVERS.items():
+        permits[reg].append(("permit.issued", {
+            "permitNo": f"{prefix}{year}01号", "holder": holder, "kind": "operating", "wasteCodes": codes,
+            "methods": methods, "capacityGrams": capacity, "validFrom": permit_from, "validTo": permit_to}))
+    for holder, (reg, prefix) in CHAPTER_CARRIERS.items():
+        permits[reg].append(("permit.issued", {
+            "permitNo": f"{prefix}{year}01号", "holder": holder, "kind": "transport", "validFrom": permit_from,
+            "validTo": permit_to}))
+    for reg, events in permits.items():
+        submit_events(db, work, reg, events, "chapter-permits-" + reg)
+    approvals = {}
+    for serial, (generator, receiver, code, method, grams) in CHAPTER_APPROVALS.items():
+        app = f"SQ-510000-{year}-{serial}"
+        submit_events(db, work, generator, [("approval.applied", {
+            "applicationId": app, "generator": generator, "receiver": receiver, "wasteCode": code, "grams": grams,
+            "method": method, "validFrom": valid_from, "validTo": valid_to, "appliedOn": on})], f"chapter-{serial}-applied")
+        approvals[generator] = {"applicationId": app, "approvalNo": f"川环危转〔{year}〕{serial}号", "receiver": receiver,
+                                "code": code, "method": method, "grams": grams, "from": valid_from, "to": valid_to}
+    submit_events(db, work, SC_REG, [e for a in approvals.values() for e in (
+        ("approval.reviewed", {"applicationId": a["applicationId"], "opinion": "agree", "reviewedOn": on}),
+        ("approval.consultation.requested", {"applicationId": a["applicationId"], "requestedOn": on}))],
+        "chapter-reviewed")
+    submit_events(db, work, CQ_REG, [("approval.consultation.replied", {
+        "applicationId": a["applicationId"], "opinion": "agree", "repliedOn": on}) for a in approvals.values()],
+        "chapter-replied")
+    submit_events(db, work, SC_REG, [("approval.decided", {
+        "applicationId": a["applicationId"], "decision": "approved", "decidedOn": on, "approvalNo": a["approvalNo"],
+        "grams": a["grams"], "validFrom": a["from"], "validTo": a["to"]}) for a in approvals.values()],
+        "chapter-decided")
+    return {"today": on, "approvals": approvals}
 
 
 class Checks:
