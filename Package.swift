@@ -78,11 +78,13 @@ let package = Package(
             swiftSettings: strict),
         // Debian's libqrencode (libqrencode-dev), linked as SQLite is: QR codes on the printable 联单.
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        // The system's zlib (zlib1g-dev): raw DEFLATE of the entries a printed 联单's QR code carries (decision 016).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The web console under /ui/: pages, templates and assets compiled into the binary.
         .target(
             name: "LedgerConsole",
             dependencies: [
-                "LedgerServer", "TransferLedger", "TransferRules", "LedgerCore", "CQRencode",
+                "LedgerServer", "TransferLedger", "TransferRules", "LedgerCore", "CQRencode", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],

@@ -15,6 +15,8 @@ python3 -c 'import cryptography' >/dev/null 2>&1 || need+=(python3-cryptography)
 [ -f /usr/include/qrencode.h ] || need+=(libqrencode-dev)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
+# zlib: raw DEFLATE of the entries in the printed 联单's QR code (docs/decisions/016).
+[ -f /usr/include/zlib.h ] || need+=(zlib1g-dev)
 command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk)

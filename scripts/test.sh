@@ -13,6 +13,9 @@ python3 Tests/browser/console_browser_test.py
 # The enterprises' forms (issue 11): canonical.js against fixtures/canonical/vectors.json (the Swift side is
 # CanonicalVectorTests above, in the same run), tonnes → grams, filing and the steps after it, signed in the browser.
 python3 Tests/browser/forms_browser_test.py
+# The printed 联单's QR code (issue 21): the public check page at a 390 px phone viewport, no session; tampering with
+# the fragment, the operator signature and the cosignatures each named; an independent Python check agrees.
+python3 Tests/browser/qr_verify_browser_test.py
 # The operators' own tools against a live hwledgerd (issue 13): promtool check metrics, schemathesis on the OpenAPI
 # document (bounded: 25 examples per operation, at most 90 s), openapi-core on live tiles and signed reads.
 scripts/check-live-daemon.sh

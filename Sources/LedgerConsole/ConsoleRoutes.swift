@@ -15,6 +15,12 @@ public struct ConsoleRoutes: RoutePlugin {
         router.get("/ui/", use: pages.home)
         router.get("/ui/signin", use: pages.signin)
         router.get("/ui/assets/{name}", use: pages.asset)
+        // The public check page of a printed 联单 and what it reads: no session (docs/decisions/016).
+        let verify = VerifyPages(services: services)
+        router.get("/ui/v", use: verify.page)
+        router.get("/ui/v/assets/{name}", use: verify.asset)
+        router.get("/ui/v/heads/{prefix}", use: verify.heads)
+        router.get("/ui/v/pending/{index}", use: verify.pending)
         router.group("/ui")
             .add(middleware: ConsoleSessionMiddleware(services: services))
             .get("worklist", use: pages.worklistPage)

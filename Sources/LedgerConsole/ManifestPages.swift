@@ -114,6 +114,8 @@ extension ConsolePages {
         var permits: [String: [PermitRecord]]
         var checkpointSize: UInt64
         var operatorKeys: [String]
+        /// The exact bytes of the manifest's entries the signed checkpoint covers, for the QR code's fragment.
+        var entries: [VerifyFragment.Item]
     }
 
     func manifest(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
@@ -132,19 +134,32 @@ extension ConsolePages {
                 try Visibility.require(principal, .of(m, provinces: try ledger.enterpriseProvinces()), resource: "manifest \(number)")
                 var permits: [String: [PermitRecord]] = [:]
                 for party in m.namedParties { permits[party] = try ledger.permits(of: party) }
+                let size = try ledger.latestCheckpoint().size
+                let covered = m.events.map(\.index).filter { $0 < size }
                 return ManifestSheet(
                     manifest: m, signatures: try ledger.signatures(of: m.events.map(\.index)), permits: permits,
-                    checkpointSize: try ledger.latestCheckpoint().size,
-                    operatorKeys: try ledger.activeOperatorVerifierKeys().map(\.description))
+                    checkpointSize: size, operatorKeys: try ledger.activeOperatorVerifierKeys().map(\.description),
+                    entries: try ledger.store.read { r in try covered.map { VerifyFragment.Item(index: $0, bytes: try r.entry(at: $0)) } })
             }
             var page = base
-            for (k, v) in ManifestSheetView(sheet: sheet, names: names, receiptBase: Self.siteBase(request, services.configuration)).context {
+            let site = Self.siteBase(request, services.configuration)
+            let view = ManifestSheetView(sheet: sheet, names: names, receiptBase: site, publicBase: Self.publicBase(request, services.configuration))
+            for (k, v) in view.context {
                 page[k] = v
             }
             return Page.html(Templates.render("manifest", page))
         } catch {
             return Page.error(error, base: base)
         }
+    }
+
+    /// Where the printed QR code sends a phone: `--public-url`, else `http://HOST:PORT` of the listen address (as the
+    /// browser reached us when the port was chosen at start).
+    static func publicBase(_ request: Request, _ configuration: ServerConfiguration) -> String {
+        if let url = configuration.publicURL { return url }
+        guard configuration.port != 0 else { return siteBase(request, configuration) }
+        let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
+        return "http://\(host):\(configuration.port)"
     }
 
     /// `http://host:port` as the browser reached us (Host header of safe characters only), for the receipt URL.
@@ -166,6 +181,7 @@ struct ManifestSheetView {
     let sheet: ConsolePages.ManifestSheet
     let names: Names
     let receiptBase: String
+    let publicBase: String
 
     func role(of id: String, _ m: ManifestRecord) -> String {
         if id == m.generator { return "移出人" }
@@ -256,10 +272,18 @@ struct ManifestSheetView {
                 "time": Display.beijingTime(e.time), "keyId": byIndex[e.index]?.keyId ?? "",
             ]
         }
-        // The receipt of the latest act the signed checkpoint covers.
-        if let last = m.events.last(where: { $0.index < sheet.checkpointSize }), let sig = byIndex[last.index] {
-            let url = "\(receiptBase)/v1/receipts/\(last.index)#leaf=\(sig.leafHash.hex)"
-            out["qr"] = QRCode(url)?.svg(size: 132, label: "条目收据二维码")
+        // The receipt of the latest act the signed checkpoint covers, and the QR code: the public check page with
+        // the covered entries in its fragment (docs/decisions/016).
+        if let last = m.events.last(where: { $0.index < sheet.checkpointSize }), let sig = byIndex[last.index],
+            let link = VerifyFragment.link(base: publicBase, manifestNo: m.manifestNo, items: sheet.entries)
+        {
+            let url = "\(receiptBase)/v1/receipts/\(last.index)"
+            let side = Double(VerifyFragment.printMillimetres) * Double(link.code.width + 8) / Double(link.code.width)
+            out["qr"] = link.code.svg(size: String(format: "%.1fmm", side), label: "联单核验二维码")
+            out["verifyURL"] = link.url
+            out["qrVersion"] = link.code.version
+            out["qrEntries"] = sheet.entries.count
+            out["qrHashesOnly"] = link.kind == VerifyFragment.hashesKind
             out["receiptURL"] = url
             out["receiptIndex"] = last.index
             out["receiptAct"] = Display.eventLabel(last.type)

@@ -37,6 +37,9 @@ public struct ServerConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1", port: Int = 8420, checkpointInterval: Duration = .seconds(1),
         verifyInterval: Duration = .seconds(60), fullVerifyInterval: Duration = .seconds(86400), verifySample: Int = 256,
+    /// The address the public reaches the daemon at (`--public-url`, e.g. `https://ledger.example.cn`, no trailing
+    /// slash): the printed 联单's QR code links to `<publicURL>/ui/v#…`. Nil: `http://HOST:PORT` of the listen address.
+    public var publicURL: String?
         maxBodyBytes: Int = 1_048_576, drainBodyBytes: Int = 16 * 1_048_576
     ) {
         self.host = host

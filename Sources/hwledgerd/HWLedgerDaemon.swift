@@ -75,6 +75,11 @@ struct HWLedgerDaemon: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel) is not a log level") }
         guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json, got \(logFormat)") }
         let endpoints = try witnessEndpoints()
+    @Option(
+        name: .customLong("public-url"),
+        help: "The URL the public reaches this daemon at (http(s)://HOST[:PORT][/PATH]), for the printed 联单's QR code (default: http://HOST:PORT of --listen).")
+    var publicURL: String?
+
         if let q = witnessQuorum, q < 0 || q > endpoints.count {
             throw ValidationError("--witness-quorum must be between 0 and the number of --witness options (\(endpoints.count)), got \(q)")
         }
@@ -89,6 +94,11 @@ struct HWLedgerDaemon: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let u = publicURL {
+            guard let url = URL(string: u), ["http", "https"].contains(url.scheme ?? ""), url.host != nil, url.query == nil, url.fragment == nil,
+                !u.hasSuffix("/"), u.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 })
+            else { throw ValidationError("--public-url must be http(s)://HOST[:PORT][/PATH] without a trailing slash, query or fragment, got \(u)") }
+        }
         let level = Logger.Level(rawValue: logLevel) ?? .info
         let json = logFormat == "json"
         LoggingSystem.bootstrap { label in
@@ -140,6 +150,7 @@ struct HWLedgerDaemon: AsyncParsableCommand {
     func open(logger: Logger) throws -> (TransferLedger, SigningKey) {
         do {
             let store = try SQLiteLedgerStore(path: db)
+        configuration.publicURL = publicURL
             let referenceDir = try reference ?? store.read({ try $0.meta("referencePath") })
                 ?? ProcessInfo.processInfo.environment["HWLEDGER_REFERENCE"] ?? Self.bundledReference()
             guard let referenceDir else { throw DaemonFailure("no reference data: pass --reference DIR or set HWLEDGER_REFERENCE") }

@@ -262,9 +262,12 @@ def main():
             r = subprocess.run(["zbarimg", "--quiet", "--raw", os.path.join(OUT, p)], capture_output=True, text=True)
             decoded += [line for line in r.stdout.splitlines() if line]
         check(len(decoded) == 1, f"exactly one QR code decodes from the printout, got {decoded}")
-        url = decoded[0]
+        # The QR code opens the public check page (issue 21, Tests/browser/qr_verify_browser_test.py); the receipt URL
+        # and leaf hash for the offline check are printed beside it.
+        check(re.fullmatch(re.escape(base) + r"/ui/v#\d+", decoded[0]), f"the QR code holds the check page's link: {decoded[0][:80]}")
+        url = d.find_element("id", "receipt-url").text + "#leaf=" + d.find_element("id", "leaf-hash").text
         m = re.fullmatch(re.escape(base) + r"/v1/receipts/(\d+)#leaf=([0-9a-f]{64})", url)
-        check(m, f"the QR code holds the receipt URL and leaf hash: {url}")
+        check(m, f"the page shows the receipt URL and leaf hash: {url}")
         status, receipt, _ = http("GET", url.split("#")[0])
         check(status == 200 and receipt.startswith(b"c2sp.org/tlog-proof@v1\n"), f"the receipt is served: {status}")
         receipt_path = os.path.join(work, "receipt.tlog-proof")
