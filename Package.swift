@@ -27,6 +27,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
+        // The daemon's witness client (TLS, IPv6, timeouts, connection reuse) and the witness's TLS (decision 014).
+        .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
     ],
     targets: [
         .target(name: "TransferRules", swiftSettings: strict),
@@ -59,8 +62,10 @@ let package = Package(
         .target(
             name: "LedgerServer",
             dependencies: [
-                "TransferLedger", "TransferRules", "LedgerCore", "LedgerHTTPClient",
+                "TransferLedger", "TransferRules", "LedgerCore", "HTTPServerSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -68,11 +73,18 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(name: "LedgerHTTPClient", swiftSettings: strict),
+        // What the daemon's and the witness's HTTP servers share (the Expect: 100-continue handler).
+        .target(
+            name: "HTTPServerSupport",
+            dependencies: [.product(name: "HummingbirdCore", package: "hummingbird")],
+            swiftSettings: strict),
         .target(
             name: "LedgerWitness",
             dependencies: [
-                "LedgerCore",
+                "LedgerCore", "HTTPServerSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),

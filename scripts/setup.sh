@@ -8,6 +8,8 @@ need=()
 command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+# The witness TLS tests make a throw-away CA and certificates with openssl (docs/decisions/014).
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 # The witness interop test checks cosignatures with an independent Ed25519 (Python's cryptography).
 python3 -c 'import cryptography' >/dev/null 2>&1 || need+=(python3-cryptography)
 # The web console: libqrencode (QR codes on the printable 联单), and its browser tests: headless Chromium and its

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServerSupport
 import Hummingbird
 import LedgerCore
 import Logging
@@ -54,13 +55,7 @@ public func buildApplication(
     health.addProbe { storage.contribution() }
     let writer = GroupCommitWriter(
         ledger: ledger, operatorKey: operatorKey, latch: latch, verifier: verifier, storage: storage, logger: logger)
-    let witnessBoard = WitnessBoard(endpoints: configuration.witnesses, quorum: configuration.witnessQuorum)
-    if !configuration.witnesses.isEmpty {
-        health.addProbe {
-            let witnessed = try await Blocking.run { try ledger.store.read { try $0.publishedCheckpoint(policy: witnessPolicy)?.size } }
-            return witnessBoard.health(witnessedSize: witnessed, now: Int64(Date().timeIntervalSince1970))
-        }
-    }
+    let witnesses = try WitnessFleet(ledger: ledger, configuration: configuration, policy: witnessPolicy, health: health, logger: logger)
     health.addProbe {
         // Degraded while deadlines counted now would run past the holiday calendar (issue 14).
         let today = UTCInstant(seconds: Int64(Date().timeIntervalSince1970)).shanghaiDate
@@ -145,11 +140,7 @@ public func buildApplication(
             fullInterval: configuration.fullVerifyInterval, sample: configuration.verifySample, makeScratch: makeScratch,
             logger: logger),
         ReportCacheWarmer(ledger: ledger, logger: logger))
-    for endpoint in configuration.witnesses {
-        app.addServices(WitnessService(
-            ledger: ledger, endpoint: endpoint, board: witnessBoard, timeoutSeconds: configuration.witnessTimeoutSeconds,
-            pollInterval: configuration.witnessPollInterval, maxBackoff: configuration.witnessMaxBackoff, logger: logger))
-    }
+    if !configuration.witnesses.isEmpty { app.addServices(witnesses) }
     return app
 }
 

@@ -28,18 +28,24 @@ public struct ServerConfiguration: Sendable {
     public var witnessPollInterval: Duration = .milliseconds(10)
     /// Longest wait between retries to a failing witness.
     public var witnessMaxBackoff: Duration = .seconds(2)
+    /// How often each witness is probed when there is nothing to cosign (`--witness-probe-interval`).
+    public var witnessProbeInterval: Duration = .seconds(30)
+    /// Least time between two log lines about one witness's outage (`--witness-log-summary-interval`).
+    public var witnessLogSummaryInterval: Duration = .seconds(300)
+    /// A PEM file of CA certificates trusted for `https` witnesses besides the system's (`--witness-ca`).
+    public var witnessCAFile: String?
     /// The ledger's database file, whose file system's free space `/healthz` and `/metrics` report; nil for a store
     /// without a local file.
     public var databasePath: String?
+    /// The address the public reaches the daemon at (`--public-url`, e.g. `https://ledger.example.cn`, no trailing
+    /// slash): the printed 联单's QR code links to `<publicURL>/ui/v#…`. Nil: `http://HOST:PORT` of the listen address.
+    public var publicURL: String?
     /// Free bytes under which `/healthz` is degraded (`--min-free-bytes`), before a write fails for want of space.
     public var minFreeBytes: Int64 = 256 * 1_048_576
 
     public init(
         host: String = "127.0.0.1", port: Int = 8420, checkpointInterval: Duration = .seconds(1),
         verifyInterval: Duration = .seconds(60), fullVerifyInterval: Duration = .seconds(86400), verifySample: Int = 256,
-    /// The address the public reaches the daemon at (`--public-url`, e.g. `https://ledger.example.cn`, no trailing
-    /// slash): the printed 联单's QR code links to `<publicURL>/ui/v#…`. Nil: `http://HOST:PORT` of the listen address.
-    public var publicURL: String?
         maxBodyBytes: Int = 1_048_576, drainBodyBytes: Int = 16 * 1_048_576
     ) {
         self.host = host

@@ -78,7 +78,7 @@ public struct Witness: Sendable {
                 guard checkpoint.root == held.root else {
                     let reason = "checkpoint of size \(held.size) has root \(checkpoint.root.base64), the held one \(held.root.base64)"
                     try evidence(reason)
-                    return .failure(.conflict(heldSize: heldSize, reason))
+                    return .failure(.forked(heldSize: heldSize, reason))
                 }
                 guard request.proof.isEmpty else { return .failure(.badProof("a proof between equal sizes must be empty")) }
                 return .success(())

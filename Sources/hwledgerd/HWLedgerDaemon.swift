@@ -51,8 +51,17 @@ struct HWLedgerDaemon: AsyncParsableCommand {
         discussion: "json: one JSON object per line on standard error (level, logger, message, time in UTC to the millisecond, then the metadata), for journald or Loki; the startup and shutdown lines are objects too."))
     var logFormat: String = "text"
 
-    @Option(help: "A witness to ask for cosignatures of each checkpoint, NAME=URL=VKEY (URL http://HOST:PORT, VKEY its cosigner key); repeat for each.")
+    @Option(help: "A witness to ask for cosignatures of each checkpoint, NAME=URL=VKEY (URL http[s]://HOST[:PORT][/prefix], VKEY its cosigner key); repeat for each.")
     var witness: [String] = []
+
+    @Option(name: .customLong("witness-ca"), help: "A PEM file of CA certificates to trust for https witnesses, besides the system's trust store.")
+    var witnessCA: String?
+
+    @Option(name: .customLong("witness-probe-interval"), help: "Seconds between probes of a witness when there is nothing to cosign (and at start), so a dead witness shows in /healthz.")
+    var witnessProbeInterval: Double = 30
+
+    @Option(name: .customLong("witness-log-summary-interval"), help: .hidden)
+    var witnessLogSummaryInterval: Double = 300
 
     @Option(name: .customLong("witness-quorum"), help: "Cosignatures a checkpoint needs before /checkpoint serves it and receipts use it (default: every witness).")
     var witnessQuorum: Int?
@@ -65,6 +74,11 @@ struct HWLedgerDaemon: AsyncParsableCommand {
         help: "Free bytes on the database's file system under which /healthz is degraded (storage-low), before writes fail (default 256 MiB).")
     var minFreeBytes: Int64 = 256 * 1_048_576
 
+    @Option(
+        name: .customLong("public-url"),
+        help: "The URL the public reaches this daemon at (http(s)://HOST[:PORT][/PATH]), for the printed 联单's QR code (default: http://HOST:PORT of --listen).")
+    var publicURL: String?
+
     func validate() throws {
         guard ServerConfiguration.parseListen(listen) != nil else { throw ValidationError("--listen must be HOST:PORT, got \(listen)") }
         guard checkpointInterval > 0, checkpointInterval <= 3600 else { throw ValidationError("--checkpoint-interval must be in (0, 3600] seconds") }
@@ -75,16 +89,21 @@ struct HWLedgerDaemon: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel) is not a log level") }
         guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json, got \(logFormat)") }
         let endpoints = try witnessEndpoints()
-    @Option(
-        name: .customLong("public-url"),
-        help: "The URL the public reaches this daemon at (http(s)://HOST[:PORT][/PATH]), for the printed 联单's QR code (default: http://HOST:PORT of --listen).")
-    var publicURL: String?
-
         if let q = witnessQuorum, q < 0 || q > endpoints.count {
             throw ValidationError("--witness-quorum must be between 0 and the number of --witness options (\(endpoints.count)), got \(q)")
         }
         guard Set(endpoints.map(\.key.name)).count == endpoints.count else { throw ValidationError("--witness: a witness key is given twice") }
+        if let u = publicURL {
+            guard let url = URL(string: u), ["http", "https"].contains(url.scheme ?? ""), url.host != nil, url.query == nil, url.fragment == nil,
+                !u.hasSuffix("/"), u.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 })
+            else { throw ValidationError("--public-url must be http(s)://HOST[:PORT][/PATH] without a trailing slash, query or fragment, got \(u)") }
+        }
         guard (1...300).contains(witnessTimeout) else { throw ValidationError("--witness-timeout must be 1 to 300 seconds") }
+        guard witnessProbeInterval >= 0.1, witnessProbeInterval <= 3600 else { throw ValidationError("--witness-probe-interval must be 0.1 to 3600 seconds") }
+        guard witnessLogSummaryInterval >= 0.1 else { throw ValidationError("--witness-log-summary-interval must be at least 0.1 seconds") }
+        if let witnessCA {
+            do { try WitnessEndpoint.checkTrustedCAFile(witnessCA) } catch { throw ValidationError("\(error)") }
+        }
     }
 
     func witnessEndpoints() throws -> [WitnessEndpoint] {
@@ -94,11 +113,6 @@ struct HWLedgerDaemon: AsyncParsableCommand {
     }
 
     func run() async throws {
-        if let u = publicURL {
-            guard let url = URL(string: u), ["http", "https"].contains(url.scheme ?? ""), url.host != nil, url.query == nil, url.fragment == nil,
-                !u.hasSuffix("/"), u.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 })
-            else { throw ValidationError("--public-url must be http(s)://HOST[:PORT][/PATH] without a trailing slash, query or fragment, got \(u)") }
-        }
         let level = Logger.Level(rawValue: logLevel) ?? .info
         let json = logFormat == "json"
         LoggingSystem.bootstrap { label in
@@ -129,8 +143,12 @@ struct HWLedgerDaemon: AsyncParsableCommand {
         configuration.witnesses = try witnessEndpoints()
         configuration.witnessQuorum = try Self.quorum(explicit: witnessQuorum, endpoints: configuration.witnesses, genesis: ledger.witnessPolicy())
         configuration.witnessTimeoutSeconds = witnessTimeout
+        configuration.witnessProbeInterval = .milliseconds(Int64(witnessProbeInterval * 1000))
+        configuration.witnessLogSummaryInterval = .milliseconds(Int64(witnessLogSummaryInterval * 1000))
+        configuration.witnessCAFile = witnessCA
         configuration.databasePath = db
         configuration.minFreeBytes = minFreeBytes
+        configuration.publicURL = publicURL
         let app = try buildApplication(
             ledger: ledger, operatorKey: key, configuration: configuration, registry: registry,
             makeScratch: {
@@ -150,7 +168,6 @@ struct HWLedgerDaemon: AsyncParsableCommand {
     func open(logger: Logger) throws -> (TransferLedger, SigningKey) {
         do {
             let store = try SQLiteLedgerStore(path: db)
-        configuration.publicURL = publicURL
             let referenceDir = try reference ?? store.read({ try $0.meta("referencePath") })
                 ?? ProcessInfo.processInfo.environment["HWLEDGER_REFERENCE"] ?? Self.bundledReference()
             guard let referenceDir else { throw DaemonFailure("no reference data: pass --reference DIR or set HWLEDGER_REFERENCE") }

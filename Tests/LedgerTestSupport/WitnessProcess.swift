@@ -73,27 +73,39 @@ public final class WitnessFixture: @unchecked Sendable {
     let keyPath: String
     public let key: CosignerSigningKey
     public private(set) var process: DaemonProcess
+    /// The address it listens on (an IPv4 or IPv6 literal).
+    public let host: String
+    /// `--tls-cert` and `--tls-key`: served over HTTPS when set.
+    public let tls: (certificate: String, key: String)?
 
-    public init(key: CosignerSigningKey = WitnessFixture.sichuan) throws {
+    public init(key: CosignerSigningKey = WitnessFixture.sichuan, host: String = "127.0.0.1", tls: (certificate: String, key: String)? = nil) throws {
         self.key = key
+        self.host = host
+        self.tls = tls
         statePath = dir.path("witness.sqlite")
         keyPath = dir.write("witness.key", key.fileText + "\n")
-        process = try Self.start(keyPath: keyPath, statePath: statePath, port: 0)
+        process = try Self.start(keyPath: keyPath, statePath: statePath, host: host, port: 0, tls: tls)
     }
 
-    static func start(keyPath: String, statePath: String, port: Int) throws -> DaemonProcess {
+    static func start(keyPath: String, statePath: String, host: String = "127.0.0.1", port: Int, tls: (certificate: String, key: String)? = nil) throws -> DaemonProcess {
         try DaemonProcess(
             executable: Fixtures.executable("hwledger"),
             arguments: [
                 "witness", "serve", "--key", keyPath, "--db", statePath, "--log", "\(origin)=\(logKey.verifier)",
-                "--listen", "127.0.0.1:\(port)",
-            ])
+                "--listen", host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)",
+            ] + (tls.map { ["--tls-cert", $0.certificate, "--tls-key", $0.key] } ?? []))
     }
 
     public var port: Int { process.port }
 
+    /// The base URL, `http[s]://HOST:PORT` (`urlHost` instead of the address when given, e.g. a name in the certificate).
+    public func url(host urlHost: String? = nil) -> String {
+        let h = urlHost ?? (host.contains(":") ? "[\(host)]" : host)
+        return "\(tls == nil ? "http" : "https")://\(h):\(port)"
+    }
+
     /// `--witness NAME=URL=VKEY` for hwledgerd.
-    public func daemonArgument(label: String) -> String { "\(label)=http://127.0.0.1:\(port)=\(key.verifier)" }
+    public func daemonArgument(label: String, host urlHost: String? = nil) -> String { "\(label)=\(url(host: urlHost))=\(key.verifier)" }
 
     /// SIGKILLs the witness.
     public func kill() {
@@ -105,7 +117,7 @@ public final class WitnessFixture: @unchecked Sendable {
     public func restart(samePort: Bool = false) throws {
         let port = self.port
         kill()
-        process = try Self.start(keyPath: keyPath, statePath: statePath, port: samePort ? port : 0)
+        process = try Self.start(keyPath: keyPath, statePath: statePath, host: host, port: samePort ? port : 0, tls: tls)
     }
 
     deinit { _ = process.stop(timeout: 10) }

@@ -35,12 +35,19 @@ extension HWLedgerCommand.WitnessCommand {
         @Option(help: "A log to witness, ORIGIN=VKEY (VKEY a verifier key string or a file holding one); repeat for more logs or keys.")
         var log: [String] = []
 
-        @Option(help: "The address to listen on, HOST:PORT; port 0 picks a free port, which is logged.")
+        @Option(help: "The address to listen on, HOST:PORT ([v6]:PORT for IPv6); port 0 picks a free port, which is logged.")
         var listen = "127.0.0.1:8421"
+
+        @Option(name: .customLong("tls-cert"), help: "Serve HTTPS with this PEM certificate chain (the witness's certificate first); needs --tls-key.")
+        var tlsCert: String?
+
+        @Option(name: .customLong("tls-key"), help: "The PEM private key of --tls-cert.")
+        var tlsKey: String?
 
         func validate() throws {
             guard !log.isEmpty else { throw ValidationError("--log ORIGIN=VKEY is required at least once") }
             guard Self.parseListen(listen) != nil else { throw ValidationError("--listen must be HOST:PORT, got \(listen)") }
+            guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         }
 
         func run() throws {
@@ -64,10 +71,14 @@ extension HWLedgerCommand.WitnessCommand {
             let store: SQLiteWitnessStore
             do { store = try SQLiteWitnessStore(path: db) } catch { throw CLIFailure.io("\(error)") }
             let witness = Witness(key: cosigner, logs: logKeys, store: store) { UInt64(Date().timeIntervalSince1970) }
+            var tls: WitnessTLS?
+            if let tlsCert, let tlsKey {
+                do { tls = try WitnessTLS(certificateFile: tlsCert, keyFile: tlsKey) } catch { throw CLIFailure.io("\(error)") }
+            }
             let (host, port) = Self.parseListen(listen)!
             LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
             let logger = Logger(label: "hwledger-witness")
-            let app = buildWitnessApplication(witness: witness, host: host, port: port, logger: logger) { host, port in
+            let app = try buildWitnessApplication(witness: witness, host: host, port: port, tls: tls, logger: logger) { host, port in
                 // One line a supervisor or test can parse.
                 FileHandle.standardError.write(Data("hwledger witness: listening on \(host):\(port)\n".utf8))
             }
