@@ -45,9 +45,13 @@ extension TransferLedger {
     /// at each point, the stored tree, every stored checkpoint, the trusted checkpoint if given, and the
     /// projections (replayed into `scratch`, then compared row by row).
     ///
-    /// - Parameter scratch: an empty store to replay projections into; memory stays flat if it is on disk.
+    /// - Parameters:
+    ///   - scratch: an empty store to replay projections into; memory stays flat if it is on disk.
+    ///   - progress: told `(entries verified, log size)` after each chunk.
     /// - Throws: ``LedgerError/integrity(index:_:)`` naming the first bad index.
-    public func verify(trusted: SignedCheckpoint?, scratch: any LedgerStore) throws -> VerificationReport {
+    public func verify(
+        trusted: SignedCheckpoint?, scratch: any LedgerStore, progress: (UInt64, UInt64) -> Void = { _, _ in }
+    ) throws -> VerificationReport {
         let operatorKeys: [VerifierKey]
         do { operatorKeys = try operatorVerifierKeys() } catch let e as RuleViolation {
             throw LedgerError.integrity(index: 0, "genesis does not parse: \(e.message)")
@@ -64,8 +68,10 @@ extension TransferLedger {
         let processor = try processor()
         return try store.read { reader in
             var authority = KeyReplay()
+            let size = try reader.treeSize()
             let report = try LedgerVerifier(operatorKeys: operatorKeys).verify(reader, authority: &authority, trusted: trusted) { entries in
                 try replay(entries, into: scratch, processor: processor)
+                if let last = entries.last { progress(last.index + 1, size) }
             }
             try compareProjections(reader, scratch)
             return report
@@ -73,8 +79,9 @@ extension TransferLedger {
     }
 
     /// Rebuilds the projections from the entries into `scratch` and compares them with the stored ones
-    /// (`hwledger rebuild --check`). No signature or tree checks: that is `verify`.
-    public func rebuildCheck(scratch: any LedgerStore) throws {
+    /// (`hwledger rebuild --check`). No signature or tree checks: that is `verify`. `progress` is told
+    /// `(entries replayed, log size)` after each chunk.
+    public func rebuildCheck(scratch: any LedgerStore, progress: (UInt64, UInt64) -> Void = { _, _ in }) throws {
         let processor = try processor()
         try store.read { reader in
             let size = try reader.treeSize()
@@ -90,6 +97,7 @@ extension TransferLedger {
                 }
                 try replay(entries, into: scratch, processor: processor)
                 start = end
+                progress(end, size)
             }
             try compareProjections(reader, scratch)
         }

@@ -55,6 +55,8 @@ extension HWLedgerCommand {
         @Argument(help: "Event files (.json: one event; .jsonl: one per line), or - for JSON lines on stdin.")
         var events: [String] = []
 
+        @OptionGroup var progress: ProgressOptions
+
         /// Exit code of a submit that stopped part-way: some lines answered or unknown, the rest not appended.
         static let partialFailureExitCode: Int32 = 75
 
@@ -132,7 +134,7 @@ extension HWLedgerCommand {
                 results = report.outcomes
                 failure = report.failure
             } else {
-                let appended = try facade!.submit(toSubmit)
+                let appended = try Self.submitReporting(toSubmit, to: facade!, progress: progress.reporter("submit"))
                 for (item, outcome) in zip(toSubmit, appended) {
                     switch outcome {
                     case .appended: results.append(.appended(outcome.appendedJSON!))
@@ -193,6 +195,24 @@ extension HWLedgerCommand {
                         + "rerun the same command to finish (lines already appended print \"acceptedBefore\":true)")
             }
             if rejected { throw CLIFailure.rejectedSilently }
+        }
+
+        /// Appends `items` through `facade` in slices of a few batches, telling `progress` after each slice; the
+        /// outcomes are those of one ``TransferLedger/submit(_:)`` call (each item judged against the log including
+        /// the earlier ones), only the signature pre-checks of the next slice do not overlap the last batch of this one.
+        static func submitReporting(_ items: [SignedSubmission], to facade: TransferLedger, progress: ProgressReporter) throws -> [SubmitOutcome] {
+            let slice = TransferLedger.batchSize * 5
+            var outcomes: [SubmitOutcome] = []
+            outcomes.reserveCapacity(items.count)
+            var start = 0
+            while start < items.count {
+                let end = min(items.count, start + slice)
+                outcomes += try facade.submit(Array(items[start..<end]))
+                progress.update(UInt64(end), of: UInt64(items.count))
+                start = end
+            }
+            progress.finish()
+            return outcomes
         }
 
         /// Signs each event line with `--key`, reusing the journal's signatures (see ``SignedJournal``), and writes the

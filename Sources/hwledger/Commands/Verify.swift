@@ -32,6 +32,8 @@ extension HWLedgerCommand {
 
         @OptionGroup var witnesses: WitnessOptions
 
+        @OptionGroup var progress: ProgressOptions
+
         func run() throws {
             let facade = try ledger.openLedger()
             var trustedCheckpoint: SignedCheckpoint?
@@ -49,26 +51,22 @@ extension HWLedgerCommand {
             if let state {
                 return try incremental(facade, stateDir: state, trusted: trustedCheckpoint)
             }
-            let scratch = try SQLiteLedgerStore.scratch()
-            defer { scratch.removeScratch() }
-            let report = try facade.verify(trusted: trustedCheckpoint, scratch: scratch)
-            let witnessKeys = try witnesses.policy(default: facade.witnessPolicy()).witnesses
-            let cosignatures: CosignatureAudit.Report
-            do { cosignatures = try facade.store.read { try CosignatureAudit.verify(witnesses: witnessKeys, in: $0) } } catch {
-                throw CLIFailure.integrity("\(error)")
-            }
+            let verified = try FullVerification.run(
+                facade, trusted: trustedCheckpoint, witnesses: { try witnesses.policy(default: $0.witnessPolicy()) },
+                progress: progress.reporter("verify"))
+            let report = verified.report
             if json {
                 var o: [String: JSONValue] = [
                     "ok": .bool(true), "size": .int(Int64(report.size)), "root": .string(report.root.base64),
                     "checkpoints": .int(Int64(report.checkpointsChecked)),
                 ]
                 if let t = report.trustedSize { o["trustedSize"] = .int(Int64(t)) }
-                if !witnessKeys.isEmpty { o["cosignatures"] = .int(Int64(cosignatures.verified)) }
+                if verified.witnessed { o["cosignatures"] = .int(Int64(verified.cosignatures)) }
                 Output.json(.object(o))
             } else {
                 var text = "verified \(report.size) entries, root \(report.root.base64), \(report.checkpointsChecked) checkpoints"
                 if let t = report.trustedSize { text += ", consistent with the trusted checkpoint of size \(t)" }
-                if !witnessKeys.isEmpty { text += ", \(cosignatures.verified) witness cosignatures" }
+                if verified.witnessed { text += ", \(verified.cosignatures) witness cosignatures" }
                 Output.line(text)
             }
         }
@@ -138,11 +136,15 @@ extension HWLedgerCommand {
             guard check else { throw ValidationError("rebuild needs --check (projections are only ever rebuilt to compare)") }
         }
 
+        @OptionGroup var progress: ProgressOptions
+
         func run() throws {
             let facade = try ledger.openLedger()
             let scratch = try SQLiteLedgerStore.scratch()
             defer { scratch.removeScratch() }
-            try facade.rebuildCheck(scratch: scratch)
+            let reporter = progress.reporter("rebuild --check")
+            try facade.rebuildCheck(scratch: scratch, progress: reporter.update)
+            reporter.finish()
             Output.line("projections match the entries")
         }
     }
