@@ -85,6 +85,20 @@ extension ConsolePages {
         }
     }
 
+    /// The forms the signed-in regulator may sign now on `a` (none for enterprises and the operator).
+    static func approvalActs(
+        _ a: ApplicationRecord, principal: ReadPrincipal, today: CivilDate, ledger: TransferLedger, names: Names
+    ) throws -> ApprovalActsView {
+        var acts: [OpenAct] = []
+        if case .regulator(let me, _) = principal { acts = try ledger.openActs(onApplication: a.applicationId, for: me, asOf: today) ?? [] }
+        let list = try ledger.whitelists(year: a.validFrom.year).first { $0.listingProvince == a.destinationProvince }
+        let decided = acts.contains { $0.kind == "approval.decided" }
+            ? try ledger.applications().filter { $0.originProvince == a.originProvince && $0.decision?.decidedOn.year == today.year && $0.decision?.approvalNo != nil }.count
+            : 0
+        return ApprovalActsView(
+            application: a, acts: acts, whitelist: list, decidedThisYear: decided, names: names, principal: principal.id, today: today)
+    }
+
     func approval(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let ledger = self.ledger
@@ -94,17 +108,19 @@ extension ConsolePages {
         do {
             guard let names = loaded else { throw ServerError.notFound("the ledger cannot be read") }
             guard !id.isEmpty, id.utf8.count <= 128 else { throw ServerError.notFound("\(id.prefix(40)) is not an application id") }
-            let (a, shipments) = try await Blocking.run { () -> (ApplicationRecord, [ManifestRecord]) in
+            let today = UTCInstant(seconds: services.authenticator.currentTime).shanghaiDate
+            let (a, shipments, acts) = try await Blocking.run { () -> (ApplicationRecord, [ManifestRecord], ApprovalActsView) in
                 guard let a = try ledger.application(id) else { throw ServerError.notFound("application \(id) does not exist") }
                 try Visibility.require(principal, .of(a), resource: "application \(id)")
-                guard let no = a.decision?.approvalNo else { return (a, []) }
+                let acts = try Self.approvalActs(a, principal: principal, today: today, ledger: ledger, names: names)
+                guard let no = a.decision?.approvalNo else { return (a, [], acts) }
                 let provinces = try ledger.enterpriseProvinces()
                 var filter = ManifestFilter()
                 filter.visible = { m in
                     if case .approval(let n) = m.basis, n == no, m.returnOf == nil { return Visibility.allows(principal, .of(m, provinces: provinces)) }
                     return false
                 }
-                return (a, try ledger.manifests(filter, limit: 1000).manifests)
+                return (a, try ledger.manifests(filter, limit: 1000).manifests, acts)
             }
             var out = base
             let origin = names.name(a.originRegulator), destination = names.name(a.destinationRegulator)
@@ -155,6 +171,8 @@ extension ConsolePages {
                 "origin": origin, "destination": destination,
             ] as [String: Any]
             out["steps"] = steps
+            out["facts"] = acts.facts
+            out.merge(acts.context) { _, new in new }
             if let d = a.decision, d.decision == Decision.Outcome.approved {
                 out["quota"] = [
                     "approved": Display.tonnes(d.grams ?? 0), "filed": Display.tonnes(a.filedGrams), "remaining": Display.tonnes(a.remainingGrams),

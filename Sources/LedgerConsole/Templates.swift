@@ -19,6 +19,8 @@ enum Templates {
         ("approval", PackageResources.approval_mustache),
         ("whitelist", PackageResources.whitelist_mustache),
         ("compensation", PackageResources.compensation_mustache),
+        ("act-buttons", PackageResources.act_buttons_mustache),
+        ("approval-acts", PackageResources.approval_acts_mustache),
     ]
 
     /// Parsed once; a template that does not parse is a build defect the console tests catch at start.
@@ -45,6 +47,7 @@ enum Assets {
         "canonical.js": ("text/javascript; charset=utf-8", PackageResources.canonical_js),
         "tonnes.js": ("text/javascript; charset=utf-8", PackageResources.tonnes_js),
         "forms.js": ("text/javascript; charset=utf-8", PackageResources.forms_js),
+        "regulator.js": ("text/javascript; charset=utf-8", PackageResources.regulator_js),
     ]
 }
 

@@ -101,6 +101,18 @@ extension ConsolePages {
         }
     }
 
+    /// Where a worklist step is taken: the form of that act on its page.
+    static func actLink(_ item: WorkItem) -> String? {
+        let subject = item.subject.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? item.subject
+        switch item.kind {
+        case let k where k.hasPrefix("approval."): return "/ui/approvals/\(subject)#act-\(k)"
+        case "whitelist.confirmed": return "/ui/whitelist/\(subject)#confirm-\(subject)"
+        case "compensation.statement.closed": return "/ui/compensation/\(subject)"
+        case let k where k.hasPrefix("manifest."): return "/ui/manifests/\(subject)/steps"
+        default: return nil
+        }
+    }
+
     /// The 待办 page's values (blocking): worklist sections and the grouped anomalies.
     static func worklistContext(
         ledger: TransferLedger, principal: ReadPrincipal, asOf: CivilDate, filter: AnomalyFilter, names: Names
@@ -116,6 +128,7 @@ extension ConsolePages {
                 "kind": Display.eventLabel(item.kind), "type": item.kind, "subject": item.subject, "detail": info.text,
             ]
             if let link = info.link { row["link"] = link }
+            if let act = actLink(item) { row["act"] = act }
             if let due = item.due { row["due"] = due.description }
             if let left = item.workingDaysLeft { row["left"] = item.overdue ? "逾期 \(-left) 个工作日" : "剩 \(left) 个工作日" }
             if item.overdue {

@@ -44,6 +44,19 @@ extension TransferLedger {
         return Worklist(asOf: asOf, principal: principal, items: items)
     }
 
+    /// What `principal` may sign on application `id` as of `asOf` (``RegimeContext/openActs(of:for:asOf:overQuota:)``,
+    /// built on the worklist's steps; over quota when a confirmed entry covers it without the grams left); nil when the
+    /// application does not exist.
+    public func openActs(onApplication id: String, for principal: String, asOf: CivilDate) throws -> [OpenAct]? {
+        guard let a = try application(id) else { return nil }
+        let list = try whitelists(year: a.validFrom.year).first { $0.listingProvince == a.destinationProvince }
+        let overQuota = list.flatMap { l in l.coveringEntry(for: a).map { a.grams > l.entries[$0].remainingGrams } } ?? false
+        return try context().openActs(of: a, for: principal, asOf: asOf, overQuota: overQuota)
+    }
+
+    /// Every key of `principal`, revoked or not, in key-id order: what a regulator's registry page lists.
+    public func keys(of principal: String) throws -> [KeyRecord] { try withState { try $0.keys(of: principal) } }
+
     /// `compensation.statement.closed` steps: every direction of a confirmed rate table, for every quarter ended by
     /// `asOf` (in Asia/Shanghai) from the first delivery on, whose statement has items or adjustments and is not
     /// closed. No deadline applies.

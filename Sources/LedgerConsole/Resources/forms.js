@@ -551,5 +551,6 @@ const HWLForms = (() => {
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
   else setup();
 
-  return { signEvent, post, fieldOf, beijingToInstant };
+  // The regulators' forms (regulator.js) reuse the signing, 预检 and refusal wording.
+  return { signEvent, post, fieldOf, beijingToInstant, signedAction, dryRunAction, refusalText };
 })();

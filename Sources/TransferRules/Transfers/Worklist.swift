@@ -1,3 +1,19 @@
+/// An act a principal may sign on an application now (``RegimeContext/openActs(of:for:asOf:overQuota:)``).
+public struct OpenAct: Sendable, Equatable {
+    /// The event type, e.g. `approval.reviewed`.
+    public var kind: String
+    /// The due date when the act is a deadline step; nil for an optional act or a step without a deadline.
+    public var due: CivilDate?
+    /// True when the act is on the principal's worklist (a step the route requires of it).
+    public var required: Bool
+
+    public init(kind: String, due: CivilDate?, required: Bool) {
+        self.kind = kind
+        self.due = due
+        self.required = required
+    }
+}
+
 /// One step on a principal's worklist: the event it must emit next, on what, by when.
 public struct WorkItem: Sendable, Equatable {
     /// The event type to emit, e.g. `approval.reviewed`, `manifest.received`.
@@ -43,10 +59,7 @@ extension RegimeContext {
         for principal: String, asOf: CivilDate, applications: [ApplicationRecord], manifests: [ManifestRecord], other: [DeadlineStep] = []
     ) -> [WorkItem] {
         var steps: [DeadlineStep] = []
-        for a in applications {
-            let decided = a.decision.map { $0.decidedOn <= asOf } ?? false
-            steps += self.steps(of: a, asOf: asOf).filter { !decided || $0.kind == "approval.notified" }
-        }
+        for a in applications { steps += pendingSteps(of: a, asOf: asOf) }
         for m in manifests { steps += self.steps(of: m, asOf: asOf) }
         steps += other
         let items = steps.filter { $0.actor == principal && !$0.isDone(asOf: asOf) }.map { s in
@@ -64,6 +77,46 @@ extension RegimeContext {
             default: return (a.kind, a.subject) < (b.kind, b.subject)
             }
         }
+    }
+
+    /// The steps of an application that are still live as of `asOf`: a decided application's steps other than its
+    /// notification are moot. The worklist's view of an application, and the base of
+    /// ``openActs(of:for:asOf:overQuota:)``.
+    public func pendingSteps(of a: ApplicationRecord, asOf: CivilDate) -> [DeadlineStep] {
+        let decided = a.decision.map { $0.decidedOn <= asOf } ?? false
+        return steps(of: a, asOf: asOf).filter { !decided || $0.kind == "approval.notified" }
+    }
+
+    /// What `principal` may sign on an application now: its due steps (those of the worklist, with their due dates)
+    /// followed by the acts the regime allows at this point without requiring them — the origin regulator's
+    /// 一次性告知补正 before the review, its decision at any point before one is taken (a denial needs no reply; an
+    /// approval before the reply on the full route is refused by the ledger as R-APPROVAL-ROUTE, which the form's
+    /// 预检 shows), and the listing (destination) regulator's over-quota consent while the application is undecided,
+    /// off the full route and `overQuota` (a whitelist entry covers it but its remaining cap does not). The one
+    /// computation behind the 待办 rows and the forms of the application page.
+    ///
+    /// Not a judgement: the ledger checks every signed act again, and an act listed here can still be refused
+    /// (a stale page, a date before the previous step, a decision's grams or validity).
+    public func openActs(
+        of a: ApplicationRecord, for principal: String, asOf: CivilDate, overQuota: Bool = false
+    ) -> [OpenAct] {
+        var out = pendingSteps(of: a, asOf: asOf).filter { $0.actor == principal && !$0.isDone(asOf: asOf) }.map {
+            OpenAct(kind: $0.kind, due: $0.due, required: true)
+        }
+        guard a.decision == nil, a.appliedOn <= asOf, !a.awaitingSupplement(calendar, policy: policy) else { return out }
+        func add(_ kind: String) {
+            if !out.contains(where: { $0.kind == kind }) { out.append(OpenAct(kind: kind, due: nil, required: false)) }
+        }
+        if principal == a.originRegulator {
+            if a.incomplete == nil && a.review == nil { add("approval.incomplete") }
+            add("approval.decided")
+        }
+        if principal == a.destinationRegulator, overQuota, a.consentedExtraGrams == nil, a.review == nil,
+            a.consultationRequestedOn == nil
+        {
+            add("whitelist.overquota.consented")
+        }
+        return out
     }
 
     /// `whitelist.confirmed` steps: each published, unconfirmed list awaits its counterpart regulator, due the day
