@@ -48,7 +48,7 @@ let package = Package(
         .executableTarget(
             name: "hwledger",
             dependencies: [
-                "TransferLedger", "LedgerSQLite", "LedgerWitness",
+                "TransferLedger", "LedgerSQLite", "LedgerWitness", "HTTPServerSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -57,7 +57,7 @@ let package = Package(
             swiftSettings: strict),
         .executableTarget(
             name: "hwledger-bench",
-            dependencies: ["TransferLedger", "LedgerSQLite", "LedgerServer", "LedgerConsole", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["TransferLedger", "LedgerSQLite", "LedgerServer", "LedgerConsole", "HTTPServerSupport", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
         .target(
             name: "LedgerServer",

@@ -15,10 +15,10 @@ python3 -c 'import cryptography' >/dev/null 2>&1 || need+=(python3-cryptography)
 # The web console: libqrencode (QR codes on the printable 联单), and its browser tests: headless Chromium and its
 # driver, zbarimg (decodes the printed QR code), pdfinfo/pdftoppm (A4 check, rasterising the PDF), CJK fonts.
 [ -f /usr/include/qrencode.h ] || need+=(libqrencode-dev)
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
-command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 # zlib: raw DEFLATE of the entries in the printed 联单's QR code (docs/decisions/016).
 [ -f /usr/include/zlib.h ] || need+=(zlib1g-dev)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk)

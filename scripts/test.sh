@@ -16,10 +16,26 @@ python3 Tests/browser/forms_browser_test.py
 # The printed 联单's QR code (issue 21): the public check page at a 390 px phone viewport, no session; tampering with
 # the fragment, the operator signature and the cosignatures each named; an independent Python check agrees.
 python3 Tests/browser/qr_verify_browser_test.py
+# The regulators' forms (issue 18): the approval route, whitelist, 点对点 and registry signed in the browser with two
+# regulators' key files; refusals (grams, route, stale page, the other province) with nothing appended.
+python3 Tests/browser/regulator_browser_test.py
 # The operators' own tools against a live hwledgerd (issue 13): promtool check metrics, schemathesis on the OpenAPI
 # document (bounded: 25 examples per operation, at most 90 s), openapi-core on live tiles and signed reads.
 scripts/check-live-daemon.sh
 # Coverage-guided fuzzing of the parsers, 30 s per target (issue 6); HWLEDGER_FUZZ=0 skips it.
 if [ "${HWLEDGER_FUZZ:-1}" != "0" ]; then
     scripts/fuzz.sh 30
+fi
+# No process left behind (issue 23): every daemon, witness, proxy or CLI a test started has ended. Daemons started by
+# a test process that died stop by themselves within a second or two (HWLEDGER_PARENT_PID, ParentWatch).
+build_dir="$(pwd)/.build"
+for _ in $(seq 1 20); do
+    pgrep -f "$build_dir" >/dev/null 2>&1 || break
+    sleep 1
+done
+if strays=$(pgrep -af "$build_dir"); then
+    echo "error: processes the tests started are still running:" >&2
+    echo "$strays" >&2
+    pkill -KILL -f "$build_dir" || true
+    exit 1
 fi

@@ -107,17 +107,66 @@ struct ConsolePages: Sendable {
             page["checkpointSeen"] = Display.beijingTime(UTCInstant(seconds: at))
             page["checkpointAge"] = Self.age(now - at)
             if let last = lastTime { page["lastEntryTime"] = Display.beijingTime(last) }
-            if let v = health.verify {
-                page["verify"] = [
+            func verification(_ v: HealthState.VerifyResult) -> [String: Any] {
+                [
                     "ok": v.ok, "time": Display.beijingTime(UTCInstant(seconds: v.finishedAt)), "age": Self.age(now - v.finishedAt),
-                    "size": v.size, "milliseconds": v.milliseconds, "message": v.message,
-                ] as [String: Any]
+                    "size": v.size, "milliseconds": v.milliseconds, "message": v.message, "checked": v.entriesChecked,
+                    "kind": v.full ? "全量" : "增量",
+                ]
             }
+            if let v = health.verify { page["verify"] = verification(v) }
+            if let v = health.lastFullVerify { page["fullVerify"] = verification(v) }
+            page["version"] = BuildInfo.version
+            page["builtAt"] = BuildInfo.builtAt.map { Display.beijingTime(UTCInstant(seconds: $0)) } ?? "未知"
+            page["startedAt"] = Display.beijingTime(UTCInstant(seconds: health.startedAt))
+            page["uptime"] = Self.duration(now - health.startedAt)
+            let today = UTCInstant(seconds: now).shanghaiDate
+            let reference = try await Blocking.run { try ledger.context().referenceStatus(today: today) }
+            page["calendar"] = reference.calendarYears.map { "\($0.lowerBound)–\($0.upperBound) 年\(reference.calendarFromPolicy ? "（创世策略）" : "")" } ?? "未加载"
+            page["editions"] = reference.editions.map { e in
+                "\(e.edition.isEmpty ? "名录" : e.edition)\(e.effectiveFrom.map { "（\($0) 起施行）" } ?? "")：\(e.codes) 个代码"
+            }.joined(separator: "；")
+            page["divisions"] = "\(reference.divisions) 个（其中 \(reference.endedDivisions) 个已停用）"
+            page["refusals"] = services.activity.recentRefusals.map { r -> [String: Any] in
+                [
+                    "time": Display.beijingTime(UTCInstant(seconds: r.time)), "rule": r.rule,
+                    "ruleName": RuleMessagesZh.sentence(for: r.rule) ?? r.rule,
+                    "actor": r.actor.map { names.party($0)["name"] as? String ?? $0 } ?? "—", "actorId": r.actor ?? "",
+                    "type": r.type.map(Display.eventLabel) ?? "—",
+                ]
+            }
+            page["hasRefusals"] = !services.activity.recentRefusals.isEmpty
+            var byRule: [String: Int] = [:]
+            for r in services.activity.recentRefusals { byRule[r.rule, default: 0] += 1 }
+            page["refusalsByRule"] = byRule.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) × \($0.value)" }.joined(separator: "，")
             let report = await health.report()
             page["status"] = Self.statusLabel(report.status)
             page["statusOK"] = report.status == .ok
-            page["reasons"] = report.reasons.map { r -> [String: Any] in
-                ["severity": Self.statusLabel(r.severity), "code": r.code, "message": r.message, "ok": r.severity == .ok]
+            if case .array(let witnesses)? = report.fields["witnesses"] {
+                page["witnesses"] = witnesses.map { w -> [String: Any] in
+                    let state = w["state"]?.stringValue ?? (w["lastError"]?.stringValue == nil ? "ok" : "unreachable")
+                    let since = w["lastErrorSince"]?.stringValue.flatMap(UTCInstant.init).map { Display.beijingTime($0) }
+                    return [
+                        "label": w["label"]?.stringValue ?? "", "name": w["name"]?.stringValue ?? "", "url": w["url"]?.stringValue ?? "",
+                        "size": w["cosignedSize"]?.intValue ?? 0,
+                        "age": w["ageSeconds"]?.intValue.map { Self.age($0) } ?? "尚未联署",
+                        "error": w["lastError"]?.stringValue.map { e in WitnessBoard.failureZh(e) + (since.map { "（自 \($0)）" } ?? "") } ?? "—",
+                        "detail": w["lastError"]?.stringValue ?? "",
+                        "state": Self.witnessState(state), "ok": state == "ok",
+                    ]
+                }
+                page["quorum"] = report.fields["witnessQuorum"]?.intValue ?? 0
+                page["hasWitnesses"] = !witnesses.isEmpty
+            }
+            page["hasWarnings"] = !report.warnings.isEmpty
+            page["warnings"] = report.warnings.map { r -> [String: Any] in ["code": r.code, "message": r.messageZh.isEmpty ? r.message : r.messageZh, "action": r.actionZh] }
+            page["reasons"] = report.problems.map { r -> [String: Any] in
+                [
+                    "severity": r.severity == .warning ? "提示" : Self.statusLabel(r.severity.status), "code": r.code,
+                    "message": r.messageZh.isEmpty ? r.message : r.messageZh, "action": r.actionZh,
+                    "since": r.since.map { Display.beijingTime(UTCInstant(seconds: $0)) } ?? "",
+                    "warning": r.severity == .warning,
+                ]
             }
             let storage = report.fields["storage"]
             let failure = storage?["failure"]?["code"]?.stringValue
@@ -145,6 +194,26 @@ struct ConsolePages: Sendable {
         case .degraded: "降级"
         case .failing: "故障"
         }
+    }
+
+    static func witnessState(_ state: String) -> String {
+        switch state {
+        case "ok": "正常"
+        case "unreachable": "无法连接"
+        case "refusing": "拒绝联署"
+        case "split-view": "发现分叉"
+        case "unknown": "未探测"
+        default: state
+        }
+    }
+
+    /// A span as people say it: 3 天 4 小时, 12 分钟, 40 秒.
+    static func duration(_ seconds: Int64) -> String {
+        let s = max(0, seconds)
+        if s < 60 { return "\(s) 秒" }
+        if s < 3600 { return "\(s / 60) 分钟" }
+        if s < 86400 { return "\(s / 3600) 小时 \(s % 3600 / 60) 分钟" }
+        return "\(s / 86400) 天 \(s % 86400 / 3600) 小时"
     }
 
     static func seconds(_ d: Duration) -> String {

@@ -18,6 +18,8 @@ public final class DaemonProcess: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
+        // The child stops by itself if this process dies without stopping it (HTTPServerSupport.ParentWatch).
+        env["HWLEDGER_PARENT_PID"] = String(getpid())
         for (k, v) in environment { env[k] = v }
         process.environment = env
         let err = Pipe()

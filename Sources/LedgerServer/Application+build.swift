@@ -57,17 +57,28 @@ public func buildApplication(
         ledger: ledger, operatorKey: operatorKey, latch: latch, verifier: verifier, storage: storage, logger: logger)
     let witnesses = try WitnessFleet(ledger: ledger, configuration: configuration, policy: witnessPolicy, health: health, logger: logger)
     health.addProbe {
-        // Degraded while deadlines counted now would run past the holiday calendar (issue 14).
+        // A warning, not degraded, while deadlines counted now would run past the holiday calendar (issues 14, 23):
+        // it needs the next year's calendar loaded before it ends, not action tonight.
         let today = UTCInstant(seconds: Int64(Date().timeIntervalSince1970)).shanghaiDate
         let status = try await Blocking.run { try ledger.context().referenceStatus(today: today, marginDays: ReferenceStatus.healthMarginDays) }
-        return HealthContribution(reasons: status.warnings.map { .degraded("calendar-coverage", $0) })
+        let covered = status.calendarYears.map { "\($0.lowerBound)–\($0.upperBound) 年" } ?? "无"
+        let missing = status.calendarYears.map { "\($0.upperBound + 1) 年" } ?? "当年"
+        return HealthContribution(reasons: status.warnings.map {
+            .warning(
+                "calendar-coverage", $0,
+                zh: "节假日日历即将到期：已加载 \(covered)，缺少 \(missing)；跨入该年的期限暂按仅排除周末计算，加载该年节假日安排后恢复准确",
+                action: "load the next year's holiday calendar (hwledger reference status lists what is loaded)",
+                actionZh: "加载下一年度的节假日安排（用 hwledger reference status 查看已加载的参考数据）")
+        })
     }
+    health.addProbe { LivenessProbes.checkpointAndVerification(health: health, configuration: configuration) }
     let authenticator = RequestAuthenticator(ledger: ledger, origin: origin) { Int64(Date().timeIntervalSince1970) }
     let sessions = SessionStore()
+    let activity = SubmissionActivity(logger: logger)
     let routes = LedgerRoutes(
         ledger: ledger, writer: writer, health: health, latch: latch, authenticator: authenticator, sessions: sessions,
         registry: registry,
-        configuration: configuration, witnessPolicy: witnessPolicy)
+        configuration: configuration, witnessPolicy: witnessPolicy, activity: activity)
 
     let router = Router(context: LedgerRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestMetricsMiddleware())
@@ -115,7 +126,8 @@ public func buildApplication(
     router.post("/v1/session", use: routes.openSession)
     router.delete("/v1/session", use: routes.closeSession)
     let services = ServerServices(
-        ledger: ledger, writer: writer, health: health, authenticator: authenticator, sessions: sessions, configuration: configuration)
+        ledger: ledger, writer: writer, health: health, authenticator: authenticator, sessions: sessions, configuration: configuration,
+        activity: activity)
     for plugin in plugins { plugin.register(on: router, services: services) }
     // Last, once every route is known: 405 with Allow for a served path under another method.
     router.add(middleware: MethodNotAllowedMiddleware(table: AllowTable(router.routes.map { ("\($0.path)", $0.method) })))
@@ -171,6 +183,8 @@ public struct ServerServices: Sendable {
     public let authenticator: RequestAuthenticator
     public let sessions: SessionStore
     public let configuration: ServerConfiguration
+    /// Accepted and refused submissions (the operator page's last refusals).
+    public let activity: SubmissionActivity
 }
 
 /// Routes added to the daemon's router by ``buildApplication(ledger:operatorKey:configuration:registry:makeScratch:logger:plugins:onListening:)``.

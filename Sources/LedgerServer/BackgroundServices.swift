@@ -149,10 +149,10 @@ struct VerifierService: Service {
             health.record(.init(
                 ok: true, finishedAt: now, size: tip.size, milliseconds: ms,
                 message: "\(kind) verification of \(tip.size) entries passed (\(tip.entriesChecked) checked in full)",
-                entriesChecked: tip.entriesChecked))
+                entriesChecked: tip.entriesChecked, full: full))
             logger.debug("verified the log", metadata: ["kind": "\(kind)", "size": "\(tip.size)", "checked": "\(tip.entriesChecked)", "ms": "\(ms)"])
         case .failure(let failure):
-            health.record(.init(ok: false, finishedAt: now, size: verifier.verifiedSize, milliseconds: ms, message: "\(failure)"))
+            health.record(.init(ok: false, finishedAt: now, size: verifier.verifiedSize, milliseconds: ms, message: "\(failure)", full: full))
             latch.trip(failure)
         }
     }

@@ -19,9 +19,11 @@ public enum ErrorMapping {
         public var message: String
         /// The methods a 405 names in `Allow`.
         public var allow: [String] = []
+        /// The rule's own Chinese sentence (R-TIME names the field), when it has one; else the catalogue's.
+        public var sentenceZh: String?
 
         public var json: JSONValue {
-            .object(["error": ErrorMapping.errorObject(rule: rule, message: message)])
+            .object(["error": ErrorMapping.errorObject(RuleViolation(RuleID(rawValue: rule) ?? .schema, message, sentenceZh: sentenceZh), rule: rule)])
         }
     }
 
@@ -33,6 +35,11 @@ public enum ErrorMapping {
     /// `{"rule","message","messageZh"}` of a rule violation.
     public static func errorObject(_ violation: RuleViolation) -> JSONValue {
         ErrorObject.json(violation, chinese: true)
+    }
+
+    /// `{"rule","message","messageZh"}` with the rule id as given (an HTTP-level id such as MALFORMED is no `RuleID`).
+    static func errorObject(_ violation: RuleViolation, rule: String) -> JSONValue {
+        violation.sentenceZh == nil ? errorObject(rule: rule, message: violation.message) : ErrorObject.json(violation, chinese: true)
     }
 
     /// The status of a submission rejected by `rule`.
@@ -48,7 +55,7 @@ public enum ErrorMapping {
     public static func problem(for error: any Error) -> Problem {
         switch error {
         case let v as RuleViolation:
-            return Problem(status: status(for: v.rule), rule: v.rule.rawValue, message: v.message)
+            return Problem(status: status(for: v.rule), rule: v.rule.rawValue, message: v.message, sentenceZh: v.sentenceZh)
         case let e as ServerError:
             switch e {
             case .malformed(let m): return Problem(status: .badRequest, rule: "MALFORMED", message: m)

@@ -18,20 +18,25 @@ struct LedgerRoutes: Sendable {
     let configuration: ServerConfiguration
     /// Whose cosignatures a checkpoint needs before it is served at /checkpoint and used for receipts.
     let witnessPolicy: WitnessPolicy
+    /// Logs each accepted and refused submission and keeps the last refusals.
+    let activity: SubmissionActivity
 
     // MARK: Submissions
 
-    /// `POST /v1/submissions`. Every refusal is counted in `hwledger_rejections_total` under its rule.
+    /// `POST /v1/submissions`. Every acceptance and refusal is logged at info, and every refusal counted in
+    /// `hwledger_rejections_total` under its rule (``SubmissionActivity``).
     func submit(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
+        var single: Submission?
         do {
-            return try await submitCounted(request, context)
+            return try await submitCounted(request, context, single: &single)
         } catch {
-            Rejections.count(ErrorMapping.problem(for: error).rule)
+            let problem = ErrorMapping.problem(for: error)
+            activity.refused(rule: problem.rule, message: problem.message, submission: single)
             throw error
         }
     }
 
-    private func submitCounted(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
+    private func submitCounted(_ request: Request, _ context: LedgerRequestContext, single: inout Submission?) async throws -> Response {
         try latch.requireOpen()
         let mediaType = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
         guard mediaType == "application/json" else {
@@ -44,9 +49,12 @@ struct LedgerRoutes: Sendable {
         case .single(let one): json = one
         }
         let signed = try SignedSubmission(json: json)
+        single = signed.submission
         let outcome = try await writer.submit([signed])[0]
         switch outcome {
-        case .appended: return JSONResponse.make(outcome.appendedJSON!, status: .created)
+        case .appended:
+            activity.accepted(signed.submission, outcome: outcome)
+            return JSONResponse.make(outcome.appendedJSON!, status: .created)
         case .rejected(let violation):
             if violation.rule == .nonce, let original = try await original(of: signed) {
                 var body = ErrorMapping.problem(for: violation).json.objectValue ?? [:]
@@ -78,12 +86,14 @@ struct LedgerRoutes: Sendable {
             case .success: outcome = next.next()!
             case .failure(let v): outcome = .rejected(v)
             }
+            let submission = try? p.get().submission
             switch outcome {
             case .appended:
                 anyAppended = true
+                if let submission { activity.accepted(submission, outcome: outcome) }
                 results.append(outcome.appendedJSON!)
             case .rejected(let v):
-                Rejections.count(v.rule.rawValue)
+                activity.refused(rule: v.rule.rawValue, message: v.message, submission: submission)
                 let status = ErrorMapping.status(for: v.rule)
                 statuses.insert(status.code)
                 var item: [String: JSONValue] = [
@@ -267,7 +277,8 @@ struct LedgerRoutes: Sendable {
         }
         let status = report.status
         body["status"] = .string(status.rawValue)
-        body["reasons"] = .array(report.reasons.map { $0.json })
+        body["reasons"] = .array(report.problems.map { $0.json })
+        body["warnings"] = .array(report.warnings.map { $0.json })
         return JSONResponse.make(.object(body), status: status == .failing ? .serviceUnavailable : .ok)
     }
 

@@ -162,6 +162,18 @@ public final class WitnessBoard: @unchecked Sendable {
     /// `degraded` reason `witness-unavailable` per witness that is unreachable or refusing, `witness-quorum` when fewer
     /// than the quorum may be reachable, and `receipts-waiting` when the published checkpoint has lagged the signed
     /// one for ``receiptsWaitingAfter`` seconds.
+    /// A transport failure in a word an operator reads in Chinese; the English detail stays in `witnesses[].lastError`.
+    public static func failureZh(_ error: String) -> String {
+        let e = error.lowercased()
+        if e.contains("refused") { return "连接被拒绝，服务可能未运行" }
+        if e.contains("timed out") || e.contains("timeout") || e.contains("deadline") { return "连接超时" }
+        if e.contains("not trusted") || e.contains("certificate") { return "TLS 证书不受信任" }
+        if e.contains("host name") || e.contains("hostname") { return "TLS 证书与主机名不符" }
+        if e.contains("resolve") || e.contains("dns") { return "无法解析主机名" }
+        if e.contains("closed") || e.contains("reset") || e.contains("eof") { return "连接被对方关闭" }
+        return "连接失败"
+    }
+
     func health(signedSize: UInt64, witnessedSize: UInt64?, now: Int64) -> HealthContribution {
         publishedGauge.record(Int64(witnessedSize ?? 0))
         observe(signedSize: signedSize, publishedSize: witnessedSize ?? 0, now: now)
@@ -169,6 +181,7 @@ public final class WitnessBoard: @unchecked Sendable {
         var reasons: [HealthReason] = []
         for s in all {
             let since = s.lastErrorSince.map { UTCInstant(seconds: $0).description } ?? "?"
+            let sinceZh = s.lastErrorSince.map { Display.beijingTime(UTCInstant(seconds: $0)) } ?? "?"
             switch s.state {
             case .splitView:
                 let split = s.splitView ?? ""
@@ -179,13 +192,13 @@ public final class WitnessBoard: @unchecked Sendable {
             case .unreachable:
                 reasons.append(.degraded(
                     "witness-unavailable", "witness \(s.label) (\(s.name)) unreachable since \(since): \(s.lastError ?? "")",
-                    zh: "见证方 \(s.label) 自 \(since) 起无法连接：\(s.lastError ?? "")",
+                    zh: "见证方 \(s.label) 自 \(sinceZh) 起无法连接（\(Self.failureZh(s.lastError ?? ""))）",
                     action: "check that the witness's service runs and that this host reaches \(s.url) (network, firewall, TLS certificate and --witness-ca)",
                     actionZh: "检查见证方服务是否运行、本机能否连到 \(s.url)（网络、防火墙、TLS 证书与 --witness-ca）"))
             case .refusing:
                 reasons.append(.degraded(
                     "witness-unavailable", "witness \(s.label) (\(s.name)) refuses this log's checkpoints since \(since): \(s.lastError ?? "")",
-                    zh: "见证方 \(s.label) 自 \(since) 起拒绝联署本台账的检查点：\(s.lastError ?? "")",
+                    zh: "见证方 \(s.label) 自 \(sinceZh) 起拒绝联署本台账的检查点",
                     action: "ask the witness's operator to check its log and that it trusts this log (hwledger witness serve --log ORIGIN=VKEY)",
                     actionZh: "请见证方运维人员查看其日志，并确认已配置信任本台账（hwledger witness serve --log 日志名=公钥）"))
             case .ok, .unknown:

@@ -93,9 +93,15 @@ struct FieldReader {
         return t
     }
 
-    mutating func enumeration<E: RawRepresentable>(_ field: String, _ type: E.Type) throws(RuleViolation) -> E where E.RawValue == String {
+    /// An enumerated field; an unknown value is R-SCHEMA naming every allowed value with its Chinese word.
+    mutating func enumeration<E: ChoiceLabelled>(_ field: String, _ type: E.Type) throws(RuleViolation) -> E {
         let s = try string(field)
-        guard let e = E(rawValue: s) else { throw fail(field, "has the value \(s), which is not allowed") }
+        guard let e = E(rawValue: s) else {
+            let zh = E.allCases.map { "\($0.rawValue)（\($0.labelZh)）" }.joined(separator: "、")
+            throw RuleViolation(
+                .schema, "\(path).\(field) is \(s), not one of the allowed values \(E.allowedText)",
+                sentenceZh: "\(path).\(field) 的取值 \(s) 不在允许范围内，应为 \(zh) 之一")
+        }
         return e
     }
 

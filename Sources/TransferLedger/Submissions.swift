@@ -52,7 +52,8 @@ public struct UnsignedEvent: Sendable, Equatable {
         self.body = body
     }
 
-    /// Reads `{"type","actor","body"}`; R-SCHEMA naming the field otherwise.
+    /// Reads `{"type","actor","body"}`; R-SCHEMA naming the field otherwise. Quantities given in tonnes
+    /// (`"tonnes":"240.000"`, `"capTonnes":"20"`) become SPEC §5's grams here, exactly (``TonnesInput``).
     public init(json: JSONValue) throws(RuleViolation) {
         var r = try FieldReader(json, path: "event")
         type = try r.string("type")
@@ -60,7 +61,7 @@ public struct UnsignedEvent: Sendable, Equatable {
         let b = try r.value("body")
         try r.finish()
         guard case .object(let o) = b else { throw r.fail("body", "must be an object, got \(b.typeName)") }
-        body = o
+        body = try TonnesInput.convert(o)
     }
 
     /// Adds a fresh nonce and `signedAt`, and signs with `key`.

@@ -14,7 +14,7 @@ struct HWLedgerCommand: ParsableCommand {
             Global option: --lang zh|en (anywhere on the command line) prints rule and error messages in Chinese \
             (zh) or English (en, the default); JSON output then carries both, as "message" and "messageZh".
             """,
-        version: "0.1.0",
+        version: BuildInfo.version,
         subcommands: [
             Keygen.self, Init.self, Submit.self, Verify.self, CheckpointCommand.self, Proof.self, ReceiptCommand.self,
             Audit.self, Entries.self, Rebuild.self, Manifest.self, Approval.self, Whitelist.self, EnterpriseCommand.self, PermitCommand.self,

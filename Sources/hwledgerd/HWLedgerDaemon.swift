@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HTTPServerSupport
 import LedgerConsole
 import LedgerCore
 import LedgerSQLite
@@ -17,7 +18,7 @@ struct HWLedgerDaemon: AsyncParsableCommand {
         commandName: "hwledgerd",
         abstract: "Serve a ledger over HTTP: signed submissions, checkpoints, tiles, proofs and receipts.",
         discussion: "Stops gracefully on SIGTERM or SIGINT: answers every request whose head arrived, publishes a final checkpoint, exits 0.",
-        version: "0.1.0")
+        version: BuildInfo.version)
 
     @Option(help: "The ledger's SQLite database file (created by hwledger init).")
     var db: String
@@ -113,6 +114,7 @@ struct HWLedgerDaemon: AsyncParsableCommand {
     }
 
     func run() async throws {
+        ParentWatch.startIfAsked()
         let level = Logger.Level(rawValue: logLevel) ?? .info
         let json = logFormat == "json"
         LoggingSystem.bootstrap { label in

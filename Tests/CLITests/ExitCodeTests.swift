@@ -245,7 +245,7 @@ struct LanguageOptionTests {
         let ledger = try CLILedger()
         let bad = Events.registration(uscc: "91350203M0001QAY9B")
         let file = ledger.writeLines([bad.canonicalString])
-        let r = try ledger.run(["--lang", "zh", "submit", "--db", ledger.db, "--key", ledger.sichuanKeyPath, file])
+        let r = try ledger.run(["--lang", "zh", "submit", "--db", ledger.db, "--key", ledger.sichuanKeyPath, "--json", file])
         #expect(r.status == 2, "stderr: \(r.stderr)")
         let line = try CanonicalJSON.decode(Array(r.stdout.utf8))
         let error = try #require(line["error"])

@@ -251,7 +251,7 @@ struct ClientModeTests {
 
         // check's error objects come from the one encoder: messageZh under --lang zh, as submit's.
         let bad = d.dir.write("bad.jsonl", Self.filed(RegimeDaemon.gen, receiver: RegimeDaemon.cqRecv, basis: ["approval": "N-NONE"]) + "\n")
-        let zh = try Run.hwledger(["check", "--db", d.dbPath, "--key", key, bad, "--lang", "zh"])
+        let zh = try Run.hwledger(["check", "--db", d.dbPath, "--key", key, bad, "--lang", "zh", "--json"])
         let en = try Run.hwledger(["check", "--db", d.dbPath, "--key", key, bad])
         #expect(zh.status == 2 && en.status == 2)
         let zhError = try CanonicalJSON.decode(try #require(zh.stdoutLines.first))["errors"]?.arrayValue?.first

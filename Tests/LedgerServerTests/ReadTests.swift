@@ -112,18 +112,26 @@ struct ReadTests {
         #expect(json?["treeSize"]?.intValue == 6)
         #expect(json?["checkpointSize"]?.intValue == 6)
         #expect(json?["verify"]?["ok"] == .bool(true))
-        // The bundled holiday calendar ends with 2026: from 60 days before its end the daemon says degraded (issue 14).
+        // The bundled holiday calendar ends with 2026: from 60 days before its end the daemon warns (issues 14, 23) —
+        // a warning, listed under `warnings` with its Chinese sentence and what to do, that leaves the status ok.
         let today = UTCInstant(seconds: Int64(Date().timeIntervalSince1970)).shanghaiDate
         let calendarShort = today.adding(days: ReferenceStatus.healthMarginDays).year > 2026
-        #expect(json?["status"]?.stringValue == (calendarShort ? "degraded" : "ok"))
-        let codes = json?["reasons"]?.arrayValue?.compactMap { $0["code"]?.stringValue }
-        #expect(codes == (calendarShort ? ["calendar-coverage"] : []))
+        #expect(json?["status"]?.stringValue == "ok")
+        #expect(json?["reasons"]?.arrayValue?.isEmpty == true, "\(String(describing: json))")
+        let warnings = json?["warnings"]?.arrayValue ?? []
+        #expect(warnings.compactMap { $0["code"]?.stringValue } == (calendarShort ? ["calendar-coverage"] : []))
+        if let w = warnings.first {
+            #expect(w["severity"]?.stringValue == "warning")
+            #expect(w["messageZh"]?.stringValue?.hasPrefix("节假日日历即将到期") == true)
+            #expect(w["actionZh"]?.stringValue?.isEmpty == false)
+            #expect(w["since"]?.stringValue != nil)
+        }
         #expect(json?["verify"]?["entriesChecked"]?.intValue ?? 0 >= 6)
         _ = try d.post(.object(["submission": .object([:]), "sig": ""]))
         let metrics = try d.request("GET", "/metrics").text
         for name in ["hwledger_appends_total 3", "hwledger_http_request_duration_seconds_bucket", "hwledger_last_verify_ok 1",
                      "hwledger_last_verify_timestamp_seconds", "hwledger_tree_size 6", "hwledger_checkpoint_age_seconds",
-                     "hwledger_writer_queue_depth 0", "hwledger_verified_size 6", "hwledger_health_status{status=\"\(calendarShort ? "degraded" : "ok")\"} 1",
+                     "hwledger_writer_queue_depth 0", "hwledger_verified_size 6", "hwledger_health_status{status=\"ok\"} 1",
                      "hwledger_rejections_total{rule=\"R-SCHEMA\"} 1"] {
             #expect(metrics.contains(name), "\(name)")
         }

@@ -38,12 +38,13 @@ def check(condition, what):
 
 
 class Daemon:
-    def __init__(self, db, workdir):
+    def __init__(self, db, workdir, extra_args=()):
         self.log = open(os.path.join(workdir, "hwledgerd.log"), "w+")
         self.proc = subprocess.Popen(
-            [HWLEDGERD, "--db", db, "--listen", "127.0.0.1:0", "--verify-interval", "2"],
+            [HWLEDGERD, "--db", db, "--listen", "127.0.0.1:0", "--verify-interval", "2", *extra_args],
             stderr=self.log, stdout=subprocess.DEVNULL,
-            env=dict(os.environ, HWLEDGER_REFERENCE=os.path.join(ROOT, "fixtures", "reference")))
+            env=dict(os.environ, HWLEDGER_REFERENCE=os.path.join(ROOT, "fixtures", "reference"),
+                     HWLEDGER_PARENT_PID=str(os.getpid())))  # stops by itself if this test dies without stopping it
         deadline = time.time() + 30
         self.port = None
         while time.time() < deadline and self.port is None:

@@ -27,7 +27,11 @@ public final class IntegrityLatch: @unchecked Sendable {
             return true
         }
         guard first else { return }
-        health.set([.failing("integrity", "\(failure); writes and checkpoint signing stopped until restart on a log that verifies")], from: "integrity")
+        health.set([.failing(
+            "integrity", "\(failure); writes and checkpoint signing stopped until restart on a log that verifies",
+            zh: "台账核验失败（\(failure.check.rawValue)，条目 \(failure.index.map(String.init) ?? "-")），已停止写入和签署检查点",
+            action: "keep the file as evidence, find the cause, restore from a verified backup", actionZh: "保留数据库文件作为证据，查明原因，从已核验的备份恢复")],
+            from: "integrity")
         logger.critical("log verification FAILED: writes and checkpoint signing stopped", metadata: [
             "check": "\(failure.check.rawValue)", "index": "\(failure.index.map(String.init) ?? "-")", "error": "\(failure.message)",
         ])

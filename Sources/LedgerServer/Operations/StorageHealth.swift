@@ -95,6 +95,7 @@ public final class StorageHealth: @unchecked Sendable {
             fields["filesystemBytes"] = .int(space.size)
         }
         let freeText = space.map { "\($0.free) bytes free" } ?? "free space unknown"
+        let freeZh = space.map { "可用 \($0.free) 字节" } ?? "可用空间未知"
         if let failure {
             fields["failure"] = .object([
                 "code": .string(failure.code), "message": .string(failure.message), "since": .int(failure.since),
@@ -102,13 +103,23 @@ public final class StorageHealth: @unchecked Sendable {
             if let space, space.free > minFreeBytes {
                 reasons.append(.degraded(
                     "storage-recovering",
-                    "space is available again (\(freeText)); the last write failed (\(failure.code) since \(failure.since)); the next write will tell"))
+                    "space is available again (\(freeText)); the last write failed (\(failure.code) since \(failure.since)); the next write will tell",
+                    zh: "存储空间已恢复（\(freeZh)），上次写入失败，下一次写入成功后恢复正常",
+                    action: "watch the next submission", actionZh: "关注下一次提交是否成功"))
             } else {
                 let what = failure.code == "storage-full" ? "the ledger's file system is full" : "the ledger's storage cannot be read or written"
-                reasons.append(.failing(failure.code, "\(what) (\(freeText)): writes are refused with nothing written; free space or fix the disk"))
+                let whatZh = failure.code == "storage-full" ? "台账所在文件系统已满" : "台账存储读写失败"
+                reasons.append(.failing(
+                    failure.code, "\(what) (\(freeText)): writes are refused with nothing written",
+                    zh: "\(whatZh)（\(freeZh)），写入被拒绝，未写入任何内容",
+                    action: "free space on the ledger's file system or fix the disk; the daemon resumes by itself",
+                    actionZh: "清理台账所在文件系统的空间或修复磁盘；无需重启，守护进程会自动恢复写入"))
             }
         } else if let space, space.free < minFreeBytes {
-            reasons.append(.degraded("storage-low", "\(freeText) on the ledger's file system, under the threshold of \(minFreeBytes)"))
+            reasons.append(.degraded(
+                "storage-low", "\(freeText) on the ledger's file system, under the threshold of \(minFreeBytes)",
+                zh: "台账所在文件系统可用空间不足（\(freeZh)，告警阈值 \(minFreeBytes) 字节）",
+                action: "free space or grow the file system before writes fail", actionZh: "在写入失败之前清理空间或扩容"))
         }
         return HealthContribution(reasons: reasons, fields: ["storage": .object(fields)])
     }

@@ -38,7 +38,7 @@ public enum Display {
         "approval.applied": "提交跨省转移申请", "approval.incomplete": "一次性告知补正", "approval.supplemented": "补正申请材料",
         "approval.reviewed": "初步审查", "approval.consultation.requested": "商请接受地省份", "approval.consultation.replied": "复函商请",
         "approval.decided": "作出审批决定", "approval.notified": "告知名单省份",
-        "manifest.filed": "填报联单", "manifest.cancelled": "撤销联单", "manifest.pickedUp": "起运", "manifest.handedOver": "交接",
+        "manifest.filed": "填报联单", "manifest.cancelled": "作废联单", "manifest.pickedUp": "起运", "manifest.handedOver": "交接",
         "manifest.received": "接收", "manifest.rejected": "拒收", "manifest.correction.proposed": "提出更正",
         "manifest.correction.approved": "确认更正",
         "p2p.registered": "点对点登记", "p2p.revoked": "撤销点对点登记",
@@ -52,14 +52,14 @@ public enum Display {
     /// 批准 / 不予批准.
     public static func decision(_ d: Decision.Outcome) -> String { d == .approved ? "批准" : "不予批准" }
 
-    /// 已填报 / 运输中 / 已接收 / 已拒收 / 已撤销.
+    /// 已填报 / 运输中 / 已接收 / 已拒收 / 已作废.
     public static func state(_ s: ManifestState) -> String {
         switch s {
         case .filed: "已填报"
         case .inTransit: "运输中"
         case .received: "已接收"
         case .rejected: "已拒收"
-        case .cancelled: "已撤销"
+        case .cancelled: "已作废"
         }
     }
 

@@ -1,6 +1,10 @@
 /// `permit.issued`: a receiver's 危险废物经营许可证 (operating) or a carrier's road-transport permit.
 public struct PermitIssued: Sendable, Equatable {
-    public enum Kind: String, Sendable, Codable { case operating, transport }
+    public enum Kind: String, Sendable, Codable, CaseIterable, ChoiceLabelled {
+        case operating, transport
+
+        public var labelZh: String { self == .operating ? "危险废物经营许可证" : "道路危险货物运输许可证" }
+    }
     public var permitNo: String
     public var holder: String
     public var kind: Kind
@@ -72,11 +76,30 @@ public enum ApprovalStep: Sendable, Equatable {
     }
 }
 
-public enum Opinion: String, Sendable, Codable { case agree, disagree }
+public enum Opinion: String, Sendable, Codable, CaseIterable, ChoiceLabelled {
+    case agree, disagree
+
+    public var labelZh: String { self == .agree ? "同意" : "不同意" }
+}
+
+/// An enumerated field's values with the Chinese words people use for them: an error names every allowed value in
+/// both languages ("agree (同意), disagree (不同意)").
+public protocol ChoiceLabelled: RawRepresentable, CaseIterable where RawValue == String {
+    var labelZh: String { get }
+}
+
+extension ChoiceLabelled {
+    /// `agree (同意), disagree (不同意)`.
+    public static var allowedText: String { allCases.map { "\($0.rawValue) (\($0.labelZh))" }.joined(separator: ", ") }
+}
 
 /// `approval.decided`'s content.
 public struct Decision: Sendable, Equatable, Codable {
-    public enum Outcome: String, Sendable, Codable { case approved, denied }
+    public enum Outcome: String, Sendable, Codable, CaseIterable, ChoiceLabelled {
+        case approved, denied
+
+        public var labelZh: String { self == .approved ? "准予" : "不予批准" }
+    }
     public var decision: Outcome
     public var decidedOn: CivilDate
     public var approvalNo: String?

@@ -42,6 +42,8 @@ extension HWLedgerCommand {
         @OptionGroup var target: LedgerTarget
         @Option(help: "The signer's private key file.") var key: String
         @Argument(help: "A JSON-lines file of events, or - for stdin.") var file: String = "-"
+        @Flag(help: "Print the JSON result lines even under --lang zh (which otherwise prints a Chinese sentence per line).")
+        var json = false
 
         func validate() throws { try target.validate() }
 
@@ -58,6 +60,10 @@ extension HWLedgerCommand {
             }
             var out = ""
             for ((line, _), errors) in zip(signed, results) {
+                if ResultSentences.wanted(json: json) {
+                    out += ResultSentences.checked(line: line, errors) + "\n"
+                    continue
+                }
                 out += JSONValue.object([
                     "line": .int(Int64(line)), "ok": .bool(errors.isEmpty),
                     "errors": .array(errors.map { Output.errorObject($0) }),
@@ -93,8 +99,10 @@ extension HWLedgerCommand {
             guard let template = EventCatalogue.template(type!) else {
                 throw CLIFailure.usage("\(type!) is not an event type; hwledger template --list names them")
             }
+            // Quantities in tonnes, as clerks write them; submit, sign and check convert them to grams exactly.
+            let example = TonnesInput.tonnesForm(template.example)
             guard explain else {
-                Output.json(template.example)
+                Output.json(example)
                 return
             }
             var out = "\(template.type)  \(template.zh)\nactor: \(template.actorRole)\n\n"
@@ -102,8 +110,12 @@ extension HWLedgerCommand {
                 out += "body.\(f.path)\(f.optional ? " (optional)" : "")\n"
                 out += "    \(f.zh) · \(f.en)\n    format: \(f.format)\n"
                 if let allowed = f.allowed { out += "    allowed: \(allowed)\n" }
+                let last = f.path.split(separator: ".").last.map(String.init) ?? f.path
+                if let tonnes = TonnesInput.tonnesField(for: last.replacingOccurrences(of: "[]", with: "")) {
+                    out += "    in tonnes: write \(tonnes) as a decimal string, e.g. \"8.600\" (吨, converted exactly to grams before signing)\n"
+                }
             }
-            out += "\nexample:\n\(template.example.canonicalString)\n"
+            out += "\nexample:\n\(example.canonicalString)\n"
             Output.raw(out)
         }
     }

@@ -52,6 +52,9 @@ extension HWLedgerCommand {
         @Flag(help: "Sign every event anew instead of reusing the journal's signatures (files identical events again).")
         var resign = false
 
+        @Flag(help: "Print the JSON result lines even under --lang zh (which otherwise prints a Chinese sentence per line).")
+        var json = false
+
         @Argument(help: "Event files (.json: one event; .jsonl: one per line), or - for JSON lines on stdin.")
         var events: [String] = []
 
@@ -152,8 +155,11 @@ extension HWLedgerCommand {
             var rejected = false
             var counts = (answered: 0, unknown: 0, notSent: 0, refused: 0)
             var out = ""
+            let sentences = ResultSentences.wanted(json: json)
             func lineError(_ number: Int, rule: String, message: String) {
-                out += JSONValue.object(["line": .int(Int64(number)), "error": Output.errorObject(rule: rule, message: message)]).canonicalString + "\n"
+                out += sentences
+                    ? ResultSentences.refused(line: number, rule: rule, message: message) + "\n"
+                    : JSONValue.object(["line": .int(Int64(number)), "error": Output.errorObject(rule: rule, message: message)]).canonicalString + "\n"
             }
             for (number, outcome) in outcomes {
                 let result: ServerSubmitter.Outcome
@@ -164,11 +170,19 @@ extension HWLedgerCommand {
                 switch result {
                 case .appended(let json), .acceptedBefore(let json):
                     counts.answered += 1
-                    out += json.canonicalString + "\n"
+                    if sentences, case .success(let item) = outcome {
+                        var before = false
+                        if case .acceptedBefore = result { before = true }
+                        out += ResultSentences.accepted(item.submission, result: json, before: before) + "\n"
+                    } else {
+                        out += json.canonicalString + "\n"
+                    }
                 case .rejected(let v):
                     counts.answered += 1
                     rejected = true
-                    out += JSONValue.object(["line": .int(Int64(number)), "error": Output.errorObject(v)]).canonicalString + "\n"
+                    out += sentences
+                        ? ResultSentences.refused(line: number, v) + "\n"
+                        : JSONValue.object(["line": .int(Int64(number)), "error": Output.errorObject(v)]).canonicalString + "\n"
                 case .unknown:
                     counts.unknown += 1
                     lineError(number, rule: "UNKNOWN", message: "sent, but the server's answer was lost: rerun the same command to learn whether it was appended")

@@ -123,7 +123,16 @@ struct ServerSubmitter {
         if rule == RuleID.nonce.rawValue, case .object(let o) = item, o["index"] != nil, o["leafHash"] != nil {
             return .acceptedBefore(Self.acceptedBefore(o))
         }
-        return .rejected(RuleViolation(RuleID(rawValue: rule) ?? .schema, message))
+        return .rejected(Self.violation(rule: rule, message: message, error: item["error"]))
+    }
+
+    /// The server's rule error as the CLI reports it, keeping the rule's own Chinese sentence when the server's
+    /// `messageZh` carries one (R-TIME names the field: 起运时间晚于签名时间).
+    static func violation(rule: String, message: String, error: JSONValue?) -> RuleViolation {
+        let id = RuleID(rawValue: rule) ?? .schema
+        guard case .string(let zh)? = error?["messageZh"], zh.hasSuffix("：" + message) else { return RuleViolation(id, message) }
+        let sentence = String(zh.dropLast(message.count + 1))
+        return RuleViolation(id, message, sentenceZh: sentence == id.sentenceZh ? nil : sentence)
     }
 
     /// `{"index","leafHash","assigned","acceptedBefore":true}` of an item appended by an earlier run.
@@ -147,7 +156,7 @@ struct ServerSubmitter {
                 }
                 results.append(errors.compactMap { e in
                     guard case .string(let rule)? = e["rule"], case .string(let message)? = e["message"] else { return nil }
-                    return RuleViolation(RuleID(rawValue: rule) ?? .schema, message)
+                    return Self.violation(rule: rule, message: message, error: e)
                 })
             }
         }
