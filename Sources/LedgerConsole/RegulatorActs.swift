@@ -109,3 +109,64 @@ struct ApprovalActsView {
         return out
     }
 }
+
+/// The regulators' forms on the whitelist page: the listing regulator publishes its province's list for the year
+/// (entries of receivers of its own province, with the counterpart's confirmation previewed) and suspends an entry;
+/// the counterpart regulator confirms a published list. Over-quota consent is on the application's page.
+struct WhitelistForms {
+    var year: Int
+    var principal: ReadPrincipal
+    var lists: [WhitelistRecord]
+    var permits: [PermitRecord]
+    var names: Names
+    var today: CivilDate
+
+    var me: (id: String, province: String)? {
+        if case .regulator(let id, let province) = principal { return (id, province) }
+        return nil
+    }
+
+    /// The publish form, for a regulator whose province has not published this year's list.
+    var context: [String: Any] {
+        guard let me else { return [:] }
+        var out: [String: Any] = ["actor": me.id, "today": today.description, "isRegulatorHere": true]
+        guard !lists.contains(where: { $0.listingProvince == me.province }) else { return out }
+        let counterpart = me.province == "510000" ? "500000" : "510000"
+        let receivers = names.enterprises.values
+            .filter { $0.province == me.province && ($0.roles.contains(.receiver) || $0.roles.contains(.utiliser)) }
+            .sorted { $0.uscc < $1.uscc }
+        out["publish"] = [
+            "fixed": #"{"year":\#(year),"listingProvince":"\#(me.province)","counterpartProvince":"\#(counterpart)"}"#,
+            "listing": Display.provinceName(me.province), "counterpart": Display.provinceName(counterpart),
+            "counterpartRegulator": names.name(Principal.regulatorID(counterpart)), "year": year,
+            "receivers": receivers.map { e -> [String: Any] in
+                let mine = permits.filter { $0.holder == e.uscc && $0.kind == .operating }
+                let text = mine.map { "\($0.permitNo)（\($0.validFrom) 至 \($0.validTo)；\($0.wasteCodes.joined(separator: "、"))；\($0.methods.joined(separator: "、"))）" }
+                return ["id": e.uscc, "name": e.name, "permits": text.isEmpty ? "无经营许可证" : "经营许可证 " + text.joined(separator: "；")]
+            },
+        ] as [String: Any]
+        out["methodChoices"] = names.reference.methods.values.sorted { $0.code < $1.code }.map { ["code": $0.code, "meaning": $0.meaning] }
+        out["wasteCodes"] = names.reference.wasteCodes.values.sorted { $0.code < $1.code }.map {
+            ["code": $0.code, "category": $0.category, "description": String($0.description.prefix(60))]
+        }
+        return out
+    }
+
+    /// The counterpart's 确认 of an unconfirmed list.
+    func confirm(_ list: WhitelistRecord) -> [String: Any]? {
+        guard let me, !list.confirmed, me.province == list.counterpartProvince else { return nil }
+        return [
+            "actor": me.id, "fixed": #"{"year":\#(list.year),"listingProvince":"\#(list.listingProvince)"}"#,
+            "count": list.entries.count, "listing": Display.provinceName(list.listingProvince),
+        ]
+    }
+
+    /// The listing regulator's 暂停 of an entry still in force.
+    func suspend(_ list: WhitelistRecord, _ entry: WhitelistRecord.Entry) -> [String: Any] {
+        guard let me, me.province == list.listingProvince, !entry.suspended else { return [:] }
+        return ["suspendForm": [
+            "actor": me.id, "receiverName": names.name(entry.receiver), "code": entry.wasteCode,
+            "fixed": #"{"year":\#(list.year),"listingProvince":"\#(list.listingProvince)","receiver":"\#(entry.receiver)","wasteCode":"\#(entry.wasteCode)"}"#,
+        ] as [String: Any]]
+    }
+}

@@ -21,6 +21,11 @@ enum Templates {
         ("compensation", PackageResources.compensation_mustache),
         ("act-buttons", PackageResources.act_buttons_mustache),
         ("approval-acts", PackageResources.approval_acts_mustache),
+        ("registry", PackageResources.registry_mustache),
+        ("p2p", PackageResources.p2p_mustache),
+        ("reg-key", PackageResources.reg_key_mustache),
+        ("reg-scripts", PackageResources.reg_scripts_mustache),
+        ("whitelist-forms", PackageResources.whitelist_forms_mustache),
     ]
 
     /// Parsed once; a template that does not parse is a build defect the console tests catch at start.

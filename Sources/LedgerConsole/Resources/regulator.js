@@ -371,11 +371,13 @@ const HWLRegulator = (() => {
     table.addEventListener("change", (e) => {
       if (!e.target.matches("select[data-col=receiver]")) return;
       const o = e.target.selectedOptions[0];
-      e.target.closest("tr").querySelector(".permit").textContent = o && o.dataset.permits ? o.dataset.permits : "";
+      e.target.closest("tr").querySelector(".wl-permit").textContent = o && o.dataset.permits ? o.dataset.permits : "";
     });
   }
 
   function init() {
+    // The key file is asked for only where there is something to sign.
+    if (!document.querySelector("form.act-form") && $("key-form")) $("key-form").hidden = true;
     for (const t of document.querySelectorAll("table[data-rows]")) setupRows(t);
     for (const f of document.querySelectorAll("form.act-form")) {
       setupDivisions(f);
