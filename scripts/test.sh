@@ -19,6 +19,8 @@ python3 Tests/browser/qr_verify_browser_test.py
 # The regulators' forms (issue 18): the approval route, whitelist, 点对点 and registry signed in the browser with two
 # regulators' key files; refusals (grams, route, stale page, the other province) with nothing appended.
 python3 Tests/browser/regulator_browser_test.py
+# Phones in the field and the printed 联单 (issue 21, part 4): 360–430 px pages, the QR → 办理 path, 第 n 页 共 m 页 in the PDF.
+python3 Tests/browser/field_phone_browser_test.py
 # The operators' own tools against a live hwledgerd (issue 13): promtool check metrics, schemathesis on the OpenAPI
 # document (bounded: 25 examples per operation, at most 90 s), openapi-core on live tiles and signed reads.
 scripts/check-live-daemon.sh

@@ -73,6 +73,8 @@ const HWLForms = (() => {
       default:
         if (carrier) return carrier[1] === "1" ? "carrier2" : "carrier1";
         if (/body\.receiver/.test(m)) return "receiver";
+        if (/body\.emergencyContact\.phone/.test(m)) return "emergencyPhone";
+        if (/body\.emergencyContact/.test(m)) return "emergencyName";
         if (/body\.lines/.test(m)) return "lines";
         return null;
     }
@@ -216,6 +218,12 @@ const HWLForms = (() => {
       }
       const packaging = row.querySelector(".packaging").value.trim();
       if (!packaging) problems += fieldError(form, "lines", n + "请填写包装方式");
+      // 有害成分 (SPEC §5 lines[].components): optional; when given, 1–200 characters.
+      const components = row.querySelector(".components").value.trim();
+      if (Array.from(components).length > 200) {
+        problems += fieldError(form, "lines", n + "有害成分最多 200 个字符（现为 " + Array.from(components).length + " 个）");
+        row.querySelector(".components").classList.add("invalid");
+      }
       const packagesText = row.querySelector(".packages").value.trim();
       const packages = /^\d{1,6}$/.test(packagesText) ? Number(packagesText) : NaN;
       if (!(packages > 0)) problems += fieldError(form, "lines", n + "包装数量须为正整数");
@@ -225,7 +233,9 @@ const HWLForms = (() => {
         row.querySelector(".tonnes").classList.add("invalid");
       }
       if (lineGrams !== null) grams += lineGrams;
-      lines.push({ wasteCode, name, hazards, form: row.querySelector(".form").value, packaging, packages, grams: lineGrams });
+      const line = { wasteCode, name, hazards, form: row.querySelector(".form").value, packaging, packages, grams: lineGrams };
+      if (components) line.components = components;
+      lines.push(line);
     });
     // What the chosen basis allows, checked here so that every mistake shows at once; the ledger judges again.
     if (option && option.dataset.receiver && basisValue.startsWith("approval:")) {
@@ -242,8 +252,29 @@ const HWLForms = (() => {
         problems += fieldError(form, "lines", "合计 " + HWLTonnes.fromGrams(grams) + " 吨超过审批剩余 " + HWLTonnes.fromGrams(Number(d.remaining)) + " 吨");
       }
     }
+    const emergencyContact = emergencyContactOf(form);
+    if (emergencyContact === null) problems += 1;
     if (problems) return null;
-    return { generator: form.dataset.generator, carriers, receiver, plannedPickup, method, basis, lines };
+    const body = { generator: form.dataset.generator, carriers, receiver, plannedPickup, method, basis, lines };
+    if (emergencyContact) body.emergencyContact = emergencyContact;
+    return body;
+  }
+
+  /// 应急联系人 and 应急联系电话 (SPEC §5 emergencyContact): {name, phone}, undefined when both are empty, or null
+  /// after putting the problem next to its field. Both or neither; the phone is 5–20 characters of digits, spaces,
+  /// + and - (the ledger checks the same, EmergencyContact.isPhone).
+  function emergencyContactOf(form) {
+    const name = $("emergencyName").value.trim();
+    const phone = $("emergencyPhone").value.trim();
+    if (!name && !phone) return undefined;
+    let problems = 0;
+    if (!name) problems += fieldError(form, "emergencyName", "填写应急联系电话时须同时填写应急联系人");
+    else if (Array.from(name).length > 64) problems += fieldError(form, "emergencyName", "应急联系人最多 64 个字符");
+    if (!phone) problems += fieldError(form, "emergencyPhone", "填写应急联系人时须同时填写应急联系电话");
+    else if (!/^[0-9 +-]{5,20}$/.test(phone)) {
+      problems += fieldError(form, "emergencyPhone", "应急联系电话须为 5–20 个字符，只含数字、空格、+ 和 -（例：028-12345678）");
+    }
+    return problems ? null : { name, phone };
   }
 
   /// 预检: what `prepare()` returns ({type, actor, body}, or null after showing the problems) signed and posted to

@@ -229,10 +229,19 @@
     return span;
   }
 
+  /// "办理此联单": the 联单编号 is only in the fragment, so the link to its steps page is made here. Following it is the
+  /// visitor's choice (a signed-in carrier or receiver at the gate); the page itself never sends the number.
+  function actLink(no) {
+    if (!/^\d{14}$/.test(no)) return;
+    $("qv-act").href = "/ui/manifests/" + no + "/steps";
+    $("qv-act-box").hidden = false;
+  }
+
   function show(entries) {
     const filed = entries[0].submission;
     const body = filed.body;
     $("qv-no").textContent = entries[0].assigned.manifestNo;
+    actLink(entries[0].assigned.manifestNo);
     $("qv-generator").append(named(body.generator));
     body.carriers.forEach((c, i) => { if (i) $("qv-carriers").append("、"); $("qv-carriers").append(named(c)); });
     $("qv-receiver").append(named(body.receiver));
@@ -315,6 +324,7 @@
     } else {
       items = decoded.items;
       $("qv-no").textContent = decoded.no;
+      actLink(decoded.no);
       $("manifest").hidden = false;
       note(true, "二维码只含条目哈希：联单内容仅对登录的相关方显示（/ui/manifests/" + decoded.no + "）");
     }
