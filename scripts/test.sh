@@ -21,6 +21,8 @@ python3 Tests/browser/qr_verify_browser_test.py
 python3 Tests/browser/regulator_browser_test.py
 # Phones in the field and the printed 联单 (issue 21, part 4): 360–430 px pages, the QR → 办理 path, 第 n 页 共 m 页 in the PDF.
 python3 Tests/browser/field_phone_browser_test.py
+# 运行状态 with one of two witnesses down (issue 23): 降级 with the witness reason in Chinese, the witness table.
+python3 Tests/browser/operator_browser_test.py
 # The operators' own tools against a live hwledgerd (issue 13): promtool check metrics, schemathesis on the OpenAPI
 # document (bounded: 25 examples per operation, at most 90 s), openapi-core on live tiles and signed reads.
 scripts/check-live-daemon.sh

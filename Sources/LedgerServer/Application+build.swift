@@ -78,7 +78,8 @@ public func buildApplication(
     let routes = LedgerRoutes(
         ledger: ledger, writer: writer, health: health, latch: latch, authenticator: authenticator, sessions: sessions,
         registry: registry,
-        configuration: configuration, witnessPolicy: witnessPolicy, activity: activity)
+        configuration: configuration, witnessPolicy: witnessPolicy, activity: activity,
+        tileCache: TileCache(capacity: configuration.tileCacheTiles))
 
     let router = Router(context: LedgerRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestMetricsMiddleware())

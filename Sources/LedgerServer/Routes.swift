@@ -20,6 +20,8 @@ struct LedgerRoutes: Sendable {
     let witnessPolicy: WitnessPolicy
     /// Logs each accepted and refused submission and keeps the last refusals.
     let activity: SubmissionActivity
+    /// Tiles served before: they never change.
+    let tileCache: TileCache
 
     // MARK: Submissions
 
@@ -170,16 +172,20 @@ struct LedgerRoutes: Sendable {
         guard let coordinate = TileCoordinate(components: Array(components)) else {
             throw ServerError.notFound("\(request.uri.path) is not a tile path")
         }
+        var headers: HTTPFields = [.contentType: "application/octet-stream"]
+        // A tile's contents never change, partial ones (a given width) included (C2SP tlog-tiles).
+        headers[.cacheControl] = "public, max-age=31536000, immutable"
+        let key = coordinate.description
+        if let cached = tileCache.get(key) { return Response(status: .ok, headers: headers, body: .init(byteBuffer: cached)) }
         let ledger = self.ledger
         let bytes = try await Blocking.run { () -> [UInt8]? in
             let checkpoint = try ledger.latestCheckpoint()
             return try ledger.store.read { try coordinate.contents(treeSize: checkpoint.size, reader: $0) }
         }
         guard let bytes else { throw ServerError.notFound("tile \(coordinate) is beyond the latest signed checkpoint") }
-        var headers: HTTPFields = [.contentType: "application/octet-stream"]
-        // A tile's contents never change, partial ones (a given width) included (C2SP tlog-tiles).
-        headers[.cacheControl] = "public, max-age=31536000, immutable"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        let buffer = ByteBuffer(bytes: bytes)
+        tileCache.put(key, buffer)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: buffer))
     }
 
     func inclusion(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {

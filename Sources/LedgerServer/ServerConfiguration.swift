@@ -40,6 +40,9 @@ public struct ServerConfiguration: Sendable {
     /// The address the public reaches the daemon at (`--public-url`, e.g. `https://ledger.example.cn`, no trailing
     /// slash): the printed 联单's QR code links to `<publicURL>/ui/v#…`. Nil: `http://HOST:PORT` of the listen address.
     public var publicURL: String?
+    /// Tiles kept in memory once served (`--tile-cache`; at most 8 KiB each): they never change, so a repeated
+    /// request is answered without reading the store.
+    public var tileCacheTiles: Int = 4096
     /// Free bytes under which `/healthz` is degraded (`--min-free-bytes`), before a write fails for want of space.
     public var minFreeBytes: Int64 = 256 * 1_048_576
 

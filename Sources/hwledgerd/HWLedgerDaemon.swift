@@ -75,6 +75,9 @@ struct HWLedgerDaemon: AsyncParsableCommand {
         help: "Free bytes on the database's file system under which /healthz is degraded (storage-low), before writes fail (default 256 MiB).")
     var minFreeBytes: Int64 = 256 * 1_048_576
 
+    @Option(name: .customLong("tile-cache"), help: "Tiles kept in memory once served (at most 8 KiB each; they never change).")
+    var tileCache: Int = 4096
+
     @Option(
         name: .customLong("public-url"),
         help: "The URL the public reaches this daemon at (http(s)://HOST[:PORT][/PATH]), for the printed 联单's QR code (default: http://HOST:PORT of --listen).")
@@ -85,6 +88,7 @@ struct HWLedgerDaemon: AsyncParsableCommand {
         guard checkpointInterval > 0, checkpointInterval <= 3600 else { throw ValidationError("--checkpoint-interval must be in (0, 3600] seconds") }
         guard verifyInterval > 0 else { throw ValidationError("--verify-interval must be positive") }
         guard fullVerifyInterval >= verifyInterval else { throw ValidationError("--full-verify-interval must be at least --verify-interval") }
+        guard tileCache >= 0 else { throw ValidationError("--tile-cache must not be negative") }
         guard minFreeBytes >= 0 else { throw ValidationError("--min-free-bytes must not be negative") }
         guard verifySample >= 0 else { throw ValidationError("--verify-sample must not be negative") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel) is not a log level") }
@@ -150,6 +154,7 @@ struct HWLedgerDaemon: AsyncParsableCommand {
         configuration.witnessCAFile = witnessCA
         configuration.databasePath = db
         configuration.minFreeBytes = minFreeBytes
+        configuration.tileCacheTiles = tileCache
         configuration.publicURL = publicURL
         let app = try buildApplication(
             ledger: ledger, operatorKey: key, configuration: configuration, registry: registry,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import HTTPServerSupport
 import Hummingbird
 import LedgerCore
 import LedgerSQLite
@@ -51,6 +52,7 @@ extension HWLedgerCommand.WitnessCommand {
         }
 
         func run() throws {
+            ParentWatch.startIfAsked()
             let keyText = try InputFiles.text(key, what: "witness key file")
             let cosigner: CosignerSigningKey
             do { cosigner = try CosignerSigningKey(parsing: keyText) } catch {
