@@ -74,6 +74,7 @@ class Regulator:
         self.browser, self.base, self.db = browser, base, db
         self.d = browser.driver
         self.clicks = 0
+        self.shot_seconds = 0.0
 
     def click(self, element):
         self.clicks += 1
@@ -146,13 +147,15 @@ class Regulator:
             check("ok" in st.get_attribute("class"), f"the act is accepted: {st.text} {self.errors(form)}")
         return st.text
 
-    def act(self, form, type_, check_sentence=None):
-        """Review, sign, and check the entry; returns it."""
+    def act(self, form, type_, check_sentence=None, shot=None):
+        """Review, sign, and check the entry; returns it. `shot`: screenshots of the confirmation before signing."""
         before = entries_count(self.db)
         sentence = self.review(form)
         check(sentence, f"the confirmation repeats the values: {self.status(form).text} {self.errors(form)}")
         if check_sentence:
             check(check_sentence in sentence, f"the confirmation says '{check_sentence}': {sentence}")
+        if shot:
+            self.shots(shot)
         self.sign(form)
         check(entries_count(self.db) == before + 1, "one entry is appended")
         return verified(self.db, before, type_, self.who)
@@ -171,7 +174,14 @@ class Regulator:
         return e
 
     def shots(self, name):
-        """The page at 1366 px and at 390 px width, whole height."""
+        """The page at 1366 px and at 390 px width, whole height (the time taken is kept out of the measurement)."""
+        started = time.time()
+        try:
+            self._shots(name)
+        finally:
+            self.shot_seconds += time.time() - started
+
+    def _shots(self, name):
         for width in (1366, 390):
             self.d.set_window_size(width, 900)
             time.sleep(0.2)
@@ -259,6 +269,9 @@ def main():
         form = reg.open_from_worklist("approval.reviewed", apps["main"])
         d.get(base + "/ui/approvals/" + apps["main"])
         form = d.find_element("id", "act-approval.incomplete")
+        listed = d.find_element("id", "open-acts").text
+        check("初步审查" in listed and "一次性告知补正" in listed and "作出审批决定" in listed and "期限" in listed,
+              f"the page lists the acts possible now, the review with its due date: {listed}")
         facts = browser.text()
         check("宜宾示例化工有限公司" in facts and YIBIN in facts and "240.000" in facts and valid_to in facts
               and "白名单" in facts, "the application's facts stand beside the forms (names, USCC, tonnes, validity, whitelist)")
@@ -295,7 +308,7 @@ def main():
 
     def decide():
         t0 = time.time()
-        reg.clicks = 0
+        reg.clicks, reg.shot_seconds = 0, 0.0
         reg.sign_in(SC_REG)
         reg.clicks += 2  # choosing the key file and 登录
         form = reg.open_from_worklist("approval.decided", apps["main"])
@@ -308,8 +321,8 @@ def main():
         reg.set(form, "approvalNo", f"川环危转〔{year}〕901号")
         reg.clicks += 1  # choosing the key file
         reg.key()
-        e = reg.act(form, "approval.decided", f"准予转移 240.000 吨，有效期 {on} 至 {valid_to}")
-        seconds = time.time() - t0
+        e = reg.act(form, "approval.decided", f"准予转移 240.000 吨，有效期 {on} 至 {valid_to}", shot="05a-decided-confirm")
+        seconds = time.time() - t0 - reg.shot_seconds
         state["decision"] = (reg.clicks, seconds)
         print(f"      审批决定: {reg.clicks} clicks, {seconds:.1f} s from the sign-in page to the signed decision", flush=True)
         body = e["submission"]["body"]
