@@ -1,0 +1,58 @@
+import Foundation
+import LedgerHTTPClient
+import LedgerTestSupport
+import Testing
+
+/// The regulators' pages of the console against the real `hwledgerd` (issue 18): the forms an application's page
+/// offers come from the open acts of the signed-in regulator only; the whitelist opens on the current year; the
+/// registry and 点对点 pages are for regulators, each seeing its own province's enterprises.
+@Suite("Regulator pages", .serialized)
+struct RegulatorPagesTests {
+    static let fixture = Result { try RegimeDaemon() }
+    /// The sign-in helpers of the session tests (they take the daemon as an argument).
+    let session = ConsoleSessionTests()
+
+    func signedIn(_ d: RegimeDaemon, _ principal: String) throws -> String {
+        try session.cookie(try session.signIn(d, key: RegimeDaemon.key(principal), challenge: try session.challenge(d)))
+    }
+
+    @Test("an unreviewed application offers 四川 the review, the 补正 notice and the decision, and 重庆 and the generator no form")
+    func applicationForms() throws {
+        let d = try Self.fixture.get()
+        let sc = try session.page(d, "/ui/approvals/APP-LATE", cookie: try signedIn(d, RegimeDaemon.sc))
+        #expect(sc.status == 200, "\(sc.text.prefix(300))")
+        for form in ["act-approval.reviewed", "act-approval.incomplete", "act-approval.decided"] {
+            #expect(sc.text.contains("id=\"\(form)\""), "\(form)")
+        }
+        #expect(!sc.text.contains("id=\"act-approval.consultation.replied\""))
+        #expect(sc.text.contains("id=\"open-acts\"") && sc.text.contains("/ui/assets/regulator.js"))
+        for other in [RegimeDaemon.cq, RegimeDaemon.gen] {
+            let page = try session.page(d, "/ui/approvals/APP-LATE", cookie: try signedIn(d, other))
+            #expect(page.status == 200 && !page.text.contains("act-form") && !page.text.contains("regulator.js"), "\(other) gets no form")
+        }
+        let decided = try session.page(d, "/ui/approvals/APP-X", cookie: try signedIn(d, RegimeDaemon.sc))
+        #expect(decided.status == 200 && !decided.text.contains("act-form"), "a decided full-route application has nothing left")
+        let worklist = try session.page(d, "/ui/worklist", cookie: try signedIn(d, RegimeDaemon.sc))
+        #expect(worklist.text.contains("href=\"/ui/approvals/APP-LATE#act-approval.reviewed\""), "the 待办 row links to its form")
+    }
+
+    @Test("/ui/whitelist opens the current year; the registry and 点对点 pages are regulators' own, enterprises get 403")
+    func regulatorsOwnPages() throws {
+        let d = try Self.fixture.get()
+        let sc = try signedIn(d, RegimeDaemon.sc)
+        let index = try session.page(d, "/ui/whitelist", cookie: sc)
+        #expect(index.status == 303 && index.headers["location"]?.range(of: #"^/ui/whitelist/\d{4}$"#, options: .regularExpression) != nil)
+        let registry = try session.page(d, "/ui/registry", cookie: sc)
+        #expect(registry.status == 200 && registry.text.contains("id=\"act-enterprise.registered\"")
+                && registry.text.contains(RegimeDaemon.gen) && !registry.text.contains(RegimeDaemon.cqGen),
+                "四川 sees and registers its own province's enterprises")
+        let cqRegistry = try session.page(d, "/ui/registry", cookie: try signedIn(d, RegimeDaemon.cq))
+        #expect(cqRegistry.text.contains(RegimeDaemon.cqGen) && !cqRegistry.text.contains("data-uscc=\"\(RegimeDaemon.gen)\""))
+        #expect(try session.page(d, "/ui/p2p", cookie: sc).text.contains("id=\"act-p2p.registered\""))
+        let enterprise = try signedIn(d, RegimeDaemon.gen)
+        for path in ["/ui/registry", "/ui/p2p"] {
+            let r = try session.page(d, path, cookie: enterprise)
+            #expect(r.status == 403 && r.text.contains("无权查看"), "\(path): \(r.status)")
+        }
+    }
+}
