@@ -112,10 +112,10 @@ struct RegistryView {
         var out: [String: Any] = [
             "actor": regulator, "today": today.description, "province": Display.provinceName(province),
             "provinces": divisions.filter { $0.level == "province" && $0.code == province }.map { ["code": $0.code, "name": $0.name] },
-            "cities": divisions.filter { $0.level == "prefecture" && $0.code.hasPrefix(province.prefix(2)) }.map {
-                ["code": $0.code, "name": $0.name, "parent": $0.parent]
-            },
-            "counties": divisions.filter { $0.level == "county" && $0.code.hasPrefix(province.prefix(2)) }.map {
+            // 市 lists the province's children: prefectures, or (重庆) the districts and counties under the province
+            // itself; 区县 lists the counties under a prefecture.
+            "cities": divisions.filter { $0.parent == province }.map { ["code": $0.code, "name": $0.name, "parent": $0.parent] },
+            "counties": divisions.filter { $0.level == "county" && $0.parent != province && $0.code.hasPrefix(province.prefix(2)) }.map {
                 ["code": $0.code, "name": $0.name, "parent": $0.parent]
             },
             "roleChoices": Role.allCases.map { ["value": $0.rawValue, "label": Display.role($0)] },

@@ -30,7 +30,6 @@ struct ApprovalActsView {
         var out: [String: Any] = [
             "codeName": names.reference.wasteCodes[a.wasteCode]?.description ?? "（名录中无此代码）",
             "category": names.reference.wasteCodes[a.wasteCode]?.category ?? "",
-            "route": a.review != nil || a.consultationRequestedOn != nil ? "完整程序（初审、商请、复函、决定）" : "",
         ]
         if let list = whitelist, let i = list.coveringEntry(for: a) {
             let e = list.entries[i]
@@ -78,8 +77,6 @@ struct ApprovalActsView {
                     form["beforeReply"] = "尚未收到接受地复函：完整程序下只能作出不予批准的决定。"
                 }
                 if let r = a.reply, r.opinion == .disagree { form["beforeReply"] = "接受地复函不同意：只能作出不予批准的决定。" }
-            case "approval.consultation.replied", "approval.reviewed":
-                break
             case "whitelist.overquota.consented":
                 if let list = whitelist, let i = list.entries.firstIndex(where: { $0.receiver == a.receiver && $0.wasteCode == a.wasteCode }) {
                     let left = list.entries[i].remainingGrams

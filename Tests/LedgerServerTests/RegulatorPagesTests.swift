@@ -48,6 +48,9 @@ struct RegulatorPagesTests {
                 "四川 sees and registers its own province's enterprises")
         let cqRegistry = try session.page(d, "/ui/registry", cookie: try signedIn(d, RegimeDaemon.cq))
         #expect(cqRegistry.text.contains(RegimeDaemon.cqGen) && !cqRegistry.text.contains("data-uscc=\"\(RegimeDaemon.gen)\""))
+        #expect(cqRegistry.text.contains("<option value=\"500103\" data-parent=\"500000\">渝中区</option>"),
+                "重庆's districts sit directly under the province and are offered as its first level")
+        #expect(registry.text.contains("<option value=\"510104\" data-parent=\"510100\">锦江区</option>"))
         #expect(try session.page(d, "/ui/p2p", cookie: sc).text.contains("id=\"act-p2p.registered\""))
         let enterprise = try signedIn(d, RegimeDaemon.gen)
         for path in ["/ui/registry", "/ui/p2p"] {
