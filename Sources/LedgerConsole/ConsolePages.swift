@@ -171,7 +171,8 @@ struct ConsolePages: Sendable {
             let storage = report.fields["storage"]
             let failure = storage?["failure"]?["code"]?.stringValue
             if let free = storage?["freeBytes"]?.intValue, let size = storage?["filesystemBytes"]?.intValue {
-                page["storage"] = "可用 \(Self.bytes(free))，共 \(Self.bytes(size))（低于 \(Self.bytes(storage?["minFreeBytes"]?.intValue ?? 0)) 时告警）"
+                let file = storage?["databaseBytes"]?.intValue.map { "台账文件 \(Self.bytes($0))；" } ?? ""
+                page["storage"] = "\(file)可用 \(Self.bytes(free))，共 \(Self.bytes(size))（低于 \(Self.bytes(storage?["minFreeBytes"]?.intValue ?? 0)) 时告警）"
             }
             page["services"] = [
                 ["name": "检查点签署（每 \(Self.seconds(services.configuration.checkpointInterval)) 秒）",

@@ -48,7 +48,7 @@ struct OperatorViewTests {
         #expect(page.status == 200)
         let text = page.text
         for expected in [
-            "hwledgerd \(BuildInfo.version)", "已运行", "存储空间", "可用", "节假日日历", "危险废物名录", "行政区划",
+            "hwledgerd \(BuildInfo.version)", "已运行", "存储空间", "台账文件", "可用", "节假日日历", "危险废物名录", "行政区划",
             "R-DUPLICATE", "MALFORMED", "最近 50 次拒绝提交", "四川省生态环境厅",
         ] {
             #expect(text.contains(expected), "the operator page shows \(expected)")

@@ -19,6 +19,8 @@ import Metrics
 public final class StorageHealth: @unchecked Sendable {
     /// The directory holding the database file; nil for a store without a local file.
     let directory: String?
+    /// The database file itself (its `-wal` beside it counts too).
+    let databasePath: String?
     /// Free bytes under which health is degraded (and above which a failed store counts as recovering).
     public let minFreeBytes: Int64
     let logger: Logger
@@ -35,6 +37,7 @@ public final class StorageHealth: @unchecked Sendable {
     private var failure: Failure?
 
     public init(databasePath: String?, minFreeBytes: Int64, logger: Logger) {
+        self.databasePath = databasePath
         directory = databasePath.map { ($0 as NSString).deletingLastPathComponent }.map { $0.isEmpty ? "." : $0 }
         self.minFreeBytes = minFreeBytes
         self.logger = logger
@@ -93,6 +96,12 @@ public final class StorageHealth: @unchecked Sendable {
         if let space {
             fields["freeBytes"] = .int(space.free)
             fields["filesystemBytes"] = .int(space.size)
+        }
+        if let databasePath {
+            let size = [databasePath, databasePath + "-wal"].compactMap {
+                (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? NSNumber)?.int64Value
+            }.reduce(0, +)
+            fields["databaseBytes"] = .int(size)
         }
         let freeText = space.map { "\($0.free) bytes free" } ?? "free space unknown"
         let freeZh = space.map { "可用 \($0.free) 字节" } ?? "可用空间未知"
