@@ -79,6 +79,44 @@ struct BackupRestoreTests {
         #expect(try ledger.run(["verify", "--db", restoredPath]).status == 0)
     }
 
+    @Test("a backup taken while hwledger-load appends through hwledgerd at full speed holds a mid-stream snapshot that verifies and restores to its own root")
+    func backupUnderLoad() throws {
+        let ledger = try CLILedger()
+        let entries = { () throws -> Int in
+            Int(try sqlite(ledger.db, "SELECT count(*) FROM entries").stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+        }
+        let initial = try entries()
+        let out = ledger.dir.path("load.out")
+        let load = Process()
+        load.executableURL = URL(fileURLWithPath: Fixtures.executable("hwledger-load"))
+        load.arguments = [
+            "--db", ledger.db, "--key", ledger.sichuanKeyPath, "--operator-key", ledger.operatorKeyPath, "--clients", "16", "--seconds", "6",
+        ]
+        load.environment = ProcessInfo.processInfo.environment.merging(
+            ["HWLEDGER_REFERENCE": Fixtures.referenceDirectory, "HWLEDGER_PARENT_PID": String(getpid())]) { _, new in new }
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
+        load.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+        load.standardError = load.standardOutput
+        try load.run()
+        defer { if load.isRunning { load.terminate(); load.waitUntilExit() } }
+        // Once the load's appends are under way, back up the live file.
+        let deadline = Date().addingTimeInterval(120)
+        while try entries() < initial + 500, load.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        try #require(load.isRunning, "hwledger-load ended before appending: \((try? String(contentsOfFile: out, encoding: .utf8)) ?? "")")
+        let backupPath = ledger.dir.path("under-load.sqlite")
+        let backup = try Self.json(try ledger.run(["backup", "--db", ledger.db, "--out", backupPath, "--json"]))
+        load.waitUntilExit()
+        let report = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+        #expect(load.terminationStatus == 0, "hwledger-load: \(report)")
+        let final = try entries()
+        let size = try #require(backup["treeSize"]?.intValue)
+        #expect(Int(size) > initial + 500 && Int(size) < final, "a snapshot taken mid-stream: \(initial) < \(size) < \(final)")
+        let restoredPath = ledger.dir.path("under-load-restored.sqlite")
+        let restored = try Self.json(try ledger.run(["restore", "--from", backupPath, "--db", restoredPath, "--json"]))
+        #expect(restored["treeSize"] == backup["treeSize"] && restored["root"] == backup["root"])
+        #expect(try ledger.run(["verify", "--db", ledger.db]).status == 0, "the live log verifies after the load")
+    }
+
     @Test("a restored backup plus the exact entries appended since (hwledger entries --from N) reaches the live log's root")
     func restorePlusEntriesSince() throws {
         let ledger = try TamperTests.smallLedger()
