@@ -37,6 +37,20 @@ def check(condition, what):
         raise Failed(what)
 
 
+def listening_port(proc, log, what, timeout=30):
+    """The port a server started as `proc` reports on its log file (`listening on 127.0.0.1:PORT`)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        log.seek(0)
+        m = re.search(r"listening on 127\.0\.0\.1:(\d+)", log.read())
+        if m:
+            return int(m.group(1))
+        if proc.poll() is not None:
+            raise Failed(f"{what} exited at start")
+        time.sleep(0.05)
+    raise Failed(f"{what} did not report its port")
+
+
 class Daemon:
     def __init__(self, db, workdir, extra_args=()):
         self.log = open(os.path.join(workdir, "hwledgerd.log"), "w+")
@@ -45,18 +59,7 @@ class Daemon:
             stderr=self.log, stdout=subprocess.DEVNULL,
             env=dict(os.environ, HWLEDGER_REFERENCE=os.path.join(ROOT, "fixtures", "reference"),
                      HWLEDGER_PARENT_PID=str(os.getpid())))  # stops by itself if this test dies without stopping it
-        deadline = time.time() + 30
-        self.port = None
-        while time.time() < deadline and self.port is None:
-            self.log.seek(0)
-            m = re.search(r"listening on 127\.0\.0\.1:(\d+)", self.log.read())
-            if m:
-                self.port = int(m.group(1))
-            elif self.proc.poll() is not None:
-                raise Failed("hwledgerd exited at start")
-            else:
-                time.sleep(0.05)
-        check(self.port, "hwledgerd did not report its port")
+        self.port = listening_port(self.proc, self.log, "hwledgerd")
         self.base = f"http://127.0.0.1:{self.port}"
 
     def stop(self):

@@ -20,7 +20,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (  # noqa: E402  (the browser tests' shared harness)
-    HWLEDGER, KEYS, ROOT, Browser, Checks, Daemon, check, cleanup, fixture_ledger, http, work_dir)
+    HWLEDGER, KEYS, ROOT, Browser, Checks, Daemon, check, cleanup, fixture_ledger, http, listening_port, work_dir)
 
 OUT = os.path.join(ROOT, "out", "operator")
 ORIGIN = "hwledger.example/sc-cq"
@@ -41,17 +41,7 @@ class Witness:
             [HWLEDGER, "witness", "serve", "--key", self.key, "--db", os.path.join(work, name + ".witness.sqlite"),
              "--log", f"{ORIGIN}={operator_vkey}", "--listen", "127.0.0.1:0"],
             stderr=self.log, stdout=subprocess.DEVNULL, env=dict(os.environ, HWLEDGER_PARENT_PID=str(os.getpid())))
-        deadline, self.port = time.time() + 30, None
-        while time.time() < deadline and self.port is None:
-            self.log.seek(0)
-            m = re.search(r"listening on 127\.0\.0\.1:(\d+)", self.log.read())
-            if m:
-                self.port = int(m.group(1))
-            elif self.proc.poll() is not None:
-                raise RuntimeError("the witness exited at start")
-            else:
-                time.sleep(0.05)
-        check(self.port, "the witness did not report its port")
+        self.port = listening_port(self.proc, self.log, "the witness")
 
     def stop(self):
         self.proc.terminate()
