@@ -46,14 +46,15 @@ extension LedgerRoutes {
         let authenticator = self.authenticator, sessions = self.sessions, ledger = self.ledger
         let now = authenticator.currentTime
         guard sessions.consume(challenge: challenge, now: now) else {
-            throw ServerError.unauthenticated("the challenge is unknown, expired or already used; ask for a new one")
+            throw RuleViolation(.signature, "the challenge is unknown, expired or already used; ask for a new one", sentenceZh: SignInZh.staleChallenge)
         }
         let principal = try await Blocking.run { () -> ReadPrincipal in
             guard let key = try ledger.activeKey(principal: principalID, keyId: keyId) else {
-                throw ServerError.unauthenticated("key \(keyId) is not an active key of \(principalID)")
+                throw RuleViolation(.signature, "key \(keyId) is not an active key of \(principalID)", sentenceZh: SignInZh.inactiveKey)
             }
             guard key.isValidSignature(sig, for: SessionStore.message(challenge: challenge)) else {
-                throw ServerError.unauthenticated("the challenge signature does not verify under key \(keyId) of \(principalID)")
+                throw RuleViolation(
+                    .signature, "the challenge signature does not verify under key \(keyId) of \(principalID)", sentenceZh: SignInZh.badSignature)
             }
             return try authenticator.resolve(principalID)
         }
@@ -80,6 +81,14 @@ extension LedgerRoutes {
     static func isSecure(_ request: Request) -> Bool {
         request.head.scheme == "https" || request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https"
     }
+}
+
+/// The Chinese sentences of a refused sign-in (`messageZh` of `POST /v1/session`'s 401): what the person at the
+/// sign-in page can act on. The English `message` keeps the key id and principal for the operator.
+public enum SignInZh {
+    public static let staleChallenge = "登录挑战已过期或已使用，请重新登录"
+    public static let inactiveKey = "该密钥未在本平台登记或已吊销，请联系所属生态环境部门"
+    public static let badSignature = "密钥文件与本平台登记的公钥不符，请确认所选的密钥文件"
 }
 
 /// The CSRF defence of every state-changing request made with a session cookie: the session's token in the

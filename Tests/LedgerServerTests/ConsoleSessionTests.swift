@@ -111,6 +111,11 @@ struct ConsoleSessionTests {
         let r = try WireConnection(port: d.port).request("POST", "/v1/session", body: forged.canonicalBytes)
         #expect(r.status == 401 && r.text.contains("does not verify"))
         for bad in [unknown, borrowed, r] { #expect(bad.headers["set-cookie"] == nil) }
+        // The sign-in page shows the Chinese sentence alone: messageZh is that sentence, then the English detail.
+        #expect(unknown.text.contains("\"messageZh\":\"该密钥未在本平台登记或已吊销，请联系所属生态环境部门：key "), "\(unknown.text)")
+        #expect(r.text.contains("\"messageZh\":\"密钥文件与本平台登记的公钥不符，请确认所选的密钥文件：the challenge signature"), "\(r.text)")
+        let replayed = try signIn(d, key: key, challenge: c)
+        #expect(replayed.status == 401 && replayed.text.contains("\"messageZh\":\"登录挑战已过期或已使用，请重新登录："), "\(replayed.text)")
     }
 
     @Test("a malformed sign-in body is 400 naming the field")

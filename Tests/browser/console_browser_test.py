@@ -74,7 +74,9 @@ def main():
         subprocess.run([HWLEDGER, "keygen", "--name", "91510100MA0000099N", "--out", key], check=True, capture_output=True)
         browser.sign_in(base, key, expect_ok=False)
         status = d.find_element("id", "signin-status").text
-        check("登录被拒绝" in status and "not an active key" in status, f"the page says the key is refused: {status!r}")
+        check(status == "登录被拒绝：该密钥未在本平台登记或已吊销，请联系所属生态环境部门",
+              f"the page says in Chinese alone that the key is not registered or revoked: {status!r}")
+        check("key" not in status and "HTTP" not in status and "R-SIG" not in status, f"no English detail: {status!r}")
         check(not any(c["name"] == "hwl_session" for c in d.get_cookies()), "no session cookie is set")
         browser.shot("02-signin-unknown-key")
 

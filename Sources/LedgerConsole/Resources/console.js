@@ -54,17 +54,31 @@ const HWL = (() => {
     return "HTTP " + response.status;
   }
 
+  // A refused sign-in as a person reads it: the Chinese sentence of messageZh alone. The English detail after it
+  // (key id, principal: for the operator's log) is left out; an answer without messageZh falls back to errorText.
+  async function refusalText(response) {
+    try {
+      const body = await response.clone().json();
+      const error = body && body.error;
+      if (error && error.messageZh) {
+        const detail = "：" + error.message;
+        return error.messageZh.endsWith(detail) ? error.messageZh.slice(0, -detail.length) : error.messageZh;
+      }
+    } catch (e) { /* not JSON */ }
+    return await errorText(response);
+  }
+
   async function signIn(file) {
     const key = await loadKeyFile(file);
     const challengeResponse = await fetch("/v1/session/challenge", { method: "POST", credentials: "same-origin" });
-    if (!challengeResponse.ok) throw new Error("无法取得登录挑战：" + await errorText(challengeResponse));
+    if (!challengeResponse.ok) throw new Error("无法取得登录挑战：" + await refusalText(challengeResponse));
     const { challenge } = await challengeResponse.json();
     const sig = await sign(key, "hwledger/session/v1\n" + challenge + "\n");
     const response = await fetch("/v1/session", {
       method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ principal: key.name, keyId: key.keyId, challenge, sig }),
     });
-    if (response.status !== 204) throw new Error("登录被拒绝：" + await errorText(response));
+    if (response.status !== 204) throw new Error("登录被拒绝：" + await refusalText(response));
     return key.name;
   }
 
@@ -101,5 +115,5 @@ const HWL = (() => {
   }
 
   document.addEventListener("DOMContentLoaded", setup);
-  return { loadKeyFile, sign, errorText, base64ToBytes, bytesToBase64 };
+  return { loadKeyFile, sign, errorText, refusalText, base64ToBytes, bytesToBase64 };
 })();
