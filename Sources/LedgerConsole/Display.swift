@@ -31,6 +31,18 @@ struct Names {
         return out
     }
 
+    /// The 地市 of a division, by name: a county's prefecture (市、州), or the municipality itself for its districts
+    /// (重庆's 区县 hang from 500000, so 重庆市). Never a bare code: an unknown code falls back to its province's name.
+    func cityName(division: String) -> String {
+        var code = division
+        while let info = reference.divisions[code] {
+            if info.level == "city" || info.level == "province" || info.parent.isEmpty { return info.name }
+            code = info.parent
+        }
+        if let prefecture = reference.divisions[String(division.prefix(4)) + "00"] { return prefecture.name }
+        return Display.provinceName(String(division.prefix(2)) + "0000")
+    }
+
     func method(_ code: String) -> String { reference.methods[code].map { "\(code) \($0.meaning)" } ?? code }
 
     func displayName(_ p: ReadPrincipal) -> String {

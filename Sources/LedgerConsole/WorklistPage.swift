@@ -32,9 +32,7 @@ extension ConsolePages {
         _ subject: String, applications: [String: ApplicationRecord], manifest: (String) throws -> ManifestRecord?, names: Names
     ) rethrows -> SubjectInfo {
         func city(_ uscc: String) -> String? {
-            guard let d = names.enterprises[uscc]?.division else { return nil }
-            let code = String(d.prefix(4)) + "00"
-            return names.reference.divisions[code]?.name ?? code
+            names.enterprises[uscc].map { names.cityName(division: $0.division) }
         }
         if let a = applications[subject] {
             return SubjectInfo(

@@ -106,6 +106,9 @@ def main():
         check(late_receipts.get_attribute("open") is None, "back-entry noise (A-RECEIPT-LATE) is folded")
         check(d.find_element("id", "anomaly-A-DEADLINE-REVIEW").get_attribute("open") is not None, "the overdue review is open")
         browser.shot("03-worklist", full=True)
+        cities = [o.text for o in d.find_elements("css selector", "select[name=city] option")][1:]
+        check(cities and not any(re.fullmatch(r"\d{6}", c) for c in cities), f"the 地市 filter lists names, no bare codes: {cities}")
+        check("重庆市" in cities, f"重庆's districts are filed under 重庆市 (not 500100): {cities}")
         d.get(base + "/ui/worklist?asOf=2025-11-20&type=A-DEADLINE-REVIEW")
         check([g.get_attribute("id") for g in d.find_elements("css selector", "details.anomalies")] == ["anomaly-A-DEADLINE-REVIEW"],
               "the type filter keeps one group")
