@@ -17,7 +17,8 @@ extension ConsolePages {
         var state: ManifestState?
         var from: CivilDate?
         var to: CivilDate?
-        var cursor: String?
+        /// The page of the list (1 = the newest ``ConsolePages/pageSize``).
+        var page = 1
 
         init(_ request: Request) throws {
             q = try ConsolePages.parameter(request, "q")
@@ -30,11 +31,9 @@ extension ConsolePages {
             }
             from = try ConsolePages.dateParameter(request, "from")
             to = try ConsolePages.dateParameter(request, "to")
-            if let c = try ConsolePages.parameter(request, "cursor") {
-                guard c.utf8.count == 14, c.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
-                    throw ServerError.usage("cursor must be a 14-digit manifest number")
-                }
-                cursor = c
+            if let p = try ConsolePages.parameter(request, "page") {
+                guard p.utf8.count <= 6, let n = Int(p), n >= 1 else { throw ServerError.usage("page must be a whole number from 1, got \(p.prefix(20))") }
+                page = n
             }
         }
 
@@ -59,7 +58,19 @@ extension ConsolePages {
             return out
         }
 
-        func link(cursor: String, path: String = "/ui/manifests", extra: [(String, String)] = []) -> String {
+        /// The matching manifests newest first (last filed on top), the requested page of them, and the total. The
+        /// facade pages in number order; the console reads every match (the total needs them all) and orders them here.
+        func newestFirst(_ all: [ManifestRecord]) -> (rows: ArraySlice<ManifestRecord>, total: Int, more: Bool) {
+            let sorted = all.sorted { a, b in
+                let (x, y) = (a.events.first?.index ?? 0, b.events.first?.index ?? 0)
+                return x != y ? x > y : a.manifestNo > b.manifestNo
+            }
+            let start = min((page - 1) * ConsolePages.pageSize, sorted.count)
+            let end = min(start + ConsolePages.pageSize, sorted.count)
+            return (sorted[start..<end], sorted.count, end < sorted.count)
+        }
+
+        func link(page: Int, path: String = "/ui/manifests", extra: [(String, String)] = []) -> String {
             var items: [(String, String)] = []
             if let q { items.append(("q", q)) }
             if let code { items.append(("code", code)) }
@@ -67,7 +78,7 @@ extension ConsolePages {
             if let from { items.append(("from", from.description)) }
             if let to { items.append(("to", to.description)) }
             items += extra
-            items.append(("cursor", cursor))
+            items.append(("page", String(page)))
             var allowed = CharacterSet.alphanumerics
             allowed.insert(charactersIn: "-._~")
             return path + "?" + items.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }
@@ -86,20 +97,23 @@ extension ConsolePages {
                 let provinces = try ledger.enterpriseProvinces()
                 var filter = query.filter
                 filter.visible = { m in Visibility.allows(principal, .of(m, provinces: provinces)) }
-                return (names, try ledger.manifests(filter, cursor: query.cursor, limit: Self.pageSize))
+                return (names, try ledger.manifests(filter, limit: Int.max))
             }
             names = n
             var out = Self.base(context, names: n, title: "联单查询", tab: "manifests")
             out["form"] = query.form
-            out["rows"] = page.manifests.map { m -> [String: Any] in
+            let list = query.newestFirst(page.manifests)
+            out["total"] = list.total
+            out["rows"] = list.rows.map { m -> [String: Any] in
                 [
                     "no": m.manifestNo, "state": Display.state(m.state), "generator": n.party(m.generator), "receiver": n.party(m.receiver),
                     "codes": Array(Set(m.lines.map(\.wasteCode))).sorted().joined(separator: "、"), "tonnes": Display.tonnes(m.totalGrams),
                     "plannedPickup": m.plannedPickup.description, "filedOn": m.filedOn.description,
                 ]
             }
-            out["empty"] = page.manifests.isEmpty
-            if let next = page.nextCursor { out["next"] = query.link(cursor: next) }
+            out["empty"] = list.rows.isEmpty
+            if query.page > 1 { out["previous"] = query.link(page: query.page - 1) }
+            if list.more { out["next"] = query.link(page: query.page + 1) }
             return Page.html(Templates.render("manifests", out))
         } catch {
             let n = try? await Blocking.run { try Names(ledger: ledger) }

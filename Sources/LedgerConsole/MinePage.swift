@@ -6,7 +6,8 @@ import TransferRules
 
 /// 我的联单 (`/ui/mine`): the manifests naming the signed-in enterprise (as 移出人, 承运人 or 接受人), with its role,
 /// the state, and what it is to do next (``OpenSteps``, the computation behind 办理), each linked to the 联单 and to
-/// 办理. Takes the 联单查询 filters (q, state, code, from, to; the same form) and pages by the same cursor; `todo=1`
+/// 办理, newest first with the total. Takes the 联单查询 filters (q, state, code, from, to; the same form) and pages the
+/// same way; `todo=1`
 /// keeps only the manifests on which this enterprise has a step to take (``OpenSteps/needsMe``).
 extension ConsolePages {
     func minePage(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
@@ -27,13 +28,15 @@ extension ConsolePages {
                 var filter = query.filter
                 filter.party = me
                 if todo { filter.visible = { OpenSteps($0, me: me).needsMe } }
-                return try ledger.manifests(filter, cursor: query.cursor, limit: Self.pageSize)
+                return try ledger.manifests(filter, limit: Int.max)
             }
             var form = query.form
             if todo { form["todo"] = true }
             page["form"] = form
             page["todo"] = todo
-            page["rows"] = found.manifests.map { m -> [String: Any] in
+            let list = query.newestFirst(found.manifests)
+            page["total"] = list.total
+            page["rows"] = list.rows.map { m -> [String: Any] in
                 let next = OpenSteps(m, me: me).names
                 var row: [String: Any] = [
                     "no": m.manifestNo, "state": Display.state(m.state), "role": Self.roleOnManifest(me, m),
@@ -45,8 +48,10 @@ extension ConsolePages {
                 if let r = m.returnOf { row["returnOf"] = r }
                 return row
             }
-            page["empty"] = found.manifests.isEmpty
-            if let next = found.nextCursor { page["nextPage"] = query.link(cursor: next, path: "/ui/mine", extra: todo ? [("todo", "1")] : []) }
+            page["empty"] = list.rows.isEmpty
+            let extra = todo ? [("todo", "1")] : []
+            if query.page > 1 { page["previousPage"] = query.link(page: query.page - 1, path: "/ui/mine", extra: extra) }
+            if list.more { page["nextPage"] = query.link(page: query.page + 1, path: "/ui/mine", extra: extra) }
             return Page.html(Templates.render("mine", page))
         } catch {
             return Page.error(error, base: page)

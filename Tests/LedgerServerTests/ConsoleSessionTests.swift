@@ -231,6 +231,14 @@ struct ConsoleSessionTests {
         let carrier = try cookie(try signIn(d, key: RegimeDaemon.key(RegimeDaemon.cqCarrier), challenge: try challenge(d)))
         let all = try page(d, "/ui/mine", cookie: carrier)
         #expect(all.status == 200 && rows(all.text) == Set(["S1", "Q1", "Q2"].map { d.known($0).no }), "every manifest naming the carrier")
+        // Newest first (the last filed on top), under the total.
+        let filedOrder = d.known.map(\.no).filter { rows(all.text).contains($0) }
+        let shown = filedOrder.sorted { all.text.range(of: "data-no=\"\($0)\"")!.lowerBound < all.text.range(of: "data-no=\"\($1)\"")!.lowerBound }
+        #expect(shown == filedOrder.reversed(), "newest first: \(shown), filed \(filedOrder)")
+        #expect(all.text.contains("共 3 条"), "the total")
+        let beyond = try page(d, "/ui/mine?page=2", cookie: carrier)
+        #expect(beyond.status == 200 && rows(beyond.text).isEmpty && !beyond.text.contains("id=\"next-page\""), "a page past the end is empty")
+        #expect(try page(d, "/ui/mine?page=0", cookie: carrier).status == 400, "page counts from 1")
         let todo = try page(d, "/ui/mine?todo=1", cookie: carrier)
         #expect(todo.status == 200 && rows(todo.text) == Set(["S1", "Q2"].map { d.known($0).no }),
                 "only the two it has still to pick up; Q1 is in transit with it, nothing to do")

@@ -130,6 +130,9 @@ def main():
         rows = d.find_elements("css selector", "#approval-list tbody tr")
         ids = [r.find_element("tag name", "a").text for r in rows]
         check("SQ-510000-2025-001" in ids and "SQ-510000-2025-901" in ids, f"Sichuan's applications are listed: {ids}")
+        applied = [r.find_element("css selector", "td.due").text for r in rows]
+        check(applied == sorted(applied, reverse=True), f"newest application first: {applied}")
+        check(d.find_element("id", "list-total").text.startswith(f"共 {len(rows)} 条"), "with the total above the list")
         browser.shot("05-approvals")
         d.get(base + "/ui/approvals?state=approved&direction=out")
         rows = d.find_elements("css selector", "#approval-list tbody tr")
@@ -224,7 +227,19 @@ def main():
         rows = d.find_elements("css selector", "#manifest-list tbody tr")
         check(len(rows) == 50, f"the first page holds 50 manifests, got {len(rows)}")
         check(d.find_elements("id", "next-page"), "there is a next page")
+        total = d.find_element("id", "list-total").text
+        m = re.match(r"共 (\d+) 条", total)
+        check(m and int(m.group(1)) > 50, f"the total of every match stands above the list: {total!r}")
+        filed = [r.find_elements("tag name", "td")[7].text for r in rows]
+        check(filed == sorted(filed, reverse=True), f"newest filed first: {filed[:5]} … {filed[-5:]}")
+        first_page = [r.find_element("tag name", "a").text for r in rows]
         browser.shot("04-manifests")
+        d.find_element("id", "next-page").click()
+        rows2 = d.find_elements("css selector", "#manifest-list tbody tr")
+        filed2 = [r.find_elements("tag name", "td")[7].text for r in rows2]
+        check(rows2 and filed2[0] <= filed[-1] and not set(first_page) & {r.find_element("tag name", "a").text for r in rows2},
+              f"page 2 goes on, older, with none of page 1: {filed2[:3]}")
+        check(d.find_elements("id", "previous-page") and d.find_element("id", "list-total").text == total, "page 2 links back, same total")
         d.get(base + "/ui/manifests?q=" + urllib.request.quote("宜宾示例化工"))
         rows = d.find_elements("css selector", "#manifest-list tbody tr")
         check(rows and all("宜宾示例化工有限公司" in r.text for r in rows), "a name search finds that party's manifests")
