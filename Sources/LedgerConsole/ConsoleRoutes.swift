@@ -21,6 +21,11 @@ public struct ConsoleRoutes: RoutePlugin {
         router.get("/ui/v/assets/{name}", use: verify.asset)
         router.get("/ui/v/heads/{prefix}", use: verify.heads)
         router.get("/ui/v/pending/{index}", use: verify.pending)
+        // Any other /ui/ address is the console's 404 page (the router's own 404 is the API's JSON). Signed in or
+        // not: the page names nothing of the ledger.
+        router.get("/ui/**") { request, _ in
+            Page.error(ServerError.notFound("the console has no page at \(request.uri.path.prefix(200))"))
+        }
         router.group("/ui")
             .add(middleware: ConsoleSessionMiddleware(services: services))
             .get("worklist", use: pages.worklistPage)

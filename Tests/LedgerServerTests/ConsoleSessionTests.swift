@@ -261,6 +261,22 @@ struct ConsoleSessionTests {
         let c = try cookie(try signIn(d, key: RegimeDaemon.key(RegimeDaemon.sc), challenge: try challenge(d)))
         let missing = try page(d, "/ui/manifests/20259999999999", cookie: c)
         #expect(missing.status == 404 && missing.text.contains("未找到") && missing.text.contains("lang=\"zh-CN\""))
+        // Every console address that names nothing is an HTML page of the console, never the API's JSON: 404 for no
+        // such page or record (a bad quarter stays 400, 办理 for a regulator stays 403), signed in or not.
+        let html: (WireResponse) -> Bool = {
+            $0.headers["content-type"]?.hasPrefix("text/html") == true && $0.text.contains("lang=\"zh-CN\"") && !$0.text.hasPrefix("{")
+        }
+        for path in ["/ui/nonexistent", "/ui/manifests/abc", "/ui/a/b/c", "/ui/approvals/nope", "/ui/whitelist/abcd",
+                     "/ui/manifests/abc/steps", "/ui/compensation/xyz", "/ui/compensation/2025Q1/nope.csv"] {
+            let r = try page(d, path, cookie: c)
+            #expect(r.status >= 400 && r.status < 500 && html(r), "\(path): \(r.status) \(r.text.prefix(200))")
+        }
+        for path in ["/ui/nonexistent", "/ui/manifests/abc", "/ui/a/b/c"] {
+            let r = try page(d, path, cookie: c)
+            #expect(r.status == 404 && r.text.contains("未找到"), "\(path): \(r.status)")
+        }
+        let unsigned = try page(d, "/ui/nonexistent", cookie: "other=1")
+        #expect(unsigned.status == 404 && html(unsigned), "without a session too: \(unsigned.status)")
         let long = try page(d, "/ui/manifests?q=" + String(repeating: "x", count: 300), cookie: c)
         #expect(long.status == 400 && long.text.contains("query parameter q is longer than 200 bytes"))
         let badDate = try page(d, "/ui/manifests?from=2025-13-01", cookie: c)
