@@ -19,6 +19,9 @@ extension ConsolePages {
         var receivers: [Enterprise]
         var carriers: [Enterprise]
         var permits: [String: [PermitRecord]]
+        /// 复制为新联单: the generator's own manifest cancelled before pickup whose parties, method, basis and lines
+        /// pre-fill the form (`?copy=<no>`).
+        var copy: ManifestRecord?
     }
 
     func filingPage(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
@@ -30,6 +33,7 @@ extension ConsolePages {
             guard case .enterprise(let uscc, _) = principal else {
                 throw ServerError.forbidden("only an enterprise files manifests; \(principal.id) is not one")
             }
+            let copyNo = try Self.parameter(request, "copy")
             let choices = try await Blocking.run { () -> FilingChoices in
                 guard let me = try ledger.enterprise(uscc) else { throw ServerError.notFound("enterprise \(uscc) is not registered") }
                 guard me.roles.contains(.generator) else {
@@ -40,11 +44,21 @@ extension ConsolePages {
                 let carriers = all.filter { $0.roles.contains(.carrier) }
                 var permits: [String: [PermitRecord]] = [:]
                 for e in receivers + carriers { permits[e.uscc] = try ledger.permits(of: e.uscc) }
+                var copy: ManifestRecord?
+                if let copyNo {
+                    guard copyNo.utf8.count == 14, copyNo.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let m = try ledger.manifest(copyNo),
+                        m.generator == uscc
+                    else { throw ServerError.notFound("\(copyNo.prefix(40)) is not a manifest filed by \(uscc)") }
+                    guard m.state == .cancelled, m.pickup == nil else {
+                        throw ServerError.usage("only a manifest cancelled before pickup is copied as a new one; \(copyNo) is \(m.state.rawValue)")
+                    }
+                    copy = m
+                }
                 return FilingChoices(
                     generator: me,
                     approvals: try ledger.applications().filter { $0.generator == uscc && $0.decision?.decision == .approved },
                     registrations: try ledger.p2pRegistrations().filter { $0.generator == uscc && $0.revokedOn == nil },
-                    receivers: receivers, carriers: carriers, permits: permits)
+                    receivers: receivers, carriers: carriers, permits: permits, copy: copy)
             }
             let today = UTCInstant(seconds: services.authenticator.currentTime).shanghaiDate
             for (k, v) in FilingView(choices: choices, names: names, today: today).context { page[k] = v }
@@ -89,6 +103,8 @@ struct FilingView {
             if let reason = outOfValidity(from: from, to: to) {
                 option["disabledReason"] = reason
                 option["remainingGrams"] = 0
+            } else if c.copy?.basis == .approval(no) {
+                option["selected"] = true
             }
             return option
         }
@@ -97,14 +113,21 @@ struct FilingView {
                 "value": "p2p:" + r.registrationNo, "no": r.registrationNo, "receiver": r.utiliser, "receiverName": names.name(r.utiliser),
                 "wasteCode": r.wasteCode, "from": r.validFrom.description, "to": r.validTo.description, "cap": Display.tonnes(r.capGrams),
             ]
-            if let reason = outOfValidity(from: r.validFrom, to: r.validTo) { option["disabledReason"] = reason }
+            if let reason = outOfValidity(from: r.validFrom, to: r.validTo) {
+                option["disabledReason"] = reason
+            } else if c.copy?.basis == .p2p(r.registrationNo) {
+                option["selected"] = true
+            }
             return option
         }
         out["hasApprovals"] = !c.approvals.isEmpty
         out["hasRegistrations"] = !c.registrations.isEmpty
         out["receivers"] = c.receivers.map { party($0, kind: .operating) }
         out["carriers"] = c.carriers.map { party($0, kind: .transport) }
-        out["methods"] = names.reference.methods.values.sorted { $0.code < $1.code }.map { ["code": $0.code, "meaning": $0.meaning] }
+        out["methods"] = names.reference.methods.values.sorted { $0.code < $1.code }.map {
+            ["code": $0.code, "meaning": $0.meaning, "selected": $0.code == c.copy?.method] as [String: Any]
+        }
+        if let copy = c.copy { for (k, v) in copyContext(copy) { out[k] = v } }
         out["wasteCodes"] = names.reference.wasteCodes.values.sorted { $0.code < $1.code }.map {
             ["code": $0.code, "category": $0.category, "description": $0.description, "hazards": $0.hazards.joined(separator: ",")]
         }
@@ -126,7 +149,30 @@ struct FilingView {
         ]
         if let last = permits.map(\.validTo).max(), last < today {
             option["disabledReason"] = (kind == .operating ? "经营许可证已过期 " : "运输许可证已过期 ") + last.description
+        } else if let copy = choices.copy {
+            // Pre-filled from the copied manifest: only a party that can still serve (a disabled option is not chosen).
+            if kind == .operating { option["selected"] = copy.receiver == e.uscc }
+            option["selected1"] = copy.carriers.first == e.uscc
+            option["selected2"] = copy.carriers.count > 1 && copy.carriers[1] == e.uscc
         }
         return option
+    }
+
+    /// 复制为新联单: the copied manifest's basis (intra-province; an approval or registration is chosen above only
+    /// while it can serve today) and its lines as the rows of the form. Dates are not copied.
+    func copyContext(_ m: ManifestRecord) -> [String: Any] {
+        [
+            "copyOf": m.manifestNo,
+            "intraSelected": m.basis == .intraProvince,
+            "copyLines": m.lines.map { l -> [String: Any] in
+                [
+                    "wasteCode": l.wasteCode, "name": l.name, "hazards": l.hazards.joined(separator: ","),
+                    "category": names.reference.wasteCodes[l.wasteCode]?.category ?? "",
+                    "packaging": l.packaging, "components": l.components ?? "", "packages": String(l.packages),
+                    "tonnes": Display.tonnes(l.grams),
+                    "forms": ["固态", "半固态", "液态", "气态"].map { ["form": $0, "selected": $0 == l.form] as [String: Any] },
+                ]
+            },
+        ]
     }
 }

@@ -161,6 +161,10 @@ extension ConsolePages {
             for (k, v) in view.context {
                 page[k] = v
             }
+            let m = sheet.manifest
+            if m.state == .cancelled, m.pickup == nil, case .enterprise(let me, _) = principal, me == m.generator {
+                page["copyLink"] = "/ui/file?copy=\(m.manifestNo)"
+            }
             return Page.html(Templates.render("manifest", page))
         } catch {
             return Page.error(error, base: base)

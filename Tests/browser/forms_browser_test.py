@@ -764,11 +764,18 @@ class Steps:
     def cancel_before_pickup(self):
         self.browser.sign_in(self.base, os.path.join(KEYS, SC_GENERATOR + ".key"))
         self.filing.fill_valid(tonnes="2.000")
+        value = lambda i: self.d.find_element("id", i).get_attribute("value")
+        line_fields = ("wasteCode", "name", "hazards", "form", "packaging", "packages", "tonnes")
+        line = lambda: {f: self.d.find_element("css selector", f"#lines tr.line .{f}").get_attribute("value") for f in line_fields}
+        filed = {i: value(i) for i in ("basis", "receiver", "carrier1", "carrier2", "method")}
+        filed_line = line()
         self.filing.key(SC_GENERATOR)
         self.d.find_element("id", "sign-submit").click()
         self.browser.wait_for(lambda: self.d.find_element("id", "filing-result").is_displayed(), "the second filing")
         no = self.d.find_element("id", "assigned-no").text
-        self.d.find_element("id", "assigned-steps").click()
+        self.d.get(self.base + f"/ui/manifests/{no}")
+        check(not self.d.find_elements("id", "copy-as-new"), "a manifest still filed offers no 复制为新联单")
+        self.d.get(self.base + f"/ui/manifests/{no}/steps")
         self.browser.wait_for(lambda: self.d.find_elements("id", "cancel-form"), "the 作废 form")
         check(not self.d.find_elements("id", "pickup-form"), "the generator is not offered the carrier's pickup")
         self.d.find_element("id", "keyfile").send_keys(os.path.join(KEYS, SC_GENERATOR + ".key"))
@@ -782,6 +789,24 @@ class Steps:
         e = self.entry(before)
         check(e["submission"]["type"] == "manifest.cancelled" and e["submission"]["body"]["manifestNo"] == no
               and independent_signature_ok(e), "the cancellation is signed by the generator and verifies independently")
+        # 复制为新联单: the cancelled manifest's page links to the filing form, pre-filled with its parties, method,
+        # basis (still valid) and lines; the date is left to the clerk.
+        self.d.get(self.base + f"/ui/manifests/{no}")
+        link = self.d.find_elements("id", "copy-as-new")
+        check(link and link[0].text == "复制为新联单" and link[0].get_attribute("href").endswith(f"/ui/file?copy={no}"),
+              f"the cancelled manifest offers 复制为新联单: {[l.get_attribute('href') for l in link]}")
+        link[0].click()
+        self.browser.wait_for(lambda: self.d.find_elements("id", "copy-of"), "the pre-filled filing form")
+        copied = {i: value(i) for i in ("basis", "receiver", "carrier1", "carrier2", "method")}
+        check(copied == filed, f"parties, method and basis as filed: {copied} vs {filed}")
+        check(len(self.d.find_elements("css selector", "#lines tr.line")) == 1 and line() == filed_line,
+              f"the line as filed: {line()} vs {filed_line}")
+        check(value("plannedPickup") == "", "the planned date is not copied")
+        check(self.d.find_element("id", "plannedPickup").get_attribute("min") == self.filing.approval["from"],
+              "the date is bounded by the pre-selected approval's validity")
+        self.browser.shot("08-copy-as-new", full=True)
+        self.d.get(self.base + "/ui/file?copy=20259999999999")
+        check("未找到" in self.browser.text(), "copying a manifest that is not the generator's is a 404 page")
 
 
 def main():
@@ -826,7 +851,8 @@ def main():
             steps.mine)
         run("更正: the receiver proposes a correction (only changed lines; none refused), the generator and the carrier "
             "approve from 我的联单; each signature verifies independently; hwledger verify", steps.correction)
-        run("办理: the generator cancels a manifest before pickup (a reason is required)", steps.cancel_before_pickup)
+        run("办理: the generator cancels a manifest before pickup (a reason is required); its page then offers 复制为新联单, "
+            "a filing form pre-filled with its parties, method, basis and lines", steps.cancel_before_pickup)
         run("办理: 交接 to the second carrier (found under 待本单位办理) and 拒收 of the whole load; 预检 on step forms passes, "
             "refuses a stale page, a missing reason and an excessive return, appending nothing", steps.handover_and_reject)
         run("browser 预检 refuses a 交接/起运 time later than now: 起运时间 prefilled with now, one hour ahead refused by 预检 "

@@ -338,6 +338,9 @@ const HWLForms = (() => {
       show(errors) { for (const error of errors) showViolation(form, error); return ""; },
     });
     $("basis").addEventListener("change", applyBasis);
+    // 复制为新联单 pre-selects a basis that is still valid: bound the date by it, as choosing it does.
+    const chosen = $("basis").selectedOptions[0];
+    if (chosen && chosen.dataset.from) { $("plannedPickup").min = chosen.dataset.from; $("plannedPickup").max = chosen.dataset.to || ""; }
     const table = $("lines");
     table.addEventListener("change", (e) => {
       if (e.target.classList.contains("wasteCode")) fillFromCode(e.target.closest("tr"));
