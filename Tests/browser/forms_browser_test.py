@@ -222,6 +222,20 @@ class Filing:
         self.browser.shot("01b-file-expired-approval")
         self.d.execute_script("document.getElementById('basis').size = 0;")
 
+    def name_follows_code(self):
+        """A line's name is the code's short 名录 name and follows the code when it changes, unless the clerk typed one."""
+        self.open()
+
+        def name_after(code):
+            set_line(self.d, wasteCode=code)
+            return self.d.execute_script("return document.querySelector('#lines tr.line .name').value")
+
+        set_line(self.d, name="")
+        check(name_after("900-039-49") == "废活性炭", "900-039-49's long 名录 paragraph gives the line name 废活性炭")
+        check(name_after("900-045-49") == "废电路板", "changing the code changes the name: 900-045-49 → 废电路板")
+        set_line(self.d, name="废线路板（客户称呼）")
+        check(name_after("900-039-49") == "废线路板（客户称呼）", "a name the clerk typed stays when the code changes")
+
     def fill_valid(self, tonnes="1.250"):
         self.open()
         set_value(self.d, "basis", self.approval["value"])
@@ -828,6 +842,7 @@ def main():
             "the 名录", filing.offers)
         run("the filing form shows an expired approval disabled with its end date; the fresh one enabled with grams left",
             filing.expired_approval)
+        run("a line's name is the code's short 名录 name and follows the code, unless the clerk typed one", filing.name_follows_code)
         run("a form with four mistakes shows four messages next to their fields and appends nothing", filing.four_mistakes)
         run("a 4-decimal tonnage, a pickup outside the approval, a key file of another enterprise: refused, nothing appended",
             filing.bad_inputs)

@@ -163,13 +163,27 @@ const HWLForms = (() => {
 
   // ---- 填报联单 ----
 
+  /// A 名录 description as a line's name: without its parentheses, its first clause, and after "产生的" the thing
+  /// produced ("烟气、VOCs治理过程产生的废活性炭" → "废活性炭", "废电路板（包括…），及…" → "废电路板").
+  function shortWasteName(description) {
+    let text = (description || "").replace(/（[^（）]*）/g, "").replace(/\([^()]*\)/g, "");
+    text = text.split(/[，；。,;]/)[0].trim();
+    const at = text.lastIndexOf("产生的");
+    if (at >= 0 && at + 3 < text.length) text = text.slice(at + 3);
+    return text.slice(0, 30) || (description || "").slice(0, 30);
+  }
+
   function fillFromCode(row) {
     const code = row.querySelector(".wasteCode").value.trim();
     const option = Array.from($("waste-codes").options).find((o) => o.value === code);
     row.querySelector(".category").textContent = option ? option.dataset.category : "";
     if (!option) return;
+    // The line's name follows its code unless the clerk typed one: the short name of the 名录 entry.
     const name = row.querySelector(".name");
-    if (!name.value) name.value = option.dataset.description.slice(0, 100);
+    if (!name.value || name.value === name.dataset.auto) {
+      name.value = shortWasteName(option.dataset.description);
+      name.dataset.auto = name.value;
+    }
     row.querySelector(".hazards").value = option.dataset.hazards;
   }
 
