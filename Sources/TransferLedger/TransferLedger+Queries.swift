@@ -29,8 +29,9 @@ public struct ManifestFilter: Sendable {
         self.to = to
     }
 
-    /// Whether `m` passes; `names` gives the enterprises' names (needed only for `name` and `text`).
-    func matches(_ m: ManifestRecord, names: [String: String]) -> Bool {
+    /// Whether `m` passes; `names` gives the enterprises' names (needed only for `name` and `text`), `textCodes` the
+    /// waste codes whose 名录 description contains `text` (a search for 废电路板 finds the manifests of 900-045-49).
+    func matches(_ m: ManifestRecord, names: [String: String], textCodes: Set<String> = []) -> Bool {
         if let status, m.state != status { return false }
         if let party, !m.namedParties.contains(party) { return false }
         if let from, m.filedOn < from { return false }
@@ -40,7 +41,8 @@ public struct ManifestFilter: Sendable {
         if let pickupTo, m.plannedPickup > pickupTo { return false }
         if let name, !m.namedParties.contains(where: { names[$0]?.contains(name) == true }) { return false }
         if let text, !m.manifestNo.contains(text),
-            !m.namedParties.contains(where: { $0.contains(text.uppercased()) || names[$0]?.contains(text) == true })
+            !m.namedParties.contains(where: { $0.contains(text.uppercased()) || names[$0]?.contains(text) == true }),
+            !m.lines.contains(where: { $0.name.contains(text) || textCodes.contains($0.wasteCode) })
         {
             return false
         }
@@ -96,8 +98,9 @@ extension TransferLedger {
         var page: [ManifestRecord] = []
         var more = false
         let names = filter.name == nil && filter.text == nil ? [:] : Dictionary(try enterprises().map { ($0.uscc, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let textCodes = filter.text.map { text in Set(reference.wasteCodes.values.filter { $0.description.contains(text) }.map(\.code)) } ?? []
         try all(ManifestRecord.self, kind: ProjectionKind.manifest, after: cursor) { m in
-            guard filter.matches(m, names: names) else { return true }
+            guard filter.matches(m, names: names, textCodes: textCodes) else { return true }
             if page.count == limit {
                 more = true
                 return false

@@ -53,3 +53,27 @@ struct ManifestFilterLedgerTests {
         #expect(try l.ledger.manifests(text).manifests.map(\.manifestNo) == [m2], "the console's search box: a 联单编号 part")
     }
 }
+
+/// The console's search box (issue 18): a waste's name finds the manifests of its code, whether the clerk wrote it on
+/// the line or the 名录 names the code so.
+@Suite("the console's search by waste name")
+struct WasteNameSearchTests {
+    @Test("text finds a line by its own name and by its code's 名录 description; another waste finds nothing")
+    func wasteNames() throws {
+        let s = try TransferScenario()
+        var line = TransferBody.line()
+        if case .object(var o) = line {
+            o["name"] = "旧电瓶"
+            line = .object(o)
+        }
+        let no = try s.file(TransferBody.manifest(lines: [line]))
+        func found(_ text: String) throws -> [String] {
+            var filter = ManifestFilter()
+            filter.text = text
+            return try s.ledger.manifests(filter).manifests.map(\.manifestNo)
+        }
+        #expect(try found("旧电瓶") == [no], "the line's own name")
+        #expect(try found("废铅蓄电池") == [no], "the 名录 description of 900-052-31")
+        #expect(try found("废活性炭").isEmpty, "another waste")
+    }
+}
