@@ -61,7 +61,7 @@ extension ConsolePages {
                         }
                         let named = consents.filter { $0.receiver == entry.receiver && $0.wasteCode == entry.wasteCode && $0.destinationProvince == list.listingProvince }
                         if !named.isEmpty {
-                            e["consents"] = named.map { "\($0.applicationId) 经同意超出 \(Display.tonnes($0.consentedExtraGrams ?? 0)) 吨" }.joined(separator: "；")
+                            e["consentNote"] = named.map { "\($0.applicationId) 经同意超出 \(Display.tonnes($0.consentedExtraGrams ?? 0)) 吨" }.joined(separator: "；")
                         }
                         e.merge(forms.suspend(list, entry)) { _, new in new }
                         return e

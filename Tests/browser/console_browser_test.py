@@ -153,6 +153,7 @@ def main():
         check(len(d.find_elements("css selector", "svg.bars")) == 9, "each of the 9 entries (4 Sichuan, 5 Chongqing) has its bars")
         check("已由重庆市生态环境局确认生效" in text, "confirmation is shown")
         check("SQ-510000-2025-104" in text, "the over-quota consent is listed")
+        check('"receiver"' not in text and "[[" not in text, "no raw data in the page (an entry without a consent showed the page's list)")
         browser.shot("07-whitelist", full=True)
 
     def session_cookie():
