@@ -127,7 +127,8 @@ struct ConsolePages: Sendable {
                 "\(e.edition.isEmpty ? "名录" : e.edition)\(e.effectiveFrom.map { "（\($0) 起施行）" } ?? "")：\(e.codes) 个代码"
             }.joined(separator: "；")
             page["divisions"] = "\(reference.divisions) 个（其中 \(reference.endedDivisions) 个已停用）"
-            page["refusals"] = services.activity.recentRefusals.map { r -> [String: Any] in
+            let refusals = services.activity.recentRefusals
+            page["refusals"] = refusals.map { r -> [String: Any] in
                 [
                     "time": Display.beijingTime(UTCInstant(seconds: r.time)), "rule": r.rule,
                     "ruleName": RuleMessagesZh.sentence(for: r.rule) ?? r.rule,
@@ -135,9 +136,9 @@ struct ConsolePages: Sendable {
                     "type": r.type.map(Display.eventLabel) ?? "—",
                 ]
             }
-            page["hasRefusals"] = !services.activity.recentRefusals.isEmpty
+            page["hasRefusals"] = !refusals.isEmpty
             var byRule: [String: Int] = [:]
-            for r in services.activity.recentRefusals { byRule[r.rule, default: 0] += 1 }
+            for r in refusals { byRule[r.rule, default: 0] += 1 }
             page["refusalsByRule"] = byRule.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) × \($0.value)" }.joined(separator: "，")
             let report = await health.report()
             page["status"] = Self.statusLabel(report.status)

@@ -23,7 +23,7 @@ public enum ErrorMapping {
         public var sentenceZh: String?
 
         public var json: JSONValue {
-            .object(["error": ErrorMapping.errorObject(RuleViolation(RuleID(rawValue: rule) ?? .schema, message, sentenceZh: sentenceZh), rule: rule)])
+            .object(["error": ErrorObject.json(rule: rule, message: message, chinese: true, sentenceZh: sentenceZh)])
         }
     }
 
@@ -35,11 +35,6 @@ public enum ErrorMapping {
     /// `{"rule","message","messageZh"}` of a rule violation.
     public static func errorObject(_ violation: RuleViolation) -> JSONValue {
         ErrorObject.json(violation, chinese: true)
-    }
-
-    /// `{"rule","message","messageZh"}` with the rule id as given (an HTTP-level id such as MALFORMED is no `RuleID`).
-    static func errorObject(_ violation: RuleViolation, rule: String) -> JSONValue {
-        violation.sentenceZh == nil ? errorObject(rule: rule, message: violation.message) : ErrorObject.json(violation, chinese: true)
     }
 
     /// The status of a submission rejected by `rule`.

@@ -16,7 +16,8 @@ public enum RuleMessagesZh {
     ///
     /// An id the catalogue does not know keeps its English detail, prefixed with a neutral Chinese word, so a
     /// person still learns what happened.
-    public static func message(id: String, detail: String) -> String {
+    public static func message(id: String, detail: String, sentenceZh: String? = nil) -> String {
+        if let sentenceZh { return sentenceZh + "：" + detail }
         let sentence = self.sentence(for: id) ?? "错误（\(id)）"
         return detail.isEmpty || selfContained.contains(id) ? sentence : sentence + "：" + detail
     }
@@ -85,8 +86,5 @@ extension RuleID {
 
 extension RuleViolation {
     /// The Chinese message: the rule's sentence, then the English detail with its field names and numbers.
-    public var messageZh: String {
-        guard let sentenceZh else { return RuleMessagesZh.message(id: rule.rawValue, detail: message) }
-        return sentenceZh + "：" + message
-    }
+    public var messageZh: String { RuleMessagesZh.message(id: rule.rawValue, detail: message, sentenceZh: sentenceZh) }
 }

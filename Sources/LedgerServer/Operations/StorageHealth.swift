@@ -63,8 +63,9 @@ public final class StorageHealth: @unchecked Sendable {
         default: return
         }
         let first = lock.withLock { () -> Bool in
-            defer { if failure?.code != code { failure = Failure(code: code, message: e.description, since: Self.now()) } }
-            return failure?.code != code
+            guard failure?.code != code else { return false }
+            failure = Failure(code: code, message: e.description, since: Self.now())
+            return true
         }
         if first {
             logger.error(
