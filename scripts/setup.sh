@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing hwledger needs on a fresh Debian machine with Swift at /opt/swift:
 # the SQLite headers GRDB links against, the sqlite3 CLI the tamper tests use, Python's cryptography for the
-# witness interop test, promtool (Debian's prometheus), schemathesis and openapi-core (PyPI) for the live-daemon checks.
+# witness interop test, promtool (Debian's prometheus), schemathesis and openapi-core (PyPI) for the live-daemon checks,
+# PostgreSQL 15 for the PostgreSQL store.
 set -euo pipefail
 need=()
 [ -f /usr/include/sqlite3.h ] || need+=(libsqlite3-dev)
@@ -10,6 +11,9 @@ command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 # The witness TLS tests make a throw-away CA and certificates with openssl (docs/decisions/014).
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+# The PostgreSQL store's tests run throw-away clusters with scripts/pg.sh: Debian's PostgreSQL 15 server and psql.
+[ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
+command -v psql >/dev/null 2>&1 || need+=(postgresql-client)
 # The witness interop test checks cosignatures with an independent Ed25519 (Python's cryptography).
 python3 -c 'import cryptography' >/dev/null 2>&1 || need+=(python3-cryptography)
 # The web console: libqrencode (QR codes on the printable 联单), and its browser tests: headless Chromium and its
