@@ -55,7 +55,10 @@ public func buildApplication(
     health.addProbe { storage.contribution() }
     let writer = GroupCommitWriter(
         ledger: ledger, operatorKey: operatorKey, latch: latch, verifier: verifier, storage: storage, logger: logger)
-    let witnesses = try WitnessFleet(ledger: ledger, configuration: configuration, policy: witnessPolicy, health: health, logger: logger)
+    let tileCache = TileCache(capacity: configuration.tileCacheTiles)
+    let checkpointCache = CheckpointCache()
+    let witnesses = try WitnessFleet(
+        ledger: ledger, configuration: configuration, policy: witnessPolicy, health: health, checkpointCache: checkpointCache, logger: logger)
     health.addProbe {
         // A warning, not degraded, while deadlines counted now would run past the holiday calendar (issues 14, 23):
         // it needs the next year's calendar loaded before it ends, not action tonight.
@@ -79,7 +82,7 @@ public func buildApplication(
         ledger: ledger, writer: writer, health: health, latch: latch, authenticator: authenticator, sessions: sessions,
         registry: registry,
         configuration: configuration, witnessPolicy: witnessPolicy, activity: activity,
-        tileCache: TileCache(capacity: configuration.tileCacheTiles))
+        tileCache: tileCache, checkpointCache: checkpointCache)
 
     let router = Router(context: LedgerRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestMetricsMiddleware())
@@ -134,9 +137,13 @@ public func buildApplication(
     router.add(middleware: MethodNotAllowedMiddleware(table: AllowTable(router.routes.map { ("\($0.path)", $0.method) })))
 
     let bodyLimits = BodyLimits(standard: configuration.maxBodyBytes)
+    // Cached tiles and the checkpoint are answered on the event loop, before the router (issue 22).
+    let cachedReads = CachedReads(tiles: tileCache, checkpoint: checkpointCache, serverName: "hwledgerd")
     var app = Application(
         router: router,
-        server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler(limits: bodyLimits)])),
+        server: .http1(configuration: .init(additionalChannelHandlers: [
+            ExpectContinueHandler(limits: bodyLimits), CachedReadHandler(reads: cachedReads),
+        ])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "hwledgerd"),
         onServerRunning: { channel in
             let address = channel.localAddress
@@ -147,7 +154,7 @@ public func buildApplication(
         WriterService(writer: writer, onStop: verifierScratch.remove),
         CheckpointService(
             ledger: ledger, operatorKey: operatorKey, verifier: verifier, latch: latch, health: health, storage: storage,
-            interval: configuration.checkpointInterval, logger: logger),
+            checkpointCache: checkpointCache, interval: configuration.checkpointInterval, logger: logger),
         VerifierService(
             ledger: ledger, verifier: verifier, latch: latch, health: health, interval: configuration.verifyInterval,
             fullInterval: configuration.fullVerifyInterval, sample: configuration.verifySample, makeScratch: makeScratch,

@@ -60,6 +60,8 @@ struct CheckpointService: Service {
     let latch: IntegrityLatch
     let health: HealthState
     let storage: StorageHealth
+    /// Told of each checkpoint published here, so `/checkpoint` serves it from then on.
+    let checkpointCache: CheckpointCache
     let interval: Duration
     let logger: Logger
 
@@ -72,11 +74,13 @@ struct CheckpointService: Service {
                 }
                 var signed = checkpoint
                 if tree > checkpoint, latch.failure == nil {
-                    let verifier = self.verifier, latch = self.latch, key = self.operatorKey
+                    let verifier = self.verifier, latch = self.latch, key = self.operatorKey, cache = checkpointCache
                     signed = try await Blocking.run {
                         try verifier.advanceAndSign { tip in
                             try latch.requireOpen()
-                            return try ledger.publishCheckpoint(keys: [key], verified: tip).size
+                            let size = try ledger.publishCheckpoint(keys: [key], verified: tip).size
+                            cache.invalidate()
+                            return size
                         }
                     }
                 }

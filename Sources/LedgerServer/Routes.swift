@@ -22,6 +22,8 @@ struct LedgerRoutes: Sendable {
     let activity: SubmissionActivity
     /// Tiles served before: they never change.
     let tileCache: TileCache
+    /// The published checkpoint's note, swapped when a new one is published.
+    let checkpointCache: CheckpointCache
 
     // MARK: Submissions
 
@@ -146,7 +148,13 @@ struct LedgerRoutes: Sendable {
     // MARK: Public hash-only reads
 
     /// The published checkpoint: with witnesses, the latest one carrying the quorum of cosignatures, with them.
+    /// Read from the store only when the ``CheckpointCache`` does not hold it (tlog-tiles: clients may cache it for a
+    /// few seconds at most, `Cache-Control: public, max-age=2`).
     func checkpoint(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
+        if let note = checkpointCache.current() {
+            return Response(status: .ok, headers: CachedReads.checkpointHeaders, body: .init(byteBuffer: note))
+        }
+        let generation = checkpointCache.beginLoad()
         let ledger = self.ledger
         let policy = witnessPolicy
         let published = try await Blocking.run { try ledger.store.read { try $0.publishedCheckpoint(policy: policy) } }
@@ -154,10 +162,9 @@ struct LedgerRoutes: Sendable {
             throw ServerError.awaitingWitnesses(
                 "no checkpoint carries cosignatures from \(policy.quorum) of the witnesses (\(policy.witnesses.map(\.name).joined(separator: ", "))) yet")
         }
-        var response = JSONResponse.text(published.note)
-        // tlog-tiles: clients may cache the checkpoint for a few seconds at most.
-        response.headers[.cacheControl] = "public, max-age=2"
-        return response
+        let note = ByteBuffer(string: published.note)
+        checkpointCache.store(note, loadedIn: generation)
+        return Response(status: .ok, headers: CachedReads.checkpointHeaders, body: .init(byteBuffer: note))
     }
 
     func tile(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
@@ -172,10 +179,9 @@ struct LedgerRoutes: Sendable {
         guard let coordinate = TileCoordinate(components: Array(components)) else {
             throw ServerError.notFound("\(request.uri.path) is not a tile path")
         }
-        var headers: HTTPFields = [.contentType: "application/octet-stream"]
         // A tile's contents never change, partial ones (a given width) included (C2SP tlog-tiles).
-        headers[.cacheControl] = "public, max-age=31536000, immutable"
-        let key = coordinate.description
+        let headers = CachedReads.tileHeaders
+        let key = "/tile/" + coordinate.description
         if let cached = tileCache.get(key) { return Response(status: .ok, headers: headers, body: .init(byteBuffer: cached)) }
         let ledger = self.ledger
         let bytes = try await Blocking.run { () -> [UInt8]? in

@@ -3,8 +3,10 @@ import NIOCore
 
 /// Served tiles kept in memory (issue 22: tiles at the speed of static files). A tile's contents never change once it
 /// lies within a signed checkpoint — full and partial tiles alike (C2SP tlog-tiles) — and checkpoints only grow, so
-/// a tile served once is served again from here without touching the store. Bounded by `capacity` tiles (8 KiB each
-/// at most), the least recently added evicted first.
+/// a tile served once is served again from here without touching the store, by the router and, before it, by
+/// ``CachedReadHandler`` on the event loop. Keyed by the request path (`/tile/0/x001/234`): only canonical paths of
+/// tiles within a signed checkpoint are put here. Bounded by `capacity` tiles (8 KiB each at most), the least
+/// recently added evicted first.
 final class TileCache: @unchecked Sendable {
     let capacity: Int
     private let lock = NSLock()
@@ -14,19 +16,19 @@ final class TileCache: @unchecked Sendable {
 
     init(capacity: Int) { self.capacity = max(0, capacity) }
 
-    func get(_ key: String) -> ByteBuffer? { lock.withLock { tiles[key] } }
+    func get(_ path: String) -> ByteBuffer? { lock.withLock { tiles[path] } }
 
-    func put(_ key: String, _ bytes: ByteBuffer) {
+    func put(_ path: String, _ bytes: ByteBuffer) {
         guard capacity > 0 else { return }
         lock.withLock {
-            guard tiles[key] == nil else { return }
+            guard tiles[path] == nil else { return }
             if order.count - head >= capacity {
                 tiles[order[head]] = nil
                 head += 1
                 if head > capacity { order.removeFirst(head); head = 0 }
             }
-            tiles[key] = bytes
-            order.append(key)
+            tiles[path] = bytes
+            order.append(path)
         }
     }
 }

@@ -19,13 +19,19 @@ struct WitnessFleet: Service {
     let board: WitnessBoard
     let policy: WitnessPolicy
     let health: HealthState
+    /// Told of each cosignature stored, so `/checkpoint` serves it from then on.
+    let checkpointCache: CheckpointCache
     let client: HTTPClient.Configuration
     let configuration: ServerConfiguration
     let logger: Logger
 
     /// - Throws: when `--witness-ca` cannot be read as PEM certificates.
-    init(ledger: TransferLedger, configuration: ServerConfiguration, policy: WitnessPolicy, health: HealthState, logger: Logger) throws {
+    init(
+        ledger: TransferLedger, configuration: ServerConfiguration, policy: WitnessPolicy, health: HealthState,
+        checkpointCache: CheckpointCache, logger: Logger
+    ) throws {
         self.ledger = ledger
+        self.checkpointCache = checkpointCache
         self.configuration = configuration
         self.policy = policy
         self.health = health
@@ -70,7 +76,8 @@ struct WitnessFleet: Service {
                 let service = WitnessService(
                     ledger: ledger, endpoint: endpoint, board: board, http: http, timeoutSeconds: configuration.witnessTimeoutSeconds,
                     pollInterval: configuration.witnessPollInterval, maxBackoff: configuration.witnessMaxBackoff,
-                    probeInterval: configuration.witnessProbeInterval, summaryInterval: configuration.witnessLogSummaryInterval, logger: logger)
+                    probeInterval: configuration.witnessProbeInterval, summaryInterval: configuration.witnessLogSummaryInterval,
+                    checkpointCache: checkpointCache, logger: logger)
                 group.addTask { await service.run() }
             }
             group.addTask { await monitor() }
@@ -114,6 +121,7 @@ struct WitnessService {
     let maxBackoff: Duration
     let probeInterval: Duration
     let summaryInterval: Duration
+    let checkpointCache: CheckpointCache
     let logger: Logger
 
     enum Outcome {
@@ -243,9 +251,11 @@ struct WitnessService {
             "ms": "\(Int((ContinuousClock.now - started) / .milliseconds(1)))",
         ])
         do {
-            return try await Blocking.run {
+            let outcome = try await Blocking.run {
                 try Self.interpret(status: status, text: text, checkpoint: checkpoint, old: old, endpoint: endpoint, ledger: ledger)
             }
+            if case .cosigned = outcome { checkpointCache.invalidate() }
+            return outcome
         } catch {
             return .failed("cannot store the cosignature: \(error)", .refusing)
         }

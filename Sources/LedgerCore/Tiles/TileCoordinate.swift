@@ -1,5 +1,3 @@
-import LedgerCore
-
 /// C2SP tlog-tiles hash tiles: coordinates, path encoding and contents.
 ///
 /// A tile has height 8: a level-L tile holds up to 256 node hashes of tree level 8·L, tile N covering nodes
@@ -40,6 +38,22 @@ public struct TileCoordinate: Sendable, Equatable, CustomStringConvertible {
         var s = "\(level)/\(Self.encode(index: index))"
         if let w = partialWidth { s += ".p/\(w)" }
         return s
+    }
+
+    /// The path from the root of a tlog-tiles tree: `tile/<L>/<N>[.p/<W>]`.
+    public var path: String { "tile/" + description }
+
+    /// Every hash tile a client needs for a tree of `size` leaves: at each level, the full tiles, then the partial
+    /// tile at the right edge when the level's node count is not a multiple of 256. Lowest level first.
+    public static func tiles(forTreeSize size: UInt64) -> [TileCoordinate] {
+        var result: [TileCoordinate] = []
+        for level in 0...maxLevel {
+            let nodes = size >> UInt64(level * height)
+            if nodes == 0 { break }
+            for index in 0..<(nodes / width) { result.append(TileCoordinate(level: level, index: index)) }
+            if nodes % width != 0 { result.append(TileCoordinate(level: level, index: nodes / width, partialWidth: Int(nodes % width))) }
+        }
+        return result
     }
 
     /// Parses the components after `tile/`; nil unless canonical.
