@@ -30,6 +30,8 @@ let package = Package(
         // The daemon's witness client (TLS, IPv6, timeouts, connection reuse) and the witness's TLS (decision 014).
         .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
+        // The PostgreSQL store for a national deployment (issue 20).
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
     targets: [
         .target(name: "TransferRules", swiftSettings: strict),
@@ -41,6 +43,17 @@ let package = Package(
             name: "LedgerSQLite",
             dependencies: ["LedgerCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
+        // The same ledger on PostgreSQL: the other place with SQL (issue 20, decision 018).
+        .target(
+            name: "LedgerPostgres",
+            dependencies: [
+                "LedgerCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        // Which store a `--db` names: a SQLite file path or a postgres:// URL.
+        .target(name: "LedgerStores", dependencies: ["LedgerCore", "LedgerSQLite", "LedgerPostgres"], swiftSettings: strict),
         .target(
             name: "TransferLedger",
             dependencies: ["TransferRules", "LedgerCore", .product(name: "Logging", package: "swift-log")],
@@ -48,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "hwledger",
             dependencies: [
-                "TransferLedger", "LedgerSQLite", "LedgerWitness", "HTTPServerSupport",
+                "TransferLedger", "LedgerSQLite", "LedgerStores", "LedgerWitness", "HTTPServerSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -105,7 +118,7 @@ let package = Package(
         .executableTarget(
             name: "hwledgerd",
             dependencies: [
-                "LedgerServer", "LedgerConsole", "TransferLedger", "LedgerSQLite", "LedgerCore",
+                "LedgerServer", "LedgerConsole", "TransferLedger", "LedgerSQLite", "LedgerPostgres", "LedgerStores", "LedgerCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -123,7 +136,7 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "LedgerTestSupport",
-            dependencies: ["TransferLedger", "LedgerSQLite", "LedgerHTTPClient"],
+            dependencies: ["TransferLedger", "LedgerSQLite", "LedgerPostgres", "LedgerStores", "LedgerHTTPClient"],
             path: "Tests/LedgerTestSupport",
             swiftSettings: strict),
         .testTarget(name: "TransferRulesTests", dependencies: ["TransferRules"], swiftSettings: strict),

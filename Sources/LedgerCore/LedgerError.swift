@@ -26,6 +26,9 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The store could not read or write its files (an I/O error, a read-only file or file system): the failed write
     /// was rolled back whole.
     case storageIO(String)
+    /// Another writer held the store's write lock longer than this writer would wait (PostgreSQL: another daemon or
+    /// CLI appending); nothing was written.
+    case writerBusy(String)
     /// The store holds no ledger (not initialised) or already holds one.
     case notInitialised(String)
 
@@ -51,6 +54,7 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
         case .storage(let s): "storage failure: \(s)"
         case .storageFull(let s): "storage full: \(s)"
         case .storageIO(let s): "storage I/O failure: \(s)"
+        case .writerBusy(let s): "writer busy: \(s)"
         case .notInitialised(let s): s
         }
     }

@@ -54,7 +54,11 @@ public func buildApplication(
     let storage = StorageHealth(databasePath: configuration.databasePath, minFreeBytes: configuration.minFreeBytes, logger: logger)
     health.addProbe { storage.contribution() }
     let writer = GroupCommitWriter(
-        ledger: ledger, operatorKey: operatorKey, latch: latch, verifier: verifier, storage: storage, logger: logger)
+        ledger: ledger, operatorKey: operatorKey, latch: latch, verifier: verifier, storage: storage, logger: logger,
+        refusal: configuration.readOnly ? .readOnly(primary: configuration.primaryURL) : nil)
+    if let lag = configuration.replicationLag {
+        health.addProbe { try await ReplicationProbe.contribution(lag: lag, limit: configuration.maxReplicationLagSeconds) }
+    }
     let tileCache = TileCache(capacity: configuration.tileCacheTiles)
     let checkpointCache = CheckpointCache()
     let witnesses = try WitnessFleet(
@@ -150,17 +154,21 @@ public func buildApplication(
             onListening(address?.ipAddress ?? configuration.host, address?.port ?? configuration.port)
         },
         logger: logger)
+    app.addServices(WriterService(writer: writer, onStop: verifierScratch.remove))
+    // A read-only daemon serves the checkpoints the primary signed and its witnesses cosigned.
+    if !configuration.readOnly {
+        app.addServices(
+            CheckpointService(
+                ledger: ledger, operatorKey: operatorKey, verifier: verifier, latch: latch, health: health, storage: storage,
+                checkpointCache: checkpointCache, interval: configuration.checkpointInterval, logger: logger))
+    }
     app.addServices(
-        WriterService(writer: writer, onStop: verifierScratch.remove),
-        CheckpointService(
-            ledger: ledger, operatorKey: operatorKey, verifier: verifier, latch: latch, health: health, storage: storage,
-            checkpointCache: checkpointCache, interval: configuration.checkpointInterval, logger: logger),
         VerifierService(
             ledger: ledger, verifier: verifier, latch: latch, health: health, interval: configuration.verifyInterval,
             fullInterval: configuration.fullVerifyInterval, sample: configuration.verifySample, makeScratch: makeScratch,
             logger: logger),
         ReportCacheWarmer(ledger: ledger, logger: logger))
-    if !configuration.witnesses.isEmpty { app.addServices(witnesses) }
+    if !configuration.witnesses.isEmpty, !configuration.readOnly { app.addServices(witnesses) }
     return app
 }
 

@@ -65,6 +65,7 @@ public enum ErrorMapping {
             case .methodNotAllowed(_, let allow):
                 return Problem(status: .methodNotAllowed, rule: "METHOD-NOT-ALLOWED", message: e.description, allow: allow)
             case .integrityHalted: return Problem(status: .serviceUnavailable, rule: "INTEGRITY", message: e.description)
+            case .readOnly: return Problem(status: .serviceUnavailable, rule: "READ-ONLY", message: e.description)
             }
         case let e as LedgerError:
             switch e {
@@ -78,6 +79,10 @@ public enum ErrorMapping {
                 return Problem(
                     status: .init(code: 507, reasonPhrase: "Insufficient Storage"), rule: "STORAGE-FULL",
                     message: "the server's ledger storage is full: nothing of this request was written; tell the ledger's operator")
+            case .writerBusy:
+                return Problem(
+                    status: .serviceUnavailable, rule: "WRITER-BUSY",
+                    message: "another writer held the ledger's write lock too long: nothing of this request was written; try again")
             case .storageIO:
                 return Problem(
                     status: .serviceUnavailable, rule: "STORAGE-IO",
@@ -96,7 +101,7 @@ public enum ErrorMapping {
         var response = JSONResponse.make(problem.json, status: problem.status)
         if problem.status == .unauthorized { response.headers[.wwwAuthenticate] = SignedRequest.scheme }
         if problem.status == .contentTooLarge { response.headers[.connection] = "close" }
-        if problem.rule == "AWAITING-WITNESSES" { response.headers[.retryAfter] = "1" }
+        if problem.rule == "AWAITING-WITNESSES" || problem.rule == "WRITER-BUSY" { response.headers[.retryAfter] = "1" }
         if problem.status == .methodNotAllowed { response.headers[.allow] = problem.allow.joined(separator: ", ") }
         return response
     }

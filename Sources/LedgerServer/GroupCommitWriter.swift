@@ -38,6 +38,8 @@ public final class GroupCommitWriter: @unchecked Sendable {
     let appends = Counter(label: "hwledger_appends_total")
     let queueDepth = Gauge(label: "hwledger_writer_queue_depth")
     let roundSize = Recorder(label: "hwledger_group_commit_round_items", aggregate: true)
+    /// A read-only daemon (on a standby) refuses every job with this, and signs no final checkpoint.
+    let refusal: ServerError?
 
     private let condition = NSCondition()
     private var queue: [Job] = []
@@ -49,8 +51,9 @@ public final class GroupCommitWriter: @unchecked Sendable {
 
     public init(
         ledger: TransferLedger, operatorKey: SigningKey, latch: IntegrityLatch, verifier: IncrementalVerifier, storage: StorageHealth,
-        logger: Logger
+        logger: Logger, refusal: ServerError? = nil
     ) {
+        self.refusal = refusal
         self.ledger = ledger
         self.operatorKey = operatorKey
         self.latch = latch
@@ -77,10 +80,10 @@ public final class GroupCommitWriter: @unchecked Sendable {
 
     private func enqueue(_ job: Job) {
         condition.lock()
-        if closing {
+        if closing || refusal != nil {
             condition.unlock()
             switch job {
-            case .submit(_, let c): c.resume(throwing: ServerError.shuttingDown)
+            case .submit(_, let c): c.resume(throwing: refusal ?? ServerError.shuttingDown)
             }
             return
         }
@@ -127,7 +130,7 @@ public final class GroupCommitWriter: @unchecked Sendable {
             condition.unlock()
             run(round)
         }
-        if latch.failure == nil {
+        if latch.failure == nil, refusal == nil {
             do {
                 let final = try verifier.advanceAndSign { try ledger.publishCheckpoint(keys: [operatorKey], verified: $0) }
                 logger.info("published the final checkpoint", metadata: ["size": "\(final.size)"])

@@ -122,6 +122,7 @@ struct LedgerRoutes: Sendable {
     /// `POST /v1/checks`: the bodies of `/v1/submissions`, judged and rolled back. 200 with `{"ok","errors"}` for one
     /// submission, a list of them in input order for a batch; nothing is appended and no nonce is consumed.
     func checks(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
+        if configuration.readOnly { throw ServerError.readOnly(primary: configuration.primaryURL) }
         let bytes = try await BodyReader.read(request, limit: configuration.maxBodyBytes, drainLimit: configuration.drainBodyBytes)
         let body = try SubmissionBody.parse(bytes)
         let items = body.items

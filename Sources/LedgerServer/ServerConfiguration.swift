@@ -43,6 +43,16 @@ public struct ServerConfiguration: Sendable {
     /// Tiles kept in memory once served (`--tile-cache`; at most 8 KiB each): they never change, so a repeated
     /// request is answered without reading the store.
     public var tileCacheTiles: Int = 4096
+    /// Serve a read-only standby (`--read-only`): no submissions, checks, checkpoints or witness requests; writes are
+    /// refused with 503 READ-ONLY naming ``primaryURL``.
+    public var readOnly = false
+    /// Where writes go when this daemon is read-only (`--primary`).
+    public var primaryURL: String?
+    /// The store's replication lag in seconds when it is a standby (nil on a primary or a store without replicas);
+    /// `/metrics` and `/healthz` report it.
+    public var replicationLag: (@Sendable () throws -> Double?)?
+    /// Lag above which `/healthz` is degraded (`replication-lag`).
+    public var maxReplicationLagSeconds: Double = 30
     /// Free bytes under which `/healthz` is degraded (`--min-free-bytes`), before a write fails for want of space.
     public var minFreeBytes: Int64 = 256 * 1_048_576
 

@@ -24,6 +24,8 @@ public enum ServerError: Error, Equatable, Sendable, CustomStringConvertible {
     case methodNotAllowed(method: String, allow: [String])
     /// The entry is in a signed checkpoint that does not yet carry the witness quorum (503 AWAITING-WITNESSES).
     case awaitingWitnesses(String)
+    /// The daemon serves a read-only standby (`--read-only`): writes go to the primary, named when known (503 READ-ONLY).
+    case readOnly(primary: String?)
     /// Verification failed: the daemon takes no writes until restarted on a log that verifies (503 INTEGRITY).
     case integrityHalted(VerificationFailure)
 
@@ -39,6 +41,8 @@ public enum ServerError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unsupportedMediaType(let m): m
         case .methodNotAllowed(let method, let allow): "\(method.prefix(20)) is not allowed here; allowed: \(allow.joined(separator: ", "))"
         case .awaitingWitnesses(let m): m
+        case .readOnly(let primary?): "this hwledgerd serves a read-only standby of the ledger: send writes to the primary at \(primary)"
+        case .readOnly(nil): "this hwledgerd serves a read-only standby of the ledger: send writes to the primary"
         case .integrityHalted(let f):
             "the daemon stopped accepting writes: verification \(f); it serves reads of what was published and needs a restart on a log that verifies"
         }

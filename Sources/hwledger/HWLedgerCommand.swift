@@ -19,7 +19,7 @@ struct HWLedgerCommand: ParsableCommand {
             Keygen.self, Init.self, Submit.self, Verify.self, CheckpointCommand.self, Proof.self, ReceiptCommand.self,
             Audit.self, Entries.self, Rebuild.self, Manifest.self, Approval.self, Whitelist.self, EnterpriseCommand.self, PermitCommand.self,
             P2P.self, Compensation.self, WitnessCommand.self, WorklistCommand.self, ReferenceCommand.self, Sign.self, Check.self, Template.self,
-            Backup.self, Restore.self, TilesCommand.self,
+            Backup.self, Restore.self, TilesCommand.self, Migrate.self,
         ])
 
     /// Parses, runs, and maps every outcome to SPEC §4.1's exit codes and `error[ID]: sentence` lines.

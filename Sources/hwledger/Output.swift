@@ -37,6 +37,7 @@ struct CLIFailure: Error {
             case .storage(let m): self = CLIFailure(code: 66, id: "IO", message: m)
             case .storageFull(let m): self = CLIFailure(code: 66, id: "STORAGE-FULL", message: "the ledger database's disk is full: \(m)")
             case .storageIO(let m): self = CLIFailure(code: 66, id: "STORAGE-IO", message: m)
+            case .writerBusy(let m): self = CLIFailure(code: 75, id: "WRITER-BUSY", message: m)
             case .notInitialised(let m): self = .io(m)
             }
         case let e as ReferenceLoadError: self = .io(e.description)

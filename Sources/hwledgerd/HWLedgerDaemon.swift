@@ -3,8 +3,10 @@ import Foundation
 import HTTPServerSupport
 import LedgerConsole
 import LedgerCore
+import LedgerPostgres
 import LedgerSQLite
 import LedgerServer
+import LedgerStores
 import Logging
 import Metrics
 import Prometheus
@@ -20,8 +22,17 @@ struct HWLedgerDaemon: AsyncParsableCommand {
         discussion: "Stops gracefully on SIGTERM or SIGINT: answers every request whose head arrived, publishes a final checkpoint, exits 0.",
         version: BuildInfo.version)
 
-    @Option(help: "The ledger's SQLite database file (created by hwledger init).")
+    @Option(help: "The ledger's SQLite database file, or a PostgreSQL database postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (created by hwledger init).")
     var db: String
+
+    @Flag(name: .customLong("read-only"), help: "Serve a read-only standby (a PostgreSQL streaming replica): reads, tiles, proofs, receipts and the console's pages; writes are refused with 503 READ-ONLY naming --primary.")
+    var readOnly = false
+
+    @Option(help: "With --read-only: the URL of the daemon on the primary, named in the refusal of a write.")
+    var primary: String?
+
+    @Option(name: .customLong("max-replication-lag"), help: "Seconds of standby replay lag above which /healthz is degraded (replication-lag).")
+    var maxReplicationLag: Double = 30
 
     @Option(help: "The address to listen on, HOST:PORT; port 0 picks a free port, which is logged.")
     var listen = "127.0.0.1:8420"
@@ -88,6 +99,14 @@ struct HWLedgerDaemon: AsyncParsableCommand {
         guard checkpointInterval > 0, checkpointInterval <= 3600 else { throw ValidationError("--checkpoint-interval must be in (0, 3600] seconds") }
         guard verifyInterval > 0 else { throw ValidationError("--verify-interval must be positive") }
         guard fullVerifyInterval >= verifyInterval else { throw ValidationError("--full-verify-interval must be at least --verify-interval") }
+        if primary != nil, !readOnly { throw ValidationError("--primary goes with --read-only") }
+        if let primary {
+            guard let url = URL(string: primary), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw ValidationError("--primary must be an http(s)://HOST[:PORT] URL, got \(primary)")
+            }
+        }
+        guard maxReplicationLag > 0 else { throw ValidationError("--max-replication-lag must be positive") }
+        do { _ = try StoreLocation(db) } catch { throw ValidationError("--db: \(error)") }
         guard tileCache >= 0 else { throw ValidationError("--tile-cache must not be negative") }
         guard minFreeBytes >= 0 else { throw ValidationError("--min-free-bytes must not be negative") }
         guard verifySample >= 0 else { throw ValidationError("--verify-sample must not be negative") }
@@ -152,7 +171,14 @@ struct HWLedgerDaemon: AsyncParsableCommand {
         configuration.witnessProbeInterval = .milliseconds(Int64(witnessProbeInterval * 1000))
         configuration.witnessLogSummaryInterval = .milliseconds(Int64(witnessLogSummaryInterval * 1000))
         configuration.witnessCAFile = witnessCA
-        configuration.databasePath = db
+        let location = try StoreLocation(db)
+        configuration.databasePath = location.filePath
+        configuration.readOnly = readOnly
+        configuration.primaryURL = primary
+        configuration.maxReplicationLagSeconds = maxReplicationLag
+        if let postgres = ledger.store as? PostgresLedgerStore {
+            configuration.replicationLag = { try postgres.replicationLag() }
+        }
         configuration.minFreeBytes = minFreeBytes
         configuration.tileCacheTiles = tileCache
         configuration.publicURL = publicURL
@@ -174,7 +200,7 @@ struct HWLedgerDaemon: AsyncParsableCommand {
     /// Opens the ledger and the operator key; exit 66 with `error[IO]` when either cannot be read.
     func open(logger: Logger) throws -> (TransferLedger, SigningKey) {
         do {
-            let store = try SQLiteLedgerStore(path: db)
+            let store = try StoreLocation(db).open(logger: logger)
             let referenceDir = try reference ?? store.read({ try $0.meta("referencePath") })
                 ?? ProcessInfo.processInfo.environment["HWLEDGER_REFERENCE"] ?? Self.bundledReference()
             guard let referenceDir else { throw DaemonFailure("no reference data: pass --reference DIR or set HWLEDGER_REFERENCE") }
@@ -192,10 +218,11 @@ struct HWLedgerDaemon: AsyncParsableCommand {
             }
             return (ledger, key)
         } catch {
+            let display = (try? StoreLocation(db).display) ?? db
             if logFormat == "json" {
-                logger.critical("cannot open ledger", metadata: ["id": "IO", "db": "\(db)", "error": "\(error)"])
+                logger.critical("cannot open ledger", metadata: ["id": "IO", "db": "\(display)", "error": "\(error)"])
             } else {
-                FileHandle.standardError.write(Data("error[IO]: cannot open ledger \(db): \(error)\n".utf8))
+                FileHandle.standardError.write(Data("error[IO]: cannot open ledger \(display): \(error)\n".utf8))
             }
             throw ExitCode(66)
         }

@@ -21,7 +21,7 @@ final class CLILedger: @unchecked Sendable {
     private var fileCounter = 0
 
     init(dbName: String = "ledger.sqlite") throws {
-        db = dir.path(dbName)
+        db = TestDatabase.locator(in: dir, name: dbName)
         operatorKeyPath = dir.write("operator.key", TestKeys.operatorKey.fileText + "\n")
         sichuanKeyPath = dir.write("sc.key", TestKeys.sichuan.fileText + "\n")
         chongqingKeyPath = dir.write("cq.key", TestKeys.chongqing.fileText + "\n")

@@ -1,6 +1,5 @@
 import Foundation
 import LedgerCore
-import LedgerSQLite
 import LedgerTestSupport
 import Testing
 import TransferRules
@@ -12,8 +11,8 @@ struct CompensationCloseCLITests {
     @Test("--dry-run prints total and digest and appends nothing; last quarter closes with them printed; the current quarter is R-STATE")
     func close() throws {
         let dir = TempDirectory()
-        let db = dir.path("ledger.sqlite")
-        _ = try TestLedger(store: try SQLiteLedgerStore(path: db, create: true))
+        let db = TestDatabase.locator(in: dir)
+        _ = try TestLedger(store: try TestDatabase.open(db, create: true))
         let key = dir.write("cq.key", TestKeys.chongqing.fileText + "\n")
         let opKey = dir.write("op.key", TestKeys.operatorKey.fileText + "\n")
         let current = Quarter(containing: UTCInstant(seconds: Int64(Date().timeIntervalSince1970)).shanghaiDate)

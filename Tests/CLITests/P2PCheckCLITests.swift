@@ -1,6 +1,5 @@
 import Foundation
 import LedgerCore
-import LedgerSQLite
 import LedgerTestSupport
 import Logging
 import Testing
@@ -21,8 +20,8 @@ struct P2PCheckCLITests {
         let db: String
 
         init() throws {
-            db = dir.path("ledger.sqlite")
-            let store = try SQLiteLedgerStore(path: db, create: true)
+            db = TestDatabase.locator(in: dir)
+            let store = try TestDatabase.open(db, create: true)
             let t = try TestLedger(store: store)
             _ = try t.register(gen, division: "510100", roles: ["generator"])
             _ = try t.register(util, division: "510700", roles: ["utiliser"])

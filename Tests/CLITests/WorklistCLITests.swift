@@ -1,6 +1,5 @@
 import Foundation
 import LedgerCore
-import LedgerSQLite
 import LedgerTestSupport
 import Testing
 import TransferLedger
@@ -18,8 +17,8 @@ struct WorklistCLITests {
         let db: String
 
         init() throws {
-            db = dir.path("ledger.sqlite")
-            let t = try TestLedger(store: try SQLiteLedgerStore(path: db, create: true))
+            db = TestDatabase.locator(in: dir)
+            let t = try TestLedger(store: try TestDatabase.open(db, create: true))
             let key = try t.register(gen, division: "510100", roles: ["generator"], name: "成都测试化工有限公司")
             _ = try t.register(recv, division: "500101", roles: ["receiver"], name: "重庆测试环保有限公司")
             let o = try t.submit("approval.applied", actor: gen, key: key, body: [

@@ -4,11 +4,7 @@ import LedgerSQLite
 import LedgerTestSupport
 import Testing
 
-/// The `LedgerStore` implementations the conformance suite runs over.
-enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case memory, sqlite
-    var testDescription: String { rawValue }
-
+extension StoreKind {
     /// A fresh, empty store in its own temp directory.
     func make() throws -> StoreFixture { try StoreFixture(self) }
 }
@@ -20,11 +16,9 @@ final class StoreFixture {
     let path: String
 
     init(_ kind: StoreKind) throws {
-        path = dir.path("ledger.sqlite")
-        switch kind {
-        case .memory: store = InMemoryLedgerStore()
-        case .sqlite: store = try SQLiteLedgerStore(path: path, create: true)
-        }
+        let made = try kind.make(in: dir)
+        store = made.store
+        path = made.locator ?? dir.path("ledger.sqlite")
     }
 
     /// Appends `payloads` as entries in one write, reading the right edge inside the transaction.

@@ -1,7 +1,6 @@
 import Foundation
 import LedgerCore
 import LedgerHTTPClient
-import LedgerSQLite
 import LedgerTestSupport
 import TransferLedger
 import TransferRules
@@ -11,7 +10,7 @@ final class DaemonFixture: @unchecked Sendable {
     let dir = TempDirectory()
     let dbPath: String
     let operatorKeyPath: String
-    let store: SQLiteLedgerStore
+    let store: any LedgerStore
     let test: TestLedger
     let enterprise: String
     let enterpriseKey: SigningKey
@@ -22,9 +21,9 @@ final class DaemonFixture: @unchecked Sendable {
     /// - Parameter databaseDirectory: where the ledger file lives (a small file system, for the disk-full tests);
     ///   the fixture's own temp directory by default.
     init(extraArguments: [String] = [], databaseDirectory: String? = nil) throws {
-        dbPath = databaseDirectory.map { $0 + "/ledger.sqlite" } ?? dir.path("ledger.sqlite")
+        dbPath = databaseDirectory.map { $0 + "/ledger.sqlite" } ?? TestDatabase.locator(in: dir)
         operatorKeyPath = dir.write("operator.key", TestKeys.operatorKey.fileText)
-        store = try SQLiteLedgerStore(path: dbPath, create: true)
+        store = try TestDatabase.open(dbPath, create: true)
         test = try TestLedger(store: store)
         enterprise = TestKeys.uscc(serial: 1)
         enterpriseKey = try test.register(enterprise)

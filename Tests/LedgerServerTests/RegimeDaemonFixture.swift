@@ -1,7 +1,6 @@
 import Foundation
 import LedgerCore
 import LedgerHTTPClient
-import LedgerSQLite
 import LedgerTestSupport
 import Logging
 import TransferLedger
@@ -59,7 +58,7 @@ final class RegimeDaemon: @unchecked Sendable {
     let dbPath: String
     let operatorKeyPath: String
     let clock: FixedClock
-    let store: SQLiteLedgerStore
+    let store: any LedgerStore
     let ledger: TransferLedger
     private(set) var known: [Known] = []
     private(set) var daemon: DaemonProcess!
@@ -67,11 +66,11 @@ final class RegimeDaemon: @unchecked Sendable {
     var port: Int { daemon.port }
 
     init() throws {
-        dbPath = dir.path("ledger.sqlite")
+        dbPath = TestDatabase.locator(in: dir)
         operatorKeyPath = dir.write("operator.key", TestKeys.operatorKey.fileText)
         let clock = FixedClock(UTCInstant("2025-03-01T08:00:00Z")!)
         self.clock = clock
-        store = try SQLiteLedgerStore(path: dbPath, create: true)
+        store = try TestDatabase.open(dbPath, create: true)
         ledger = TransferLedger(store: store, reference: Fixtures.reference, clock: { clock.now }, logger: Logger(label: "regime-daemon-test"))
         try ledger.initialise(genesis: try Genesis(json: TestKeys.genesisJSON()), operatorKey: TestKeys.operatorKey, operatorKeyPath: nil)
         try build()

@@ -1,7 +1,6 @@
 import Foundation
 import LedgerCore
 import LedgerHTTPClient
-import LedgerSQLite
 import LedgerTestSupport
 import Logging
 import Testing
@@ -13,8 +12,8 @@ struct StartupTests {
     func recordedOperatorKey() throws {
         let dir = TempDirectory()
         let keyPath = dir.write("op.key", TestKeys.operatorKey.fileText)
-        let db = dir.path("l.sqlite")
-        let store = try SQLiteLedgerStore(path: db, create: true)
+        let db = TestDatabase.locator(in: dir, name: "l.sqlite")
+        let store = try TestDatabase.open(db, create: true)
         let ledger = TransferLedger(store: store, reference: Fixtures.reference, clock: TransferLedger.systemClock, logger: Logger(label: "test"))
         try ledger.initialise(genesis: try Genesis(json: TestKeys.genesisJSON()), operatorKey: TestKeys.operatorKey, operatorKeyPath: keyPath)
         let daemon = try DaemonProcess(
@@ -89,8 +88,8 @@ struct ForeignKeyTests {
     @Test("an operator key named after the origin but not the genesis key is exit 66")
     func foreignOperatorKey() throws {
         let dir = TempDirectory()
-        let db = dir.path("l.sqlite")
-        let store = try SQLiteLedgerStore(path: db, create: true)
+        let db = TestDatabase.locator(in: dir, name: "l.sqlite")
+        let store = try TestDatabase.open(db, create: true)
         _ = try TestLedger(store: store)
         let impostor = dir.write("impostor.key", TestKeys.key(TestKeys.origin, variant: 9).fileText)
         let r = try Run.executable(Fixtures.executable("hwledgerd"), ["--db", db, "--listen", "127.0.0.1:0", "--operator-key", impostor])

@@ -40,6 +40,7 @@ public enum Fixtures {
 /// A fresh temporary directory per test, removed when the value is released.
 public final class TempDirectory: @unchecked Sendable {
     public let url: URL
+    private var cleanups: [() -> Void] = []
 
     public init() {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("hwledger-test-\(UUID().uuidString)")
@@ -55,7 +56,13 @@ public final class TempDirectory: @unchecked Sendable {
         return p
     }
 
-    deinit { try? FileManager.default.removeItem(at: url) }
+    /// Runs `cleanup` when the directory is removed (a test database dropped with it).
+    public func onRemove(_ cleanup: @escaping () -> Void) { cleanups.append(cleanup) }
+
+    deinit {
+        for cleanup in cleanups { cleanup() }
+        try? FileManager.default.removeItem(at: url)
+    }
 }
 
 /// Deterministic keys and identities for tests.

@@ -1,16 +1,9 @@
 import Foundation
 import LedgerCore
-import LedgerSQLite
 import LedgerTestSupport
 import Testing
 import TransferLedger
 import TransferRules
-
-/// The stores a ledger test runs over.
-enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case memory, sqlite
-    var testDescription: String { rawValue }
-}
 
 /// Everything observable about a ledger's state: tree size, checkpoints and every projection row.
 struct Snapshot: Equatable {
@@ -31,12 +24,7 @@ final class Harness {
     static let chongqing = TestKeys.chongqing
 
     init(_ kind: StoreKind = .memory) throws {
-        let store: any LedgerStore =
-            switch kind {
-            case .memory: InMemoryLedgerStore()
-            case .sqlite: try SQLiteLedgerStore(path: dir.path("ledger.sqlite"), create: true)
-            }
-        test = try TestLedger(store: store, time: Self.time)
+        test = try TestLedger(store: try kind.make(in: dir).store, time: Self.time)
     }
 
     func snapshot() throws -> Snapshot {

@@ -114,9 +114,11 @@ struct ManifestNumberTests {
 
     static let filingTime = UTCInstant("2025-03-01T08:00:00Z")!
 
-    /// A TestLedger over SQLite with two generators (成都, 绵阳), a receiver and a carrier with permits.
-    static func sqliteLedger(_ dir: TempDirectory) throws -> (TestLedger, [String: SigningKey]) {
-        let test = try TestLedger(store: try SQLiteLedgerStore(path: dir.path("ledger.sqlite"), create: true), time: filingTime)
+    /// A TestLedger in a durable store of `kind` with two generators (成都, 绵阳), a receiver and a carrier with permits;
+    /// its `--db` locator, to open a second handle on it.
+    static func durableLedger(_ dir: TempDirectory, _ kind: StoreKind) throws -> (TestLedger, [String: SigningKey], String) {
+        let made = try kind.make(in: dir)
+        let test = try TestLedger(store: made.store, time: filingTime)
         var keys: [String: SigningKey] = [:]
         keys[P.generator] = try test.register(P.generator, division: "510100", roles: ["generator"])
         keys[P.generator2] = try test.register(P.generator2, division: "510700", roles: ["generator"])
@@ -127,7 +129,7 @@ struct ManifestNumberTests {
                 throw TestFailure("permit setup")
             }
         }
-        return (test, keys)
+        return (test, keys, made.locator!)
     }
 
     static func filing(_ generator: String, _ keys: [String: SigningKey]) -> SignedSubmission {
@@ -135,10 +137,10 @@ struct ManifestNumberTests {
             .signed(with: keys[generator]!, at: filingTime, nonce: randomNonce())
     }
 
-    @Test("serials stay unique and contiguous when 8 threads file at once through one ledger on SQLite")
-    func concurrentFilingOneLedger() throws {
+    @Test("serials stay unique and contiguous when 8 threads file at once through one ledger in a durable store", arguments: StoreKind.durable)
+    func concurrentFilingOneLedger(kind: StoreKind) throws {
         let dir = TempDirectory()
-        let (test, keys) = try Self.sqliteLedger(dir)
+        let (test, keys, _) = try Self.durableLedger(dir, kind)
         let ledger = test.ledger
         let outcomes = Outcomes()
         let perThread = 12
@@ -157,12 +159,12 @@ struct ManifestNumberTests {
         try ledger.rebuildCheck(scratch: scratch)
     }
 
-    @Test("serials stay unique and contiguous when two TransferLedger instances file into the same SQLite file")
-    func concurrentFilingTwoLedgers() throws {
+    @Test("serials stay unique and contiguous when two TransferLedger instances file into the same database", arguments: StoreKind.durable)
+    func concurrentFilingTwoLedgers(kind: StoreKind) throws {
         let dir = TempDirectory()
-        let (test, keys) = try Self.sqliteLedger(dir)
+        let (test, keys, locator) = try Self.durableLedger(dir, kind)
         let second = TransferLedger(
-            store: try SQLiteLedgerStore(path: dir.path("ledger.sqlite")), reference: Fixtures.reference,
+            store: try TestDatabase.open(locator), reference: Fixtures.reference,
             clock: { Self.filingTime }, logger: Logger(label: "second"))
         let ledgers = [test.ledger, second]
         let outcomes = Outcomes()

@@ -1,6 +1,5 @@
 import Foundation
 import LedgerCore
-import LedgerSQLite
 import LedgerTestSupport
 import Logging
 import Testing
@@ -166,6 +165,8 @@ final class TransferScenario: @unchecked Sendable {
     let dir = TempDirectory()
     let clock: FixedClock
     let store: any LedgerStore
+    /// The durable store's `--db` (nil in memory).
+    let locator: String?
     let ledger: TransferLedger
 
     static let start = UTCInstant("2025-03-01T08:00:00Z")!
@@ -175,7 +176,10 @@ final class TransferScenario: @unchecked Sendable {
         reference: ReferenceData = Fixtures.reference
     ) throws {
         clock = FixedClock(time)
-        store = sqlite ? try SQLiteLedgerStore(path: dir.path("ledger.sqlite"), create: true) : InMemoryLedgerStore()
+        // `sqlite`: a durable store, the pass's (a SQLite file, or PostgreSQL with HWLEDGER_TEST_STORE=postgres).
+        let made = try (sqlite ? (TestDatabase.isPostgres ? StoreKind.postgres : .sqlite) : .memory).make(in: dir)
+        store = made.store
+        locator = made.locator
         let clock = self.clock
         ledger = TransferLedger(store: store, reference: reference, clock: { clock.now }, logger: Logger(label: "transfer-test"))
         try ledger.initialise(genesis: try Genesis(json: TestKeys.genesisJSON(policy: policy)), operatorKey: TestKeys.operatorKey, operatorKeyPath: nil)

@@ -1,5 +1,4 @@
 import LedgerCore
-import LedgerSQLite
 import Logging
 import LedgerTestSupport
 import Testing
@@ -99,7 +98,7 @@ struct WorklistTests {
         let s = try TransferScenario(sqlite: true)
         // A second facade on the same file: the daemon's, while the scenario's plays the CLI writing beside it.
         let reader = TransferLedger(
-            store: try SQLiteLedgerStore(path: s.dir.path("ledger.sqlite")), reference: s.ledger.reference, clock: { s.clock.now },
+            store: try TestDatabase.open(s.locator!), reference: s.ledger.reference, clock: { s.clock.now },
             logger: Logger(label: "reader"))
         let no = try s.file(B.manifest(carriers: [P.carrier]))
         #expect(try reader.worklist(for: P.carrier, asOf: Self.date("2025-03-11")).items.map(\.kind) == ["manifest.pickedUp"])

@@ -10,6 +10,14 @@ public struct SignedNote: Sendable, Equatable {
 
         /// The line without its newline.
         public var line: String { "\u{2014} \(name) \(Base64.encode(keyID + signature))" }
+
+        /// The signer's name in a signature line (`— NAME BASE64`), nil when `line` is not one.
+        public static func name(ofLine line: String) -> String? {
+            guard line.hasPrefix("\u{2014} ") else { return nil }
+            let rest = line.dropFirst(2)
+            guard let space = rest.lastIndex(of: " "), space > rest.startIndex else { return nil }
+            return String(rest[..<space])
+        }
     }
 
     /// The signed text, ending in a newline.

@@ -30,7 +30,7 @@ extension HWLedgerCommand {
 
         func run() throws {
             try BackupFiles.refuseExisting(out, what: "--out", advice: "backup never overwrites a file: choose another --out or move the old one away")
-            let source = try ledger.openStore()
+            let source = try ledger.openSQLiteStore(for: "backup", instead: "pg_dump -Fc (README: PostgreSQL)")
             let temporary = BackupFiles.temporary(beside: out, tag: "backup")
             defer { BackupFiles.remove(temporary) }
             let copying = progress.reporter("backup copy", unit: "pages")

@@ -36,12 +36,13 @@ extension HWLedgerCommand {
             }
             let referenceDir = try ReferenceLocator.locate(explicit: reference, store: nil)
             let data = try ReferenceLocator.load(explicit: referenceDir, store: nil)
-            if FileManager.default.fileExists(atPath: ledger.db) {
-                throw CLIFailure.io("\(ledger.db) already exists; init creates a new ledger")
+            let location = try ledger.location()
+            if let path = location.filePath, FileManager.default.fileExists(atPath: path) {
+                throw CLIFailure.io("\(path) already exists; init creates a new ledger")
             }
-            let store: SQLiteLedgerStore
-            do { store = try SQLiteLedgerStore(path: ledger.db, create: true) } catch {
-                throw CLIFailure.io("cannot create ledger database \(ledger.db): \(error)")
+            let store: any LedgerStore
+            do { store = try location.open(create: true) } catch {
+                throw CLIFailure.io("cannot create ledger database \(location.display): \(error)")
             }
             let facade = TransferLedger(store: store, reference: data, clock: TransferLedger.systemClock, logger: Logger(label: "hwledger"))
             let absoluteKey = URL(fileURLWithPath: operatorKey).standardizedFileURL.path

@@ -2,21 +2,41 @@ import ArgumentParser
 import Foundation
 import LedgerCore
 import LedgerSQLite
+import LedgerStores
 import Logging
 import TransferLedger
 import TransferRules
 
 /// `--db`, shared by every command that reads or writes a ledger.
 struct LedgerOptions: ParsableArguments {
-    @Option(name: .long, help: "The ledger's SQLite database file.")
+    @Option(name: .long, help: "The ledger's SQLite database file, or a PostgreSQL database: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=require].")
     var db: String
 
-    /// Opens the existing ledger database (exit 66 if it does not exist or is not a ledger).
-    func openStore() throws -> SQLiteLedgerStore {
+    /// What `--db` names (a malformed postgres:// URL is a usage error, exit 64).
+    func location() throws -> StoreLocation {
+        do { return try StoreLocation(db) } catch { throw CLIFailure.usage("\(error)") }
+    }
+
+    /// Opens the existing ledger database (exit 66 if it does not exist, cannot be reached or is not a ledger).
+    func openStore() throws -> any LedgerStore {
+        let location = try location()
         do {
-            return try SQLiteLedgerStore(path: db)
+            return try location.open()
         } catch {
-            throw CLIFailure.io("cannot open ledger database \(db): \(error)")
+            throw CLIFailure.io("cannot open ledger database \(location.display): \(error)")
+        }
+    }
+
+    /// Opens the ledger's SQLite file, for what only a file has (backup, restore); a PostgreSQL `--db` is refused
+    /// with the tool to use instead.
+    func openSQLiteStore(for command: String, instead: String) throws -> SQLiteLedgerStore {
+        guard case .sqlite(let path) = try location() else {
+            throw CLIFailure.usage("\(command) works on a SQLite ledger file; for a PostgreSQL ledger use \(instead)")
+        }
+        do {
+            return try SQLiteLedgerStore(path: path)
+        } catch {
+            throw CLIFailure.io("cannot open ledger database \(path): \(error)")
         }
     }
 
@@ -31,7 +51,7 @@ struct LedgerOptions: ParsableArguments {
 /// Finds the reference data directory: `--reference`, then the path recorded at init, then `$HWLEDGER_REFERENCE`,
 /// then `fixtures/reference` next to the executable's package.
 enum ReferenceLocator {
-    static func load(explicit: String?, store: SQLiteLedgerStore?) throws -> ReferenceData {
+    static func load(explicit: String?, store: (any LedgerStore)?) throws -> ReferenceData {
         let dir = try locate(explicit: explicit, store: store)
         do {
             return try ReferenceData.load(directory: dir)
@@ -42,7 +62,7 @@ enum ReferenceLocator {
         }
     }
 
-    static func locate(explicit: String?, store: SQLiteLedgerStore?) throws -> String {
+    static func locate(explicit: String?, store: (any LedgerStore)?) throws -> String {
         if let explicit { return explicit }
         if let store, let recorded = try? store.read({ try $0.meta("referencePath") }) { return recorded }
         if let env = ProcessInfo.processInfo.environment["HWLEDGER_REFERENCE"] { return env }

@@ -1,0 +1,49 @@
+import Foundation
+import LedgerCore
+import LedgerPostgres
+import LedgerStores
+
+/// Where the suites' ledgers live (issue 20): SQLite files by default; with `HWLEDGER_TEST_STORE=postgres` a fresh
+/// PostgreSQL database per ledger on the server `HWLEDGER_TEST_PG` names (`postgres://USER@HOST:PORT/DB`, the
+/// database used only to create and drop others). `scripts/test.sh` runs the store, facade, CLI and daemon suites
+/// once each way; a test about SQLite's file itself runs only in the SQLite pass.
+public enum TestDatabase {
+    static let environment = ProcessInfo.processInfo.environment
+
+    /// The PostgreSQL server the tests may use, when one is configured (the store conformance suite adds it to the
+    /// stores it checks whenever it is there).
+    public static let postgresServer: PostgresLocation? = {
+        guard let url = environment["HWLEDGER_TEST_PG"], !url.isEmpty else { return nil }
+        do { return try PostgresLocation(url: url) } catch { fatalError("HWLEDGER_TEST_PG: \(error)") }
+    }()
+
+    /// Whether this pass keeps every ledger in PostgreSQL.
+    public static let isPostgres: Bool = {
+        guard environment["HWLEDGER_TEST_STORE"] == "postgres" else { return false }
+        guard postgresServer != nil else { fatalError("HWLEDGER_TEST_STORE=postgres needs HWLEDGER_TEST_PG=postgres://USER@HOST:PORT/DB") }
+        return true
+    }()
+
+    /// Whether this pass keeps ledgers in SQLite files (tests of the file itself run only then).
+    public static var isSQLite: Bool { !isPostgres }
+
+    /// A `--db` for a new ledger of a test whose files live in `dir`: the file `dir/name`, or the URL of a new empty
+    /// PostgreSQL database that is dropped when `dir` is released.
+    public static func locator(in dir: TempDirectory, name: String = "ledger.sqlite") -> String {
+        isPostgres ? newPostgresDatabase(cleanedUpWith: dir) : dir.path(name)
+    }
+
+    /// A new empty PostgreSQL database on ``postgresServer``, dropped when `dir` is released.
+    public static func newPostgresDatabase(cleanedUpWith dir: TempDirectory) -> String {
+        guard let server = postgresServer else { fatalError("no PostgreSQL server configured (HWLEDGER_TEST_PG)") }
+        let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(24)
+        do { try PostgresAdmin.createDatabase(String(name), on: server) } catch { fatalError("cannot create a test database: \(error)") }
+        dir.onRemove { try? PostgresAdmin.dropDatabase(String(name), on: server) }
+        return "postgres://\(server.username)\(server.password.map { ":" + $0 } ?? "")@\(server.host):\(server.port)/\(name)"
+    }
+
+    /// Opens the ledger database `locator` names.
+    public static func open(_ locator: String, create: Bool = false) throws -> any LedgerStore {
+        try StoreLocation(locator).open(create: create)
+    }
+}
