@@ -142,6 +142,7 @@ let package = Package(
         .testTarget(name: "TransferRulesTests", dependencies: ["TransferRules"], swiftSettings: strict),
         .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore", "LedgerTestSupport"], swiftSettings: strict),
         .testTarget(name: "LedgerSQLiteTests", dependencies: ["LedgerSQLite", "LedgerTestSupport"], swiftSettings: strict),
+        .testTarget(name: "LedgerPostgresTests", dependencies: ["LedgerPostgres", "LedgerTestSupport"], swiftSettings: strict),
         .testTarget(name: "TransferLedgerTests", dependencies: ["TransferLedger", "LedgerTestSupport"], swiftSettings: strict),
         .testTarget(name: "CLITests", dependencies: ["LedgerTestSupport"], swiftSettings: strict),
         .testTarget(

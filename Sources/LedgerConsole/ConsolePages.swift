@@ -169,6 +169,14 @@ struct ConsolePages: Sendable {
                     "warning": r.severity == .warning,
                 ]
             }
+            let configuration = services.configuration
+            if let url = configuration.databaseURL {
+                let lag = report.fields["replicationLagMs"]?.intValue.map { "，复制延迟 \(Double($0) / 1000) 秒" } ?? ""
+                page["database"] = "PostgreSQL \(url)" + (configuration.readOnly ? "（只读备库\(lag)，写入请提交至主库 \(configuration.primaryURL ?? "")）" : "")
+                page["storage"] = "由 PostgreSQL 服务器管理：磁盘空间请在数据库服务器上查看（写入因磁盘已满失败时此处显示）"
+            } else {
+                page["database"] = "SQLite 文件 \(configuration.databasePath ?? "")"
+            }
             let storage = report.fields["storage"]
             let failure = storage?["failure"]?["code"]?.stringValue
             if let free = storage?["freeBytes"]?.intValue, let size = storage?["filesystemBytes"]?.intValue {

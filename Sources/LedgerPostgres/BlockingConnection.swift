@@ -52,12 +52,41 @@ final class BlockingConnection: @unchecked Sendable {
     var isClosed: Bool { connection.isClosed }
 
     /// Runs one statement and returns its rows.
+    ///
+    /// A connection the server closed fails at once; a query without an answer within ``answerTimeout`` (a server or
+    /// network that went silent) closes the connection and fails, so a caller never waits forever.
     @discardableResult
     func query(_ sql: String, _ binds: PostgresBindings = PostgresBindings()) throws(LedgerError) -> PostgresQueryResult {
-        do {
-            return try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).wait()
-        } catch {
-            throw PostgresFailure.ledgerError(error, location: location, doing: "querying")
+        guard !connection.isClosed else {
+            throw .storageIO("querying \(location.redacted) failed: the server closed the connection; nothing of the failed write was kept")
+        }
+        let answer = Answer()
+        connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).whenComplete { answer.set($0) }
+        guard let result = answer.wait(seconds: answerTimeout) else {
+            connection.close().whenComplete { _ in }
+            throw .storageIO("\(location.redacted) did not answer within \(Int(answerTimeout)) s; the connection was closed and nothing of the failed write was kept")
+        }
+        switch result {
+        case .success(let rows): return rows
+        case .failure(let error): throw PostgresFailure.ledgerError(error, location: location, doing: "querying")
+        }
+    }
+
+    /// Longest wait for one statement's answer: past the writer lock's wait, with room for a page of large rows.
+    var answerTimeout: Double { max(120, location.writerWaitSeconds + 60) }
+
+    /// One query's result, handed from the event loop to the waiting thread.
+    private final class Answer: @unchecked Sendable {
+        let semaphore = DispatchSemaphore(value: 0)
+        var result: Result<PostgresQueryResult, any Error>?
+
+        func set(_ r: Result<PostgresQueryResult, any Error>) {
+            result = r
+            semaphore.signal()
+        }
+
+        func wait(seconds: Double) -> Result<PostgresQueryResult, any Error>? {
+            semaphore.wait(timeout: .now() + seconds) == .success ? result : nil
         }
     }
 

@@ -43,6 +43,9 @@ public struct ServerConfiguration: Sendable {
     /// Tiles kept in memory once served (`--tile-cache`; at most 8 KiB each): they never change, so a repeated
     /// request is answered without reading the store.
     public var tileCacheTiles: Int = 4096
+    /// The PostgreSQL database the ledger lives in, its password hidden (nil for a SQLite file): the operator page
+    /// names it.
+    public var databaseURL: String?
     /// Serve a read-only standby (`--read-only`): no submissions, checks, checkpoints or witness requests; writes are
     /// refused with 503 READ-ONLY naming ``primaryURL``.
     public var readOnly = false

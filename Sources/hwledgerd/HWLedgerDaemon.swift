@@ -173,6 +173,7 @@ struct HWLedgerDaemon: AsyncParsableCommand {
         configuration.witnessCAFile = witnessCA
         let location = try StoreLocation(db)
         configuration.databasePath = location.filePath
+        if case .postgres(let postgres) = location { configuration.databaseURL = postgres.redacted }
         configuration.readOnly = readOnly
         configuration.primaryURL = primary
         configuration.maxReplicationLagSeconds = maxReplicationLag

@@ -7,7 +7,7 @@ import Testing
 /// `hwledger backup` / `restore` (issue 23, docs/decisions/015): a consistent, verified copy of a live ledger, a
 /// restore that refuses damaged files, and the drill "a restored copy plus the entries appended since reaches the
 /// live root".
-@Suite("hwledger backup and restore")
+@Suite("hwledger backup and restore", .enabled(if: TestDatabase.isSQLite, "edits or copies the SQLite file itself"))
 struct BackupRestoreTests {
     /// `backup --json` or `restore --json`, parsed.
     static func json(_ r: ProcessResult, sourceLocation: SourceLocation = #_sourceLocation) throws -> JSONValue {

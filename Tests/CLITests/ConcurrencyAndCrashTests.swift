@@ -86,7 +86,7 @@ struct ConcurrencyAndCrashTests {
         var slicesAfterFirstCommit = 0
         let extraSlices = Int.random(in: 0...4)
         let wasRunning = try FrozenKill.kill(process) {
-            let r = try sqlite(ledger.db, "SELECT count(*) FROM entries;")
+            let r = try TestDatabase.sql(ledger.db, "SELECT count(*) FROM entries;")
             committed = Int(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? committed
             guard committed > 1, committed <= total else { return false }
             slicesAfterFirstCommit += 1

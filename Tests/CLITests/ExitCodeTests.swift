@@ -185,7 +185,7 @@ struct ExitCodeTests {
 
     // MARK: 3 and --json
 
-    @Test("verify --json on a broken ledger prints {\"error\":{\"rule\",\"message\"}} on stdout and exits 3")
+    @Test("verify --json on a broken ledger prints {\"error\":{\"rule\",\"message\"}} on stdout and exits 3", .enabled(if: TestDatabase.isSQLite, "edits or copies the SQLite file itself"))
     func verifyJSONError() throws {
         let ledger = try CLILedger()
         try ledger.submitAccepted(Events.sichuanRegistrations(3))

@@ -116,12 +116,10 @@ final class HostileCLILedger: @unchecked Sendable {
         }
     }
 
-    /// Everything stored: every table dumped by /usr/bin/sqlite3 (read through the WAL), plus the checkpoint and the
-    /// entries as `hwledger` prints them.
+    /// Everything stored: every table dumped (by /usr/bin/sqlite3 through the WAL, or pg_dump), plus the checkpoint
+    /// and the entries as `hwledger` prints them.
     func fingerprint() throws -> String {
-        let dump = try sqlite(cli.db, ".dump")
-        guard dump.status == 0 else { throw TestFailure("sqlite3 .dump: \(dump.stderr)") }
-        return dump.stdout + "\n--checkpoint--\n" + (try cli.checkpoint()) + "\n--entries--\n" + (try cli.entries().map { Data($0).base64EncodedString() }.joined(separator: "\n"))
+        try TestDatabase.dump(cli.db) + "\n--checkpoint--\n" + (try cli.checkpoint()) + "\n--entries--\n" + (try cli.entries().map { Data($0).base64EncodedString() }.joined(separator: "\n"))
     }
 }
 

@@ -17,7 +17,7 @@ struct ProgressOutputTests {
         return line.range(of: pattern, options: .regularExpression) != nil
     }
 
-    @Test("verify --progress on a large log prints progress lines with a rate on stderr and the same stdout as without it; --quiet prints none")
+    @Test("verify --progress on a large log prints progress lines with a rate on stderr and the same stdout as without it; --quiet prints none", .enabled(if: TestDatabase.isSQLite, "edits or copies the SQLite file itself"))
     func verifyProgress() throws {
         let ledger = try CLILedger()
         let file = ledger.writeLines(Events.sichuanRegistrations(Self.entries - 1).map(\.canonicalString))

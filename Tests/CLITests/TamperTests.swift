@@ -5,7 +5,7 @@ import Testing
 import TransferLedger
 
 /// Tampering with the SQLite file behind the ledger's back, and `hwledger verify` catching it (SPEC §3.4, §4.1).
-@Suite("hwledger verify on tampered database files")
+@Suite("hwledger verify on tampered database files", .enabled(if: TestDatabase.isSQLite, "edits or copies the SQLite file itself"))
 struct TamperTests {
     /// A ledger of 12 entries: genesis, 5 registrations in one submit, 6 in another (checkpoints at 1, 6 and 12).
     static func smallLedger() throws -> CLILedger {

@@ -63,7 +63,7 @@ struct ClientModeTests {
         #expect(try treeSize(d) == size)
     }
 
-    @Test("submit --server prints the local submit's per-line results and exit code; a reused customId is R-DUPLICATE naming the 联单编号")
+    @Test("submit --server prints the local submit's per-line results and exit code; a reused customId is R-DUPLICATE naming the 联单编号", .enabled(if: TestDatabase.isSQLite, "edits or copies the SQLite file itself"))
     func submitServerAndCustomId() throws {
         let d = try RegimeDaemon()
         let url = "http://127.0.0.1:\(d.port)"

@@ -12,7 +12,7 @@ struct ParentWatchTests {
         return !status.contains("State:\tZ")
     }
 
-    @Test("hwledgerd started with HWLEDGER_PARENT_PID stops within seconds once that parent has exited")
+    @Test("hwledgerd started with HWLEDGER_PARENT_PID stops within seconds once that parent has exited", .enabled(if: TestDatabase.isSQLite, "edits or copies the SQLite file itself"))
     func daemonOutlivesNoParent() throws {
         let d = try DaemonFixture()
         let db = d.dbPath

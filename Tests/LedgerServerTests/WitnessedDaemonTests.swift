@@ -82,7 +82,7 @@ struct WitnessedDaemonTests {
         #expect(metrics.contains("hwledger_witness_split_view{witness=\"chongqing\"} 0"))
     }
 
-    @Test("verify --trusted and audit consistency require the quorum on the checkpoints they are given")
+    @Test("verify --trusted and audit consistency require the quorum on the checkpoints they are given", .enabled(if: TestDatabase.isSQLite, "edits or copies the SQLite file itself"))
     func auditorsRequireQuorum() throws {
         let sc = try WitnessFixture(key: WitnessFixture.sichuan)
         let cq = try WitnessFixture(key: WitnessFixture.chongqing)

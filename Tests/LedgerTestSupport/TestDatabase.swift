@@ -47,3 +47,25 @@ public enum TestDatabase {
         try StoreLocation(locator).open(create: create)
     }
 }
+
+extension TestDatabase {
+    /// Every row stored, as text (`sqlite3 .dump` of a file; `pg_dump --data-only` of a PostgreSQL database): equal
+    /// before and after means nothing was written.
+    public static func dump(_ locator: String) throws -> String {
+        let r = PostgresLocation.isURL(locator)
+            ? try Run.executable("/usr/bin/pg_dump", ["--data-only", "--no-owner", "--dbname", locator])
+            : try Run.executable("/usr/bin/sqlite3", [locator, ".dump"])
+        guard r.status == 0 else { throw TestFailure("dumping \(locator): \(r.stderr)") }
+        return r.stdout
+    }
+}
+
+extension TestDatabase {
+    /// Runs one SQL statement on the database with the store's own client (`sqlite3`, `psql -At`), its output as text:
+    /// what an operator at the console sees, for tests that look underneath the store.
+    public static func sql(_ locator: String, _ statement: String) throws -> ProcessResult {
+        PostgresLocation.isURL(locator)
+            ? try Run.executable("/usr/bin/psql", ["-X", "-At", "-v", "ON_ERROR_STOP=1", "-c", statement, locator])
+            : try Run.executable("/usr/bin/sqlite3", [locator, statement])
+    }
+}
