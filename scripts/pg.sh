@@ -131,7 +131,7 @@ write_conf() {   # write_conf DIR PORT
 listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$dir'
-max_connections = 200
+max_connections = ${HWLEDGER_PG_MAX_CONNECTIONS:-200}
 shared_buffers = 128MB
 fsync = on
 synchronous_commit = on

@@ -7,7 +7,22 @@ scripts/setup.sh
 scripts/check-openapi.sh
 command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
 swift build --build-tests
+# PostgreSQL for the second store (issue 20): a primary and a hot standby streaming from it, on free loopback ports,
+# stopped when this script ends. The first pass runs every suite on SQLite, and the store conformance, facade and
+# PostgreSQL suites over PostgreSQL too; the second runs the CLI and daemon suites with every ledger in PostgreSQL.
+pg_dir=$(mktemp -d /tmp/hwledger-ci-pg.XXXXXX)
+chmod 755 "$pg_dir"
+stop_pg() { scripts/pg.sh stop "$pg_dir/s" >/dev/null 2>&1 || true; scripts/pg.sh stop "$pg_dir/p" >/dev/null 2>&1 || true; }
+trap stop_pg EXIT
+read -r pg_port standby_port < <(python3 -c 'import socket
+s = [socket.socket() for _ in range(2)]
+for x in s: x.bind(("127.0.0.1", 0))
+print(*[x.getsockname()[1] for x in s])')
+pg_url=$(HWLEDGER_PG_MAX_CONNECTIONS=500 scripts/pg.sh primary "$pg_dir/p" "$pg_port")
+standby_url=$(HWLEDGER_PG_MAX_CONNECTIONS=500 scripts/pg.sh standby "$pg_dir/s" "$standby_port" "$pg_port")
+export HWLEDGER_TEST_PG="${pg_url}postgres" HWLEDGER_TEST_PG_STANDBY="${standby_url}postgres"
 swift test --skip-build "$@"
+HWLEDGER_TEST_STORE=postgres swift test --skip-build --filter 'CLITests|LedgerServerTests' "$@"
 # The web console in headless Chromium (issue 10): sign-in, pages, print to PDF, QR code → receipt verification.
 python3 Tests/browser/console_browser_test.py
 # The enterprises' forms (issue 11): canonical.js against fixtures/canonical/vectors.json (the Swift side is
