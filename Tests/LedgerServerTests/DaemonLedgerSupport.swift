@@ -83,7 +83,11 @@ final class DaemonLedger: @unchecked Sendable {
     func verify() throws -> DeadlineResult { try DeadlineRun.hwledger(["verify", "--db", db], in: dir, timeout: 120) }
 
     /// The exact bytes of every entry, read with `hwledger entries`; throws on a gap or a reordered index.
-    func entries() throws -> [[UInt8]] {
+    func entries() throws -> [[UInt8]] { try Self.entries(db: db, in: dir) }
+
+    /// The exact bytes of every entry of the ledger `db` (a file or a PostgreSQL URL), read with `hwledger entries`;
+    /// throws on a gap or a reordered index.
+    static func entries(db: String, in dir: TempDirectory) throws -> [[UInt8]] {
         let r = try DeadlineRun.hwledger(["entries", "--db", db], in: dir, timeout: 120)
         guard r.status == 0, !r.timedOut else { throw TestFailure("entries exited \(r.status): \(r.stderr)") }
         var result: [[UInt8]] = []
