@@ -129,7 +129,7 @@ let package = Package(
         .executableTarget(
             name: "hwledger-load",
             dependencies: [
-                "LedgerHTTPClient", "TransferLedger", "TransferRules", "LedgerSQLite", "LedgerCore",
+                "LedgerHTTPClient", "TransferLedger", "TransferRules", "LedgerSQLite", "LedgerPostgres", "LedgerStores", "LedgerCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

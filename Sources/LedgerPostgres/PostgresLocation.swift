@@ -67,6 +67,14 @@ public struct PostgresLocation: Sendable, Equatable {
         return "postgres://\(username)\(password == nil ? "" : ":***")@\(h):\(port)/\(database)"
     }
 
+    /// The URL itself, password included: for handing to a child process, never for printing (``redacted``).
+    public var urlWithPassword: String {
+        let h = host.contains(":") ? "[\(host)]" : host
+        let user = username.addingPercentEncoding(withAllowedCharacters: .urlUserAllowed) ?? username
+        let secret = password.map { ":" + ($0.addingPercentEncoding(withAllowedCharacters: .urlPasswordAllowed) ?? $0) } ?? ""
+        return "postgres://\(user)\(secret)@\(h):\(port)/\(database)" + (writerWaitSeconds == 10 ? "" : "?writer_wait=\(writerWaitSeconds)")
+    }
+
     /// The same server, another database (the maintenance database `postgres` to create or drop ledgers in tests).
     public func database(_ name: String) -> PostgresLocation {
         var other = self

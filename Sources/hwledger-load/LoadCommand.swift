@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 import LedgerCore
 import LedgerHTTPClient
+import LedgerPostgres
 import LedgerSQLite
+import LedgerStores
 import Logging
 import TransferLedger
 import TransferRules
@@ -22,6 +24,7 @@ struct LoadCommand: ParsableCommand {
     @Option(help: "Seconds per client count (1–120).") var seconds: Double = 5
     @Option(help: "The hwledgerd executable (default: next to this one).") var daemon: String?
     @Option(help: "An existing ledger to load (default: a new temporary one). Needs --key.") var db: String?
+    @Option(help: "A PostgreSQL server, postgres://USER@HOST[:PORT]/DB, to put the new temporary ledger in: a fresh database, dropped at the end (default: a SQLite file).") var postgres: String?
     @Option(help: "With --db: a regulator's private key file (REG-510000) that signs the submissions.") var key: String?
     @Option(help: "With --db: the operator key file, if none was recorded at init.") var operatorKey: String?
     @Option(help: "Reference data directory (default: $HWLEDGER_REFERENCE or the package's fixtures/reference).") var reference: String?
@@ -38,10 +41,17 @@ struct LoadCommand: ParsableCommand {
         guard !levels.isEmpty, levels.allSatisfy({ (1...512).contains($0) }) else { throw ValidationError("--clients must list counts between 1 and 512") }
         guard (db == nil) == (key == nil) else { throw ValidationError("--db and --key go together") }
         guard (0...8).contains(witnesses) else { throw ValidationError("--witnesses must lie between 0 and 8") }
+        guard postgres == nil || db == nil else { throw ValidationError("--postgres makes a new ledger; with --db give the existing one's URL") }
+        if let postgres {
+            do { _ = try PostgresLocation(url: postgres) } catch { throw ValidationError("--postgres: \(error)") }
+        }
         guard witnesses == 0 || db == nil else { throw ValidationError("--witnesses needs a new temporary ledger (no --db)") }
         guard checkpointInterval > 0, checkpointInterval <= 60 else { throw ValidationError("--checkpoint-interval must lie in (0, 60]") }
         guard (1...10_000).contains(receiptSamples) else { throw ValidationError("--receipt-samples must lie between 1 and 10000") }
     }
+
+    /// Drops the temporary PostgreSQL database (`--postgres`) once the daemon has stopped.
+    nonisolated(unsafe) static var dropAtExit: () -> Void = {}
 
     var levels: [Int] { clients.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
 
@@ -91,6 +101,7 @@ struct LoadCommand: ParsableCommand {
         let status = process.stop()
         for w in witnessProcesses { _ = w.process.stop() }
         print("hwledgerd exited with status \(status.map(String.init) ?? "still running")")
+        Self.dropAtExit()
     }
 
     /// A new ledger with fresh keys in `dir`, or the one given by flags.
@@ -104,8 +115,15 @@ struct LoadCommand: ParsableCommand {
         let cq = try SigningKey(generatingFor: "REG-500000")
         let keyPath = dir.appendingPathComponent("operator.key").path
         _ = FileManager.default.createFile(atPath: keyPath, contents: Data(op.fileText.utf8), attributes: [.posixPermissions: 0o600])
-        let dbPath = dir.appendingPathComponent("ledger.sqlite").path
-        let store = try SQLiteLedgerStore(path: dbPath, create: true)
+        var dbPath = dir.appendingPathComponent("ledger.sqlite").path
+        if let postgres {
+            let server = try PostgresLocation(url: postgres)
+            let name = "hwledger_load_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+            try PostgresAdmin.createDatabase(name, on: server)
+            Self.dropAtExit = { try? PostgresAdmin.dropDatabase(name, on: server) }
+            dbPath = server.database(name).urlWithPassword
+        }
+        let store = try StoreLocation(dbPath).open(create: true)
         let ledger = TransferLedger(
             store: store, reference: try ReferenceData.load(directory: reference), clock: TransferLedger.systemClock,
             logger: Logger(label: "hwledger-load"))
@@ -209,7 +227,7 @@ struct LoadCommand: ParsableCommand {
 
     /// The operator's verifier key recorded in the ledger's genesis.
     static func operatorVerifier(_ db: String) throws -> VerifierKey {
-        let store = try SQLiteLedgerStore(path: db)
+        let store = try StoreLocation(db).open()
         let note = try SignedNote(parsing: try store.read { try $0.latestCheckpoint() }?.note ?? "")
         guard let line = note.signatures.first else { throw ValidationError("the ledger's checkpoint has no signature") }
         let entry = try Entry(bytes: try store.read { try $0.entry(at: 0) })

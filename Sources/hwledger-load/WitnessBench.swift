@@ -1,7 +1,7 @@
 import Foundation
 import LedgerCore
 import LedgerHTTPClient
-import LedgerSQLite
+import LedgerStores
 
 /// The witness part of `hwledger-load --witnesses N`: local `hwledger witness serve` processes, the count of
 /// checkpoints that carry every witness's cosignature, and the latency from a 201 to a receipt with the quorum.
@@ -27,7 +27,7 @@ enum WitnessBench {
 
     /// Checkpoints in `db`: all signed, and those carrying at least `quorum` cosignatures.
     static func checkpoints(_ db: String, quorum: Int) throws -> (signed: Int, witnessed: Int) {
-        let store = try SQLiteLedgerStore(path: db)
+        let store = try StoreLocation(db).open()
         return try store.read { r in
             let all = try r.checkpoints()
             return (all.count, try all.filter { try r.cosignatures(size: $0.size).count >= quorum }.count)

@@ -39,7 +39,7 @@ public enum TestDatabase {
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(24)
         do { try PostgresAdmin.createDatabase(String(name), on: server) } catch { fatalError("cannot create a test database: \(error)") }
         dir.onRemove { try? PostgresAdmin.dropDatabase(String(name), on: server) }
-        return "postgres://\(server.username)\(server.password.map { ":" + $0 } ?? "")@\(server.host):\(server.port)/\(name)"
+        return server.database(String(name)).urlWithPassword
     }
 
     /// Opens the ledger database `locator` names.
