@@ -9,7 +9,8 @@ command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
 swift build --build-tests
 # PostgreSQL for the second store (issue 20): a primary and a hot standby streaming from it, on free loopback ports,
 # stopped when this script ends. The first pass runs every suite on SQLite, and the store conformance, facade and
-# PostgreSQL suites over PostgreSQL too; the second runs the CLI and daemon suites with every ledger in PostgreSQL.
+# PostgreSQL suites over PostgreSQL too; the second runs the facade, CLI and daemon suites with every durable ledger in
+# PostgreSQL.
 pg_dir=$(mktemp -d /tmp/hwledger-ci-pg.XXXXXX)
 chmod 755 "$pg_dir"
 stop_pg() { scripts/pg.sh stop "$pg_dir/s" >/dev/null 2>&1 || true; scripts/pg.sh stop "$pg_dir/p" >/dev/null 2>&1 || true; }
@@ -22,7 +23,7 @@ pg_url=$(HWLEDGER_PG_MAX_CONNECTIONS=500 scripts/pg.sh primary "$pg_dir/p" "$pg_
 standby_url=$(HWLEDGER_PG_MAX_CONNECTIONS=500 scripts/pg.sh standby "$pg_dir/s" "$standby_port" "$pg_port")
 export HWLEDGER_TEST_PG="${pg_url}postgres" HWLEDGER_TEST_PG_STANDBY="${standby_url}postgres"
 swift test --skip-build "$@"
-HWLEDGER_TEST_STORE=postgres swift test --skip-build --filter 'CLITests|LedgerServerTests' "$@"
+HWLEDGER_TEST_STORE=postgres swift test --skip-build --filter 'CLITests|LedgerServerTests|TransferLedgerTests' "$@"
 # The web console in headless Chromium (issue 10): sign-in, pages, print to PDF, QR code → receipt verification.
 python3 Tests/browser/console_browser_test.py
 # The enterprises' forms (issue 11): canonical.js against fixtures/canonical/vectors.json (the Swift side is

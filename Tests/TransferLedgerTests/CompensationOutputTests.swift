@@ -41,7 +41,7 @@ struct CompensationOutputTests {
     @Test("hwledger compensation statement: JSON equals the library's normative object; CSV with --labels zh; the net view")
     func cli() throws {
         let l = try Self.prepared()
-        let db = l.s.dir.path("ledger.sqlite")
+        let db = l.s.locator!
         let st = try l.statement("2025Q3")
         let json = try Run.hwledger(["compensation", "statement", "--db", db, "--quarter", "2025Q3", "--payer", "510000", "--payee", "500000"])
         #expect(json.status == 0, "\(json.stderr)")
@@ -81,7 +81,7 @@ struct CompensationOutputTests {
         try l.rates(CompensationLedger.ratesBody(id: "T1", effectiveFrom: "2025-01-01"))
         try l.ship("m1", from: "500000", code: "900-041-49", grams: [2_000_000], pickup: "2025-07-11")
         try l.receive("m1", deliveredAt: "2025-07-11T06:00:00Z", method: "D9")
-        let net = try Run.hwledger(["compensation", "statement", "--db", l.s.dir.path("ledger.sqlite"), "--quarter", "2025Q3", "--net"])
+        let net = try Run.hwledger(["compensation", "statement", "--db", l.s.locator!, "--quarter", "2025Q3", "--net"])
         let n = try CanonicalJSON.decode(net.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
         #expect(n["net"]?["payer"]?.stringValue == "500000")
         #expect(n["net"]?["amountFen"]?.intValue == 20000)

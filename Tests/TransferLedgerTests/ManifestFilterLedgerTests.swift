@@ -24,7 +24,7 @@ struct ManifestFilterLedgerTests {
         let m3 = try l.s.file(TransferBody.manifest(
             generator: CompensationLedger.scGen, carriers: [carrier], receiver: CompensationLedger.cqRecv, pickup: "2025-08-01", method: "R4",
             basis: .object(["approval": .string(approval)]), lines: [TransferBody.line("900-052-31", grams: 2_000_000)]))
-        let db = l.s.dir.path("ledger.sqlite")
+        let db = l.s.locator!
 
         func list(_ options: [String]) throws -> Set<String> {
             let r = try Run.hwledger(["manifest", "list", "--db", db, "--json"] + options)

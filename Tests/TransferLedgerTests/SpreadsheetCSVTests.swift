@@ -45,7 +45,7 @@ struct SpreadsheetCSVTests {
     func csvOpensInPythonAndLibreOffice() throws {
         let l = try CompensationOutputTests.prepared()
         try l.s.must("whitelist.published", "REG-500000", TransferBody.whitelist(receiver: CompensationLedger.cqRecv, code: "900-041-49", cap: 20_000_000, methods: ["D1"]))
-        let db = l.s.dir.path("ledger.sqlite")
+        let db = l.s.locator!
         let expectedReport = try WhitelistReportCSV.document(from: try l.ledger.whitelistReportDocument(year: 2025))
 
         let plain = try Run.hwledger(["whitelist", "report", "--db", db, "--year", "2025", "--csv"])

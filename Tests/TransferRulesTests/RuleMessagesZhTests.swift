@@ -18,7 +18,7 @@ struct RuleMessagesZhTests {
 
     @Test("the other error ids of the CLI and the API are catalogued too")
     func otherIDs() {
-        for id in ["MALFORMED", "USAGE", "IO", "INTEGRITY", "INTERNAL", "TOO-LARGE", "UNAVAILABLE", "AWAITING-WITNESSES"] {
+        for id in ["MALFORMED", "USAGE", "IO", "INTEGRITY", "INTERNAL", "TOO-LARGE", "UNAVAILABLE", "AWAITING-WITNESSES", "WRITER-BUSY", "READ-ONLY"] {
             let sentence = RuleMessagesZh.sentence(for: id)
             #expect(sentence.map { $0.unicodeScalars.contains(where: Self.isCJK) } == true, "\(id)")
         }
