@@ -1,5 +1,5 @@
 /// The ledger's tables on PostgreSQL: the same ideas as the SQLite schema (`schema/ledger.sql`), in PostgreSQL's
-/// types. Entries, tree nodes, checkpoints and cosignatures are append-only: row triggers refuse UPDATE and DELETE,
+/// types; `schema/ledger-postgres.sql` is the same schema, commented, for review (a test keeps the two equal). Entries, tree nodes, checkpoints and cosignatures are append-only: row triggers refuse UPDATE and DELETE,
 /// statement triggers refuse TRUNCATE; the daemon's role should hold only SELECT and INSERT on them (README).
 enum PostgresSchema {
     /// The schema version this code writes and reads.
