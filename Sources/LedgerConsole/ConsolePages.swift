@@ -173,7 +173,7 @@ struct ConsolePages: Sendable {
             if let url = configuration.databaseURL {
                 let lag = report.fields["replicationLagMs"]?.intValue.map { "，复制延迟 \(Double($0) / 1000) 秒" } ?? ""
                 page["database"] = "PostgreSQL \(url)" + (configuration.readOnly ? "（只读备库\(lag)，写入请提交至主库 \(configuration.primaryURL ?? "")）" : "")
-                page["storage"] = "由 PostgreSQL 服务器管理：磁盘空间请在数据库服务器上查看（写入因磁盘已满失败时此处显示）"
+                page["storage"] = "由 PostgreSQL 服务器管理：磁盘空间请在数据库服务器上查看（写入失败时见下方“写入台账（存储）”）"
             } else {
                 page["database"] = "SQLite 文件 \(configuration.databasePath ?? "")"
             }
@@ -181,7 +181,7 @@ struct ConsolePages: Sendable {
             let failure = storage?["failure"]?["code"]?.stringValue
             if let free = storage?["freeBytes"]?.intValue, let size = storage?["filesystemBytes"]?.intValue {
                 let file = storage?["databaseBytes"]?.intValue.map { "台账文件 \(Self.bytes($0))；" } ?? ""
-                page["storage"] = "\(file)可用 \(Self.bytes(free))，共 \(Self.bytes(size))（低于 \(Self.bytes(storage?["minFreeBytes"]?.intValue ?? 0)) 时告警）"
+                page["storage"] = "\(file)所在文件系统可用 \(Self.bytes(free))，共 \(Self.bytes(size))（低于 \(Self.bytes(storage?["minFreeBytes"]?.intValue ?? 0)) 时告警）"
             }
             page["services"] = [
                 ["name": "检查点签署（每 \(Self.seconds(services.configuration.checkpointInterval)) 秒）",

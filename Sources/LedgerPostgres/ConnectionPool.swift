@@ -21,14 +21,8 @@ final class ConnectionPool: @unchecked Sendable {
     /// Runs `body` with a connection of the pool.
     func with<T>(_ body: (BlockingConnection) throws -> T) throws -> T {
         let connection = try take()
-        do {
-            let result = try body(connection)
-            give(connection)
-            return result
-        } catch {
-            give(connection)
-            throw error
-        }
+        defer { give(connection) }
+        return try body(connection)
     }
 
     private func take() throws(LedgerError) -> BlockingConnection {

@@ -13,8 +13,8 @@ import PostgresNIO
 public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
     public let location: PostgresLocation
     let readers: ConnectionPool
+    /// One connection: the pool's capacity of 1 also makes this process's writes take turns.
     let writer: ConnectionPool
-    let writeLock = NSLock()
     let logger: Logger
 
     /// Opens the ledger in the database `location` names.
@@ -98,31 +98,24 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
     }
 
     public func write<T>(_ body: (any LedgerWriter) throws -> T) throws -> T {
-        try writeLock.withLock {
-            try writer.with { c in
-                let waitMillis = Int(location.writerWaitSeconds * 1000)
-                do {
-                    try c.execute("BEGIN")
-                    // lock_timeout set for this transaction first (the subquery), then the lock waited for.
-                    try c.execute(
-                        "SELECT pg_advisory_xact_lock(\(PostgresSchema.writerLockKey)) FROM (SELECT set_config('lock_timeout', '\(max(1, waitMillis))', true)) AS t")
-                } catch {
-                    try? c.execute("ROLLBACK")
-                    throw error
-                }
+        try writer.with { c in
+            let waitMillis = Int(location.writerWaitSeconds * 1000)
+            do {
+                try c.execute("BEGIN")
+                // lock_timeout set for this transaction first (the subquery), then the lock waited for.
+                try c.execute(
+                    "SELECT pg_advisory_xact_lock(\(PostgresSchema.writerLockKey)) FROM (SELECT set_config('lock_timeout', '\(max(1, waitMillis))', true)) AS t")
                 let transaction = PostgresTransaction(c)
-                do {
-                    let result = try body(transaction)
-                    try transaction.flush()
-                    try c.execute("COMMIT")
-                    return result
-                } catch {
-                    try? c.execute("ROLLBACK")
-                    if c.isClosed {
-                        logger.warning("lost the connection to the database during a write; it was rolled back", metadata: ["db": "\(location.redacted)"])
-                    }
-                    throw error
+                let result = try body(transaction)
+                try transaction.flush()
+                try c.execute("COMMIT")
+                return result
+            } catch {
+                try? c.execute("ROLLBACK")
+                if c.isClosed {
+                    logger.warning("lost the connection to the database during a write; it was rolled back", metadata: ["db": "\(location.redacted)"])
                 }
+                throw error
             }
         }
     }
@@ -138,13 +131,6 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
                 """)
             guard let row = rows.first, let (standby, lag) = try? row.decode((Bool, Double?).self), standby else { return nil }
             return lag ?? 0
-        }
-    }
-
-    /// Whether the server is a standby (in recovery).
-    public func isStandby() throws -> Bool {
-        try readers.with { c in
-            (try c.query("SELECT pg_is_in_recovery()").first.flatMap { try? $0.decode(Bool.self) }) ?? false
         }
     }
 }

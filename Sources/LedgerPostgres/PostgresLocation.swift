@@ -63,16 +63,17 @@ public struct PostgresLocation: Sendable, Equatable {
 
     /// The URL without its password, for logs and error messages.
     public var redacted: String {
-        let h = host.contains(":") ? "[\(host)]" : host
-        return "postgres://\(username)\(password == nil ? "" : ":***")@\(h):\(port)/\(database)"
+        "postgres://\(username)\(password == nil ? "" : ":***")@\(hostInURL):\(port)/\(database)"
     }
+
+    /// The host as a URL writes it (an IPv6 literal in brackets).
+    var hostInURL: String { host.contains(":") ? "[\(host)]" : host }
 
     /// The URL itself, password included: for handing to a child process, never for printing (``redacted``).
     public var urlWithPassword: String {
-        let h = host.contains(":") ? "[\(host)]" : host
         let user = username.addingPercentEncoding(withAllowedCharacters: .urlUserAllowed) ?? username
         let secret = password.map { ":" + ($0.addingPercentEncoding(withAllowedCharacters: .urlPasswordAllowed) ?? $0) } ?? ""
-        return "postgres://\(user)\(secret)@\(h):\(port)/\(database)" + (writerWaitSeconds == 10 ? "" : "?writer_wait=\(writerWaitSeconds)")
+        return "postgres://\(user)\(secret)@\(hostInURL):\(port)/\(database)" + (writerWaitSeconds == 10 ? "" : "?writer_wait=\(writerWaitSeconds)")
     }
 
     /// The same server, another database (the maintenance database `postgres` to create or drop ledgers in tests).

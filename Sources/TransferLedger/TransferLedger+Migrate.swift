@@ -28,7 +28,8 @@ extension TransferLedger {
         let processor = try processor()
         return try store.read { source in
             let size = try source.treeSize()
-            var checkpoints = try source.checkpoints()[...]
+            let stored = try source.checkpoints()
+            var checkpoints = stored[...]
             var range = CompactRange()
             var report = LogCopyReport(entries: 0, root: range.root, checkpoints: 0, cosignatures: 0)
             try target.write { w in
@@ -62,7 +63,7 @@ extension TransferLedger {
             }
             report.entries = size
             report.root = range.root
-            report.checkpoints = try source.checkpoints().count
+            report.checkpoints = stored.count
             return report
         }
     }

@@ -50,9 +50,6 @@ struct LoadCommand: ParsableCommand {
         guard (1...10_000).contains(receiptSamples) else { throw ValidationError("--receipt-samples must lie between 1 and 10000") }
     }
 
-    /// Drops the temporary PostgreSQL database (`--postgres`) once the daemon has stopped.
-    nonisolated(unsafe) static var dropAtExit: () -> Void = {}
-
     var levels: [Int] { clients.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
 
     func run() throws {
@@ -61,7 +58,9 @@ struct LoadCommand: ParsableCommand {
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
 
-        let (dbPath, signer, operatorKeyPath) = try prepareLedger(in: work, reference: referenceDir)
+        let scratch = try postgres.map(Self.scratchDatabase)
+        defer { scratch?.drop() }
+        let (dbPath, signer, operatorKeyPath) = try prepareLedger(in: work, reference: referenceDir, database: scratch?.url)
         let daemonPath = daemon ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("hwledgerd").path
         var args = [
@@ -101,11 +100,18 @@ struct LoadCommand: ParsableCommand {
         let status = process.stop()
         for w in witnessProcesses { _ = w.process.stop() }
         print("hwledgerd exited with status \(status.map(String.init) ?? "still running")")
-        Self.dropAtExit()
     }
 
-    /// A new ledger with fresh keys in `dir`, or the one given by flags.
-    func prepareLedger(in dir: URL, reference: String) throws -> (String, SigningKey, String?) {
+    /// A fresh database on the PostgreSQL server `server` names, and how to drop it.
+    static func scratchDatabase(_ server: String) throws -> (url: String, drop: () -> Void) {
+        let location = try PostgresLocation(url: server)
+        let name = "hwledger_load_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+        try PostgresAdmin.createDatabase(name, on: location)
+        return (location.database(name).urlWithPassword, { try? PostgresAdmin.dropDatabase(name, on: location) })
+    }
+
+    /// A new ledger with fresh keys in `dir` (or in `database`, a PostgreSQL URL), or the one given by flags.
+    func prepareLedger(in dir: URL, reference: String, database: String?) throws -> (String, SigningKey, String?) {
         if let db, let key {
             let signer = try SigningKey(parsing: String(decoding: FileManager.default.contents(atPath: key) ?? Data(), as: UTF8.self))
             return (db, signer, operatorKey)
@@ -115,14 +121,7 @@ struct LoadCommand: ParsableCommand {
         let cq = try SigningKey(generatingFor: "REG-500000")
         let keyPath = dir.appendingPathComponent("operator.key").path
         _ = FileManager.default.createFile(atPath: keyPath, contents: Data(op.fileText.utf8), attributes: [.posixPermissions: 0o600])
-        var dbPath = dir.appendingPathComponent("ledger.sqlite").path
-        if let postgres {
-            let server = try PostgresLocation(url: postgres)
-            let name = "hwledger_load_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
-            try PostgresAdmin.createDatabase(name, on: server)
-            Self.dropAtExit = { try? PostgresAdmin.dropDatabase(name, on: server) }
-            dbPath = server.database(name).urlWithPassword
-        }
+        let dbPath = database ?? dir.appendingPathComponent("ledger.sqlite").path
         let store = try StoreLocation(dbPath).open(create: true)
         let ledger = TransferLedger(
             store: store, reference: try ReferenceData.load(directory: reference), clock: TransferLedger.systemClock,
