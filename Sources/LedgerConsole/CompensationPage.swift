@@ -34,8 +34,9 @@ extension ConsolePages {
                 let statements = try Self.compensationDirections.map { try ledger.statement(quarter: quarter, payer: $0.payer, payee: $0.payee) }
                 let closed = try ledger.closedStatements().filter { $0.quarter == quarter }
                 let closes = try ledger.signatures(of: closed.map(\.closedAt))
+                let numbers = Set(statements.flatMap { ($0.items + $0.adjustments).map(\.manifestNo) })
                 return TemplateValues(CompensationView(
-                    quarter: quarter, statements: statements, closed: closed, closes: closes, manifests: try ledger.manifestsByNumber(),
+                    quarter: quarter, statements: statements, closed: closed, closes: closes, manifests: try ledger.manifests(numbered: numbers),
                     names: names, principal: principal, today: today
                 ).context)
             }

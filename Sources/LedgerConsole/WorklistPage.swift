@@ -29,12 +29,12 @@ extension ConsolePages {
     }
 
     static func subjectInfo(
-        _ subject: String, applications: [String: ApplicationRecord], manifest: (String) throws -> ManifestRecord?, names: Names
+        _ subject: String, application: (String) throws -> ApplicationRecord?, manifest: (String) throws -> ManifestRecord?, names: Names
     ) rethrows -> SubjectInfo {
         func city(_ uscc: String) -> String? {
             names.enterprises[uscc].map { names.cityName(division: $0.division) }
         }
-        if let a = applications[subject] {
+        if let a = try application(subject) {
             return SubjectInfo(
                 link: "/ui/approvals/\(a.applicationId.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? a.applicationId)", text: "跨省转移申请：\(names.name(a.generator)) → \(names.name(a.receiver))，\(a.wasteCode)，\(Display.tonnes(a.grams)) 吨",
                 cities: Set([city(a.generator), city(a.receiver)].compactMap { $0 }), parties: [a.generator, a.receiver])
@@ -60,6 +60,9 @@ extension ConsolePages {
 
         /// No filter.
         init() {}
+
+        /// Whether the filter needs every row of a group read (city, party or due dates); a type alone does not.
+        var readsEveryRow: Bool { city != nil || party != nil || from != nil || to != nil }
 
         init(_ request: Request) throws {
             type = try ConsolePages.parameter(request, "type")
@@ -116,12 +119,11 @@ extension ConsolePages {
         ledger: TransferLedger, principal: ReadPrincipal, asOf: CivilDate, filter: AnomalyFilter, names: Names
     ) throws -> [String: Any] {
         let list = try ledger.worklist(for: principal.id, asOf: asOf)
-        let applications = Dictionary(try ledger.applications().map { ($0.applicationId, $0) }, uniquingKeysWith: { a, _ in a })
-        let manifests = try ledger.manifestsByNumber()
-        func manifest(_ no: String) -> ManifestRecord? { manifests[no] }
+        func application(_ id: String) throws -> ApplicationRecord? { try ledger.application(id) }
+        func manifest(_ no: String) throws -> ManifestRecord? { try ledger.manifest(no) }
         var overdue: [[String: Any]] = [], soon: [[String: Any]] = [], later: [[String: Any]] = []
         for item in list.items {
-            let info = subjectInfo(item.subject, applications: applications, manifest: manifest, names: names)
+            let info = try subjectInfo(item.subject, application: application, manifest: manifest, names: names)
             var row: [String: Any] = [
                 "kind": Display.eventLabel(item.kind), "type": item.kind, "subject": item.subject, "detail": info.text,
             ]
@@ -146,21 +148,27 @@ extension ConsolePages {
         if !later.isEmpty { out["laterCount"] = later.count }
         // Anomalies: regulators (their province) and the operator.
         if case .enterprise = principal { return out }
-        let anomalies = try Visibility.anomalies(asOf: asOf, visibleTo: principal, in: ledger)
+        guard let scope = AnomalyScope(principal) else { return out }
         var groups: [String: [[String: Any]]] = [:]
         var counts: [String: Int] = [:]
         var cities = Set<String>()
-        for a in anomalies {
-            let info = subjectInfo(a.subject, applications: applications, manifest: manifest, names: names)
-            cities.formUnion(info.cities)
-            guard filter.matches(a, info, names: names) else { continue }
-            counts[a.id, default: 0] += 1
-            guard (groups[a.id]?.count ?? 0) < anomalyRowsShown else { continue }
-            var row: [String: Any] = ["subject": a.subject, "text": info.text, "detail": a.detail]
-            if let link = info.link { row["link"] = link }
-            if let due = a.due { row["due"] = due.description }
-            groups[a.id, default: []].append(row)
+        // Unfiltered, each group reads its first rows and its count (bounded); a filter reads the groups it names.
+        for id in TransferLedger.anomalyIDs where filter.type == nil || filter.type == id {
+            let rows = try ledger.anomalyRows(asOf: asOf, province: scope.province, id: id, limit: filter.readsEveryRow ? nil : anomalyRowsShown)
+            if !filter.readsEveryRow { counts[id] = try ledger.anomalyCount(asOf: asOf, province: scope.province, id: id) }
+            for a in rows {
+                let info = try subjectInfo(a.subject, application: application, manifest: manifest, names: names)
+                cities.formUnion(info.cities)
+                guard filter.matches(a, info, names: names) else { continue }
+                if filter.readsEveryRow { counts[id, default: 0] += 1 }
+                guard (groups[id]?.count ?? 0) < anomalyRowsShown else { continue }
+                var row: [String: Any] = ["subject": a.subject, "text": info.text, "detail": a.detail]
+                if let link = info.link { row["link"] = link }
+                if let due = a.due { row["due"] = due.description }
+                groups[id, default: []].append(row)
+            }
         }
+        counts = counts.filter { $0.value > 0 }
         out["showAnomalies"] = true
         out["anomalyTotal"] = counts.values.reduce(0, +)
         out["anomalyGroups"] = counts.keys.sorted { (($0 == "A-RECEIPT-LATE") ? 1 : 0, $0) < (($1 == "A-RECEIPT-LATE") ? 1 : 0, $1) }.map { id -> [String: Any] in

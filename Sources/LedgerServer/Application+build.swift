@@ -166,8 +166,7 @@ public func buildApplication(
         VerifierService(
             ledger: ledger, verifier: verifier, latch: latch, health: health, interval: configuration.verifyInterval,
             fullInterval: configuration.fullVerifyInterval, sample: configuration.verifySample, makeScratch: makeScratch,
-            logger: logger),
-        ReportCacheWarmer(ledger: ledger, logger: logger))
+            logger: logger))
     if !configuration.witnesses.isEmpty, !configuration.readOnly { app.addServices(witnesses) }
     return app
 }

@@ -20,35 +20,6 @@ struct WriterService: Service {
     }
 }
 
-/// Fills the facade's decoded-manifest cache (docs/decisions/011) once at start, so that the first 待办 page, worklist
-/// or anomaly report after a restart does not decode every manifest while a regulator waits (about 10 s at 100,000
-/// manifests). Later reads refresh only what changed. A failure is logged and left to the first read (which reports
-/// it as that read's error); verification never uses this cache.
-struct ReportCacheWarmer: Service {
-    let ledger: TransferLedger
-    let logger: Logger
-
-    func run() async throws {
-        let ledger = self.ledger, logger = self.logger
-        // Not awaited: shutdown does not wait for a warm-up still decoding (it only reads).
-        Task.detached(priority: .utility) {
-            let started = ContinuousClock.now
-            do {
-                let count = try await Blocking.run { try ledger.manifestsByNumber().count }
-                let elapsed = ContinuousClock.now - started
-                logger.info("report cache warmed", metadata: [
-                    "manifests": "\(count)",
-                    "ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
-                ])
-            } catch {
-                logger.error("report cache not warmed", metadata: ["error": "\(error)"])
-            }
-        }
-        // A service that returns would end the group: it stays until the daemon shuts down.
-        try? await gracefulShutdown()
-    }
-}
-
 /// Publishes a checkpoint whenever the tree grew, checking every `interval`. Growth from any writer counts, the
 /// CLI appending to the same database included. It never signs over entries it has not verified: the new entries
 /// are verified first and the checkpoint is of exactly the verified size (``IncrementalVerifier/advanceAndSign(_:)``;

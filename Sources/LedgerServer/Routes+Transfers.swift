@@ -59,6 +59,7 @@ extension LedgerRoutes {
             let provinces = try ledger.enterpriseProvinces()
             var visibleFilter = base
             visibleFilter.visible = { m in Visibility.allows(principal, LedgerRoutes.scope(of: m, provinces: provinces)) }
+            if case .enterprise(let uscc, _) = principal { visibleFilter.visibleParty = uscc }
             return try ledger.manifestPageDocument(try ledger.manifests(visibleFilter, cursor: cursor, limit: limit))
         }
         return JSONResponse.make(document)

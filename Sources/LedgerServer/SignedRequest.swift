@@ -195,6 +195,20 @@ public struct ResourceScope: Sendable, Equatable {
     }
 }
 
+/// Whose anomalies a principal reads: a regulator its province's, the operator all; enterprises none.
+public struct AnomalyScope: Sendable {
+    /// The province, nil for all.
+    public var province: String?
+
+    public init?(_ principal: ReadPrincipal) {
+        switch principal {
+        case .operatorOf: province = nil
+        case .enterprise: return nil
+        case .regulator(_, let p): province = p
+        }
+    }
+}
+
 /// The visibility rule, the seam that manifest, anomaly and statement endpoints plug into.
 public enum Visibility {
     /// Whether `principal` may read a resource of `scope`: operator everything; regulator its provinces;
@@ -210,20 +224,8 @@ public enum Visibility {
     /// The anomalies `principal` may read as of `asOf` (blocking): a regulator those of manifests and applications
     /// touching its province, the operator all; enterprises none (anomalies are for regulators).
     public static func anomalies(asOf: CivilDate, visibleTo principal: ReadPrincipal, in ledger: TransferLedger) throws -> [Anomaly] {
-        let all = try ledger.anomalies(asOf: asOf)
-        switch principal {
-        case .operatorOf: return all
-        case .enterprise: return []
-        case .regulator(_, let province):
-            let provinces = try ledger.enterpriseProvinces()
-            let manifests = try ledger.manifestsByNumber()
-            let applications = Dictionary(try ledger.applications().map { ($0.applicationId, $0) }, uniquingKeysWith: { a, _ in a })
-            return all.filter { a in
-                if let m = manifests[a.subject] { return ResourceScope.regulatorProvinces(of: m, provinces: provinces).contains(province) }
-                if let app = applications[a.subject] { return ResourceScope.of(app).provinces.contains(province) }
-                return false
-            }
-        }
+        guard let scope = AnomalyScope(principal) else { return [] }
+        return try ledger.anomalies(asOf: asOf, province: scope.province)
     }
 
     /// Throws ``ServerError/forbidden(_:)`` unless ``allows(_:_:)``.

@@ -6,8 +6,8 @@ import TransferRules
 struct CompensationReader {
     let reader: any LedgerReader
     let context: RegimeContext
-    /// The manifests when the caller has them already (read paths, from the ``ManifestCache``); nil reads them
-    /// through `reader` (the write path, which must see its own transaction).
+    /// The manifests when the caller has them already (read paths: those the statement can hold, from the read
+    /// model); nil reads them all through `reader` (the write path, which must see its own transaction).
     var manifests: [ManifestRecord]? = nil
 
     func inputs() throws -> CompensationInputs {
@@ -89,7 +89,7 @@ extension TransferLedger {
     /// The statement of a quarter for one direction (SPEC §2.6).
     public func statement(quarter: Quarter, payer: String, payee: String) throws -> Statement {
         let context = try context()
-        let manifests = try allManifests()
+        let manifests = try statementManifests(from: quarter)
         return try store.read { try CompensationReader(reader: $0, context: context, manifests: manifests).statement(quarter: quarter, payer: payer, payee: payee) }
     }
 

@@ -192,6 +192,6 @@ struct EventProcessor: Sendable {
             writes = []
         default: writes = []
         }
-        for w in writes { try state.store(w, to: writer) }
+        for w in writes { try state.store(w, to: writer, context: context) }
     }
 }

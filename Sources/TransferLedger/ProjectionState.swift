@@ -145,19 +145,26 @@ struct ProjectionState: TransferState, CompensationState {
 }
 
 extension ProjectionState {
-    /// Stores what an accepted transfer event wrote, with its index rows.
-    func store(_ write: StateWrite, to writer: any LedgerWriter) throws {
+    /// Stores what an accepted transfer event wrote, with its index rows and the read models it changes (decision 020).
+    func store(_ write: StateWrite, to writer: any LedgerWriter, context: RegimeContext) throws {
+        let models = ReadModelWriter(state: self, context: context, writer: writer)
         switch write {
         case .permit(let p):
             try put(p, kind: ProjectionKind.permit, key: p.permitNo, to: writer)
             try writer.putProjection(kind: ProjectionKind.holderPermit, key: "\(p.holder)/\(p.permitNo)", value: [])
+            try models.permitIssued(holder: p.holder)
         case .application(let a):
+            let old = try application(a.applicationId)
             try put(a, kind: ProjectionKind.application, key: a.applicationId, to: writer)
             if let no = a.decision?.approvalNo {
                 try writer.putProjection(kind: ProjectionKind.approvalNo, key: no, value: Array(a.applicationId.utf8))
             }
+            try models.application(from: old, to: a)
         case .whitelist(let w): try put(w, kind: ProjectionKind.whitelist, key: w.key, to: writer)
-        case .manifest(let m): try put(m, kind: ProjectionKind.manifest, key: m.manifestNo, to: writer)
+        case .manifest(let m):
+            let old = try manifest(m.manifestNo)
+            try put(m, kind: ProjectionKind.manifest, key: m.manifestNo, to: writer)
+            try models.manifest(from: old, to: m)
         case .p2p(let r): try put(r, kind: ProjectionKind.p2p, key: r.registrationNo, to: writer)
         }
     }

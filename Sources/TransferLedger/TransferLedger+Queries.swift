@@ -21,6 +21,9 @@ public struct ManifestFilter: Sendable {
     public var text: String?
     /// Only manifests this predicate keeps (the daemon's visibility rule; the console's 待本单位办理).
     public var visible: (@Sendable (ManifestRecord) -> Bool)?
+    /// A party every manifest the caller may see names (an enterprise reader): the list reads that party's index.
+    /// Narrows nothing by itself; `visible` still decides.
+    public var visibleParty: String?
 
     public init(status: ManifestState? = nil, party: String? = nil, from: CivilDate? = nil, to: CivilDate? = nil) {
         self.status = status
@@ -93,13 +96,16 @@ extension TransferLedger {
         }
     }
 
-    /// A page of manifests in number order, starting after `cursor`.
+    /// A page of manifests in number order, starting after `cursor`. A party (`party`, else `visibleParty`) or a state
+    /// reads its index (`manifestByParty`, `manifestByState`) and only the manifests it names; otherwise the manifests
+    /// in number order until the page is full.
     public func manifests(_ filter: ManifestFilter, cursor: String? = nil, limit: Int = 100) throws -> ManifestPage {
         var page: [ManifestRecord] = []
         var more = false
         let names = filter.name == nil && filter.text == nil ? [:] : Dictionary(try enterprises().map { ($0.uscc, $0.name) }, uniquingKeysWith: { a, _ in a })
         let textCodes = filter.text.map { text in Set(reference.wasteCodes.values.filter { $0.description.contains(text) }.map(\.code)) } ?? []
-        try all(ManifestRecord.self, kind: ProjectionKind.manifest, after: cursor) { m in
+        /// Takes `m` if it passes; false once the page is full and one more passed.
+        func take(_ m: ManifestRecord) -> Bool {
             guard filter.matches(m, names: names, textCodes: textCodes) else { return true }
             if page.count == limit {
                 more = true
@@ -107,6 +113,36 @@ extension TransferLedger {
             }
             page.append(m)
             return true
+        }
+        let index: (kind: String, value: String)? =
+            (filter.party ?? filter.visibleParty).map { (ReadModelKind.manifestByParty, $0) } ?? filter.status.map { (ReadModelKind.manifestByState, $0.rawValue) }
+        guard let index else {
+            try all(ManifestRecord.self, kind: ProjectionKind.manifest, after: cursor, while: take)
+            return ManifestPage(manifests: page, nextCursor: more ? page.last?.manifestNo : nil)
+        }
+        // Index rows in batches, each batch's manifests read in one transaction.
+        var after = cursor
+        var going = true
+        while going {
+            var numbers: [String] = []
+            try manifestNumbers(index: index.kind, value: index.value, after: after) { no in
+                numbers.append(no)
+                return numbers.count < 256
+            }
+            guard let last = numbers.last else { break }
+            after = last
+            try withState { state in
+                for no in numbers {
+                    guard let m = try state.manifest(no) else {
+                        throw LedgerError.integrity(index: nil, "read model \(index.kind)/\(index.value)/\(no) names no manifest")
+                    }
+                    guard take(m) else {
+                        going = false
+                        return
+                    }
+                }
+            }
+            if numbers.count < 256 { break }
         }
         return ManifestPage(manifests: page, nextCursor: more ? page.last?.manifestNo : nil)
     }
@@ -126,27 +162,17 @@ extension TransferLedger {
         return list
     }
 
-    /// Every manifest in number order, from the ``ManifestCache``.
-    func allManifests() throws -> [ManifestRecord] { try manifestCache.snapshot(store).list }
-
-    /// Every manifest by number, from the same cache: for reports that look up the subjects of many anomalies or steps.
-    public func manifestsByNumber() throws -> [String: ManifestRecord] { try manifestCache.snapshot(store).byNumber }
-
     /// Per whitelist entry of `year`: cap, approved (direct decisions charged to it), shipped (non-cancelled
     /// manifests picked up under those approvals) and received grams; returns are not counted.
     public func whitelistReport(year: Int) throws -> [WhitelistReportRow] {
         let lists = try whitelists(year: year)
         let applications = try applications()
-        let manifests = try allManifests()
         var rows: [WhitelistReportRow] = []
         for list in lists {
             for (i, entry) in list.entries.enumerated() {
                 let charge = ApplicationRecord.WhitelistCharge(year: list.year, listingProvince: list.listingProvince, entry: i)
                 let approvalNos = Set(applications.filter { $0.whitelistCharge == charge }.compactMap { $0.decision?.approvalNo })
-                let under = manifests.filter { m in
-                    guard m.returnOf == nil, case .approval(let no) = m.basis else { return false }
-                    return approvalNos.contains(no)
-                }
+                let under = try manifests(underApprovals: approvalNos)
                 let shipped = under.filter { m in m.pickup != nil && m.state != ManifestState.cancelled }
                     .reduce(Int64(0)) { $0 + $1.totalGrams }
                 let received = under.compactMap { m in m.currentVersion }
@@ -159,16 +185,8 @@ extension TransferLedger {
         return rows
     }
 
-    /// Every anomaly open or incurred by `asOf` (SPEC §4.1 `audit anomalies`).
-    public func anomalies(asOf: CivilDate) throws -> [Anomaly] {
-        let manifests = try allManifests()
-        var permits: [String: [PermitRecord]] = [:]
-        try all(PermitRecord.self, kind: ProjectionKind.permit) { p in
-            permits[p.holder, default: []].append(p)
-            return true
-        }
-        return try context().anomalies(asOf: asOf, applications: try applications(), manifests: manifests, permits: permits)
-    }
+    /// Every anomaly open or incurred by `asOf` (SPEC §4.1 `audit anomalies`), from the read model.
+    public func anomalies(asOf: CivilDate) throws -> [Anomaly] { try anomalies(asOf: asOf, province: nil) }
 }
 
 extension Encodable {

@@ -39,8 +39,7 @@ extension TransferLedger {
             other += context.confirmationSteps(try whitelists())
             other += try statementCloseSteps(asOf: asOf, context: context)
         }
-        let items = context.worklist(
-            for: principal, asOf: asOf, applications: try applications(), manifests: try allManifests(), other: other)
+        let items = context.workItems(for: principal, asOf: asOf, steps: try workSteps(for: principal, asOf: asOf) + other)
         return Worklist(asOf: asOf, principal: principal, items: items)
     }
 
@@ -61,25 +60,25 @@ extension TransferLedger {
     /// `asOf` (in Asia/Shanghai) from the first delivery on, whose statement has items or adjustments and is not
     /// closed. No deadline applies.
     func statementCloseSteps(asOf: CivilDate, context: RegimeContext) throws -> [DeadlineStep] {
-        let manifests = try allManifests()
-        let inputs = try store.read { try CompensationReader(reader: $0, context: context, manifests: manifests).inputs() }
+        guard let first = try firstStatementQuarter() else { return [] }
+        var inputs = try store.read { try CompensationReader(reader: $0, context: context, manifests: []).inputs() }
         let directions = Set(inputs.tables.filter { $0.confirmedAt != nil }.flatMap(\.table.directions).map { [$0.payer, $0.payee] })
-        guard !directions.isEmpty,
-            let first = inputs.manifests.compactMap({ $0.receipt?.deliveredAt.shanghaiDate }).min().map(Quarter.init(containing:))
-        else { return [] }
+            .sorted { $0.lexicographicallyPrecedes($1) }
         let current = Quarter(containing: asOf)
         let closed = Set(inputs.closes.map { "\($0.quarter)/\($0.payer)/\($0.payee)" })
-        var out: [DeadlineStep] = []
+        var open: [(quarter: Quarter, direction: [String])] = []
         var q = first
         while q < current {
-            for d in directions.sorted(by: { $0.lexicographicallyPrecedes($1) }) where !closed.contains("\(q)/\(d[0])/\(d[1])") {
-                let s = context.statement(quarter: q, payer: d[0], payee: d[1], inputs: inputs)
-                if !s.items.isEmpty || !s.adjustments.isEmpty {
-                    out.append(DeadlineStep(kind: "compensation.statement.closed", actor: Principal.regulatorID(d[1]), subject: q.description, due: nil, doneOn: nil))
-                }
-            }
+            for d in directions where !closed.contains("\(q)/\(d[0])/\(d[1])") { open.append((q, d)) }
             q = q.next
         }
-        return out
+        guard let earliest = open.first?.quarter else { return [] }
+        // Only the manifests the open quarters' statements can hold: those of the earliest open quarter on.
+        inputs.manifests = try statementManifests(from: earliest)
+        return open.compactMap { o in
+            let s = context.statement(quarter: o.quarter, payer: o.direction[0], payee: o.direction[1], inputs: inputs)
+            guard !s.items.isEmpty || !s.adjustments.isEmpty else { return nil }
+            return DeadlineStep(kind: "compensation.statement.closed", actor: Principal.regulatorID(o.direction[1]), subject: o.quarter.description, due: nil, doneOn: nil)
+        }
     }
 }

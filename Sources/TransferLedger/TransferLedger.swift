@@ -15,7 +15,6 @@ public final class TransferLedger: Sendable {
     let clock: @Sendable () -> UTCInstant
     let logger: Logger
     let genesisCache = GenesisCache()
-    let manifestCache = ManifestCache()
 
     /// Submissions per write transaction in bulk input.
     public static let batchSize = 2000

@@ -27,15 +27,6 @@ struct StartupTests {
         #expect(daemon.stop() == 0)
     }
 
-    @Test("at start the daemon decodes every manifest once for the reports (the first 待办 page after a restart does not wait for it), logging how many")
-    func warmsReportCache() throws {
-        let regime = try RegimeDaemon()
-        let deadline = Date().addingTimeInterval(20)
-        while !regime.daemon.stderr.contains("report cache warmed"), Date() < deadline { usleep(50_000) }
-        let line = regime.daemon.stderr.split(separator: "\n").first { $0.contains("report cache warmed") }
-        #expect(line?.contains("manifests=\(regime.known.count)") == true, "\(regime.daemon.stderr)")
-    }
-
     @Test("a missing database is exit 66 with error[IO]; a bad --listen is exit 64")
     func badStart() throws {
         let dir = TempDirectory()

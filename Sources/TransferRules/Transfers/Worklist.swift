@@ -58,10 +58,23 @@ extension RegimeContext {
     public func worklist(
         for principal: String, asOf: CivilDate, applications: [ApplicationRecord], manifests: [ManifestRecord], other: [DeadlineStep] = []
     ) -> [WorkItem] {
-        var steps: [DeadlineStep] = []
-        for a in applications { steps += pendingSteps(of: a, asOf: asOf) }
-        for m in manifests { steps += self.steps(of: m, asOf: asOf) }
-        steps += other
+        let spans = applications.flatMap(workSpans(of:)) + manifests.flatMap(workSpans(of:))
+        return workItems(for: principal, asOf: asOf, steps: spans.filter { $0.covers(asOf) }.map(\.step) + other)
+    }
+
+    /// The worklist spans of an application: each step while it is listed, not done and not moot.
+    public func workSpans(of a: ApplicationRecord) -> [StepSpan] {
+        stepSpans(of: a).compactMap { $0.worklistSpan(decidedOn: a.decision?.decidedOn) }
+    }
+
+    /// The worklist spans of a manifest: each step while it is listed and not done.
+    public func workSpans(of m: ManifestRecord) -> [StepSpan] {
+        stepSpans(of: m).compactMap { $0.worklistSpan(decidedOn: nil) }
+    }
+
+    /// `steps` (already those listed as of `asOf`) that are `principal`'s and not done, as work items: overdue first,
+    /// then by due date (undated last), then kind and subject.
+    public func workItems(for principal: String, asOf: CivilDate, steps: [DeadlineStep]) -> [WorkItem] {
         let items = steps.filter { $0.actor == principal && !$0.isDone(asOf: asOf) }.map { s in
             let overdue = s.due.map { asOf > $0 } ?? false
             // A calendar-day deadline can fall on a weekend: overdue then still shows −1.

@@ -1,0 +1,291 @@
+import LedgerCore
+import TransferRules
+
+/// The read models kept at append time (decision 020): rows shaped for the questions the pages, the API and the CLI
+/// ask, written by ``ProjectionState/store(_:to:)`` in the same transaction as the record they derive from, and
+/// rebuilt identically by a replay (so `verify` and `rebuild --check` compare them like every projection row).
+///
+/// Keys are composite and sort as the questions need them (dates as `yyyymmdd`); values are short `|`-separated text,
+/// written once per change. The store sees only ordered (kind, key, value) rows, as for every projection.
+enum ReadModelKind {
+    /// `<actor>/<until>/<kind>/<subject>/<n>` → `<from>|<due>`: a step while it is on its actor's worklist. As of D the
+    /// worklist is the actor's rows after `<actor>/<D>/`, whose `from` is not after D.
+    static let work = "work"
+    /// `<scope>/<id>/<due>/<subject>/<n>` → `<from>|<detail>`: an anomaly reported from `from` on; scope is a province
+    /// code (its regulator reads it) or `all` (the operator).
+    static let anomaly = "anomaly"
+    /// `<scope>/<id>/<from>` → the number of anomalies of that scope and id reported from that date.
+    static let anomalyCount = "anomalyCount"
+    /// `<receiver>/<year>/<delivered seconds>/<manifestNo>` → grams received (the latest version).
+    static let capacityReceipt = "capacityReceipt"
+    /// `<receiver>/<year>` → `<grams>|<last receipt key>|<A-CAPACITY manifestNo>|<from>|<detail>`: the running total
+    /// of a receiver's delivery year and its A-CAPACITY, if any.
+    static let capacity = "capacity"
+    /// `<uscc>/<manifestNo>` → empty: the manifests naming a party (generator, listed carrier, receiver).
+    static let manifestByParty = "manifestByParty"
+    /// `<state>/<manifestNo>` → empty: the manifests in a state.
+    static let manifestByState = "manifestByState"
+
+    /// `<quarter>/<manifestNo>` → empty: a received manifest (not a return) under the quarter of its delivery and of
+    /// each version's entry — every manifest a quarter's statement can hold an item or adjustment of is under that
+    /// quarter or a later one (a version is adjusted into a quarter not closed when it was entered).
+    static let statementManifest = "statementManifest"
+    /// `<approvalNo>/<manifestNo>` → empty: the manifests filed under an approval (not returns).
+    static let manifestByApproval = "manifestByApproval"
+
+    static let all = [work, anomaly, anomalyCount, capacityReceipt, capacity, manifestByParty, manifestByState, statementManifest, manifestByApproval]
+
+    /// The scope of every anomaly, read by the operator.
+    static let allScope = "all"
+    /// A date in a key: `yyyymmdd`; `low` or `high` when there is none.
+    static func date(_ d: CivilDate?, none: String = "00000000") -> String {
+        guard let d else { return none }
+        return String(format: "%04d%02d%02d", d.year, d.month, d.day)
+    }
+    static let never = "99999999"
+    /// The inverse of ``date(_:none:)``; nil for the sentinels.
+    static func parseDate(_ s: Substring) -> CivilDate? {
+        guard s.count == 8, s != "00000000", s != never, let n = Int(s) else { return nil }
+        return CivilDate(year: n / 10_000, month: n / 100 % 100, day: n % 100)
+    }
+}
+
+/// Maintains the read models from the records an append changes; `old` is the record before, nil for a new one.
+struct ReadModelWriter {
+    let state: ProjectionState
+    let context: RegimeContext
+    let writer: any LedgerWriter
+
+    func application(from old: ApplicationRecord?, to new: ApplicationRecord) throws {
+        let scopes = [new.originProvince, new.destinationProvince, ReadModelKind.allScope]
+        try replaceWork(old.map(context.workSpans(of:)) ?? [], new: context.workSpans(of: new))
+        try replaceAnomalies(old.map(context.anomalySpans(of:)) ?? [], new: context.anomalySpans(of: new), scopes: scopes)
+    }
+
+    func manifest(from old: ManifestRecord?, to new: ManifestRecord) throws {
+        try replaceWork(old.map(context.workSpans(of:)) ?? [], new: context.workSpans(of: new))
+        let scopes = try self.scopes(of: new)
+        try replaceAnomalies(old.map(context.anomalySpans(of:)) ?? [], new: context.anomalySpans(of: new), scopes: scopes)
+        try replaceIndex(ReadModelKind.manifestByParty, old: old.map { $0.namedParties.map { "\($0)/\(new.manifestNo)" } } ?? [],
+                         new: new.namedParties.map { "\($0)/\(new.manifestNo)" })
+        try replaceIndex(ReadModelKind.manifestByState, old: old.map { ["\($0.state.rawValue)/\(new.manifestNo)"] } ?? [],
+                         new: ["\(new.state.rawValue)/\(new.manifestNo)"])
+        try replaceIndex(ReadModelKind.statementManifest, old: old.map(Self.statementQuarters) ?? [], new: Self.statementQuarters(new))
+        try replaceIndex(ReadModelKind.manifestByApproval, old: old.map(Self.approvalKeys) ?? [], new: Self.approvalKeys(new))
+        let before = old.flatMap(CapacityReceipt.init)
+        let after = CapacityReceipt(new)
+        guard before != after else { return }
+        if let before { try writer.deleteProjection(kind: ReadModelKind.capacityReceipt, key: Self.receiptKey(new.receiver, before)) }
+        if let after { try writer.putProjection(kind: ReadModelKind.capacityReceipt, key: Self.receiptKey(new.receiver, after), value: Array(String(after.grams).utf8)) }
+        // Common case: a new receipt after every other of its receiver's year adds to the running total.
+        if before == nil, let after, try appendReceipt(after, receiver: new.receiver) { return }
+        for year in Set([before, after].compactMap { $0?.at.shanghaiDate.year }) { try recomputeCapacity(receiver: new.receiver, year: year) }
+    }
+
+    /// A permit changes the capacities a receiver's receipts are judged against: every year of it is counted again.
+    func permitIssued(holder: String) throws {
+        var years: Set<Int> = []
+        try forEach(ReadModelKind.capacity, prefix: holder + "/") { key, _ in
+            if let y = Int(key.split(separator: "/").last ?? "") { years.insert(y) }
+        }
+        for year in years.sorted() { try recomputeCapacity(receiver: holder, year: year) }
+    }
+
+    // MARK: Rows
+
+    static func statementQuarters(_ m: ManifestRecord) -> [String] {
+        guard m.returnOf == nil, let r = m.receipt else { return [] }
+        var quarters: Set<Quarter> = [Quarter(containing: r.deliveredAt.shanghaiDate)]
+        for v in m.versions {
+            if let at = m.events.first(where: { $0.index == v.index })?.time { quarters.insert(Quarter(containing: at.shanghaiDate)) }
+        }
+        return quarters.sorted().map { "\($0)/\(m.manifestNo)" }
+    }
+
+    static func approvalKeys(_ m: ManifestRecord) -> [String] {
+        guard m.returnOf == nil, case .approval(let no) = m.basis else { return [] }
+        return ["\(no)/\(m.manifestNo)"]
+    }
+
+    /// The provinces whose regulators see a manifest (its generator's and receiver's) and `all`.
+    func scopes(of m: ManifestRecord) throws -> [String] {
+        var out: [String] = []
+        for uscc in [m.generator, m.receiver] {
+            if let p = try state.enterprise(uscc)?.province, !out.contains(p) { out.append(p) }
+        }
+        return out + [ReadModelKind.allScope]
+    }
+
+    func replaceWork(_ old: [StepSpan], new: [StepSpan]) throws {
+        let before = Self.workRows(old), after = Self.workRows(new)
+        for (key, _) in before where after[key] == nil { try writer.deleteProjection(kind: ReadModelKind.work, key: key) }
+        for (key, value) in after where before[key] != value { try writer.putProjection(kind: ReadModelKind.work, key: key, value: value) }
+    }
+
+    static func workRows(_ spans: [StepSpan]) -> [String: [UInt8]] {
+        var rows: [String: [UInt8]] = [:]
+        var seen: [String: Int] = [:]
+        for s in spans {
+            let base = "\(s.step.actor)/\(ReadModelKind.date(s.until, none: ReadModelKind.never))/\(s.step.kind)/\(s.step.subject)"
+            let n = seen[base, default: 0]
+            seen[base] = n + 1
+            rows["\(base)/\(n)"] = Array("\(ReadModelKind.date(s.from))|\(ReadModelKind.date(s.step.due, none: ""))".utf8)
+        }
+        return rows
+    }
+
+    func replaceAnomalies(_ old: [AnomalySpan], new: [AnomalySpan], scopes: [String]) throws {
+        let before = Self.anomalyRows(old, scopes: scopes), after = Self.anomalyRows(new, scopes: scopes)
+        for (key, row) in before where after[key] == nil {
+            try writer.deleteProjection(kind: ReadModelKind.anomaly, key: key)
+            try count(row.countKey, by: -1)
+        }
+        for (key, row) in after where before[key]?.value != row.value {
+            try writer.putProjection(kind: ReadModelKind.anomaly, key: key, value: row.value)
+            if let previous = before[key] { try count(previous.countKey, by: -1) }
+            try count(row.countKey, by: 1)
+        }
+    }
+
+    static func anomalyRows(_ spans: [AnomalySpan], scopes: [String]) -> [String: (value: [UInt8], countKey: String)] {
+        var rows: [String: (value: [UInt8], countKey: String)] = [:]
+        // Several anomalies of one id on one subject (discrepant lines) are numbered in detail order.
+        let ordered = spans.sorted { ($0.anomaly.id, $0.anomaly.detail) < ($1.anomaly.id, $1.anomaly.detail) }
+        var seen: [String: Int] = [:]
+        for s in ordered {
+            let a = s.anomaly
+            let tail = "\(a.id)/\(ReadModelKind.date(a.due))/\(a.subject)"
+            let n = seen[tail, default: 0]
+            seen[tail] = n + 1
+            let value = Array("\(ReadModelKind.date(s.from))|\(a.detail)".utf8)
+            for scope in scopes {
+                rows["\(scope)/\(tail)/\(n)"] = (value, "\(scope)/\(a.id)/\(ReadModelKind.date(s.from))")
+            }
+        }
+        return rows
+    }
+
+    func count(_ key: String, by delta: Int) throws {
+        let current = try writer.projection(kind: ReadModelKind.anomalyCount, key: key).flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? 0
+        let next = current + delta
+        guard next >= 0 else { throw LedgerError.integrity(index: nil, "read model anomalyCount/\(key) would go below zero") }
+        if next == 0 {
+            try writer.deleteProjection(kind: ReadModelKind.anomalyCount, key: key)
+        } else {
+            try writer.putProjection(kind: ReadModelKind.anomalyCount, key: key, value: Array(String(next).utf8))
+        }
+    }
+
+    func replaceIndex(_ kind: String, old: [String], new: [String]) throws {
+        let keep = Set(new)
+        for key in old where !keep.contains(key) { try writer.deleteProjection(kind: kind, key: key) }
+        let had = Set(old)
+        for key in new.sorted() where !had.contains(key) { try writer.putProjection(kind: kind, key: key, value: []) }
+    }
+
+    // MARK: A-CAPACITY
+
+    static func receiptKey(_ receiver: String, _ r: CapacityReceipt) -> String {
+        "\(receiver)/\(r.at.shanghaiDate.year)/\(String(format: "%012lld", r.at.seconds))/\(r.manifestNo)"
+    }
+
+    struct CapacityRow {
+        var grams: Int64
+        var last: String
+        var anomaly: AnomalySpan?
+
+        init(grams: Int64, last: String, anomaly: AnomalySpan?) {
+            self.grams = grams
+            self.last = last
+            self.anomaly = anomaly
+        }
+
+        init?(_ bytes: [UInt8]) {
+            let f = String(decoding: bytes, as: UTF8.self).split(separator: "|", maxSplits: 4, omittingEmptySubsequences: false)
+            guard f.count == 5, let grams = Int64(f[0]) else { return nil }
+            self.grams = grams
+            last = String(f[1])
+            anomaly = f[2].isEmpty ? nil : AnomalySpan(Anomaly(id: "A-CAPACITY", subject: String(f[2]), due: nil, detail: String(f[4])), from: ReadModelKind.parseDate(f[3]))
+        }
+
+        var bytes: [UInt8] {
+            Array("\(grams)|\(last)|\(anomaly?.anomaly.subject ?? "")|\(ReadModelKind.date(anomaly?.from))|\(anomaly?.anomaly.detail ?? "")".utf8)
+        }
+    }
+
+    func capacityRow(_ receiver: String, _ year: Int) throws -> CapacityRow? {
+        let key = "\(receiver)/\(year)"
+        guard let bytes = try writer.projection(kind: ReadModelKind.capacity, key: key) else { return nil }
+        guard let row = CapacityRow(bytes) else { throw LedgerError.integrity(index: nil, "read model capacity/\(key) does not decode") }
+        return row
+    }
+
+    /// Adds a receipt that sorts after every other of its receiver's year; false when it does not (recount instead).
+    func appendReceipt(_ r: CapacityReceipt, receiver: String) throws -> Bool {
+        let year = r.at.shanghaiDate.year
+        let key = Self.receiptKey(receiver, r)
+        let previous = try capacityRow(receiver, year)
+        if let previous, !previous.last.utf8.lexicographicallyPrecedes(key.utf8) { return false }
+        var row = previous ?? CapacityRow(grams: 0, last: key, anomaly: nil)
+        row.grams += r.grams
+        row.last = key
+        if row.anomaly == nil {
+            let permits = try state.permits(of: receiver)
+            if let found = context.capacityAnomaly(receiver: receiver, receipts: [CapacityReceipt(at: r.at, manifestNo: r.manifestNo, grams: row.grams)], permits: permits) {
+                row.anomaly = found
+                try setCapacityAnomaly(nil, found)
+            }
+        }
+        try writer.putProjection(kind: ReadModelKind.capacity, key: "\(receiver)/\(year)", value: row.bytes)
+        return true
+    }
+
+    /// Counts a receiver's year again from its receipts.
+    func recomputeCapacity(receiver: String, year: Int) throws {
+        var receipts: [CapacityReceipt] = []
+        var last = ""
+        try forEach(ReadModelKind.capacityReceipt, prefix: "\(receiver)/\(year)/") { key, value in
+            let parts = key.split(separator: "/")
+            guard parts.count == 4, let seconds = Int64(parts[2]), let grams = Int64(String(decoding: value, as: UTF8.self)) else {
+                throw LedgerError.integrity(index: nil, "read model capacityReceipt/\(key) does not decode")
+            }
+            receipts.append(CapacityReceipt(at: UTCInstant(seconds: seconds), manifestNo: String(parts[3]), grams: grams))
+            last = key
+        }
+        let old = try capacityRow(receiver, year)
+        let found = context.capacityAnomaly(receiver: receiver, receipts: receipts, permits: try state.permits(of: receiver))
+        if old?.anomaly != found { try setCapacityAnomaly(old?.anomaly, found) }
+        if receipts.isEmpty {
+            try writer.deleteProjection(kind: ReadModelKind.capacity, key: "\(receiver)/\(year)")
+        } else {
+            let row = CapacityRow(grams: receipts.reduce(0) { $0 + $1.grams }, last: last, anomaly: found)
+            try writer.putProjection(kind: ReadModelKind.capacity, key: "\(receiver)/\(year)", value: row.bytes)
+        }
+    }
+
+    /// Moves A-CAPACITY rows from the manifest `old` names to the one `new` names.
+    func setCapacityAnomaly(_ old: AnomalySpan?, _ new: AnomalySpan?) throws {
+        func scopes(_ a: AnomalySpan?) throws -> [String] {
+            guard let a, let m = try state.manifest(a.anomaly.subject) else { return [ReadModelKind.allScope] }
+            return try self.scopes(of: m)
+        }
+        let before = Self.anomalyRows(old.map { [$0] } ?? [], scopes: try scopes(old))
+        let after = Self.anomalyRows(new.map { [$0] } ?? [], scopes: try scopes(new))
+        for (key, row) in before where after[key]?.value != row.value {
+            try writer.deleteProjection(kind: ReadModelKind.anomaly, key: key)
+            try count(row.countKey, by: -1)
+        }
+        for (key, row) in after where before[key]?.value != row.value {
+            try writer.putProjection(kind: ReadModelKind.anomaly, key: key, value: row.value)
+            try count(row.countKey, by: 1)
+        }
+    }
+
+    func forEach(_ kind: String, prefix: String, _ body: (String, [UInt8]) throws -> Void) throws {
+        try writer.forEachProjection(kind: kind, after: prefix) { key, value in
+            guard key.hasPrefix(prefix) else { return false }
+            try body(key, value)
+            return true
+        }
+    }
+}

@@ -1,0 +1,141 @@
+import LedgerCore
+import TransferRules
+
+/// Reads of the read models (decision 020): each a range scan bounded by what it answers, never all history.
+extension TransferLedger {
+    /// The deadline steps of applications and manifests on `principal`'s worklist as of `asOf`: the principal's
+    /// `work` rows not ended by `asOf` (open ones and those done or moot after it) that had begun by then.
+    func workSteps(for principal: String, asOf: CivilDate) throws -> [DeadlineStep] {
+        let prefix = principal + "/"
+        var out: [DeadlineStep] = []
+        try store.read { r in
+            try r.forEachProjection(kind: ReadModelKind.work, after: prefix + ReadModelKind.date(asOf) + "/\u{7F}") { key, value in
+                guard key.hasPrefix(prefix) else { return false }
+                let parts = key.dropFirst(prefix.count).split(separator: "/", maxSplits: 2)
+                let fields = String(decoding: value, as: UTF8.self).split(separator: "|", omittingEmptySubsequences: false)
+                guard parts.count == 3, fields.count == 2 else {
+                    throw LedgerError.integrity(index: nil, "read model \(ReadModelKind.work)/\(key) does not decode")
+                }
+                if let from = ReadModelKind.parseDate(fields[0]), from > asOf { return true }
+                let rest = parts[2]
+                guard let slash = rest.lastIndex(of: "/") else {
+                    throw LedgerError.integrity(index: nil, "read model \(ReadModelKind.work)/\(key) does not decode")
+                }
+                let subject = rest[..<slash]
+                out.append(DeadlineStep(kind: String(parts[1]), actor: principal, subject: String(subject), due: ReadModelKind.parseDate(fields[1]), doneOn: nil))
+                return true
+            }
+        }
+        return out
+    }
+
+    /// The anomalies of `scope` (a province code, or nil for all) reported by `asOf`, in report order.
+    public func anomalies(asOf: CivilDate, province: String?) throws -> [Anomaly] {
+        var out: [Anomaly] = []
+        for id in Self.anomalyIDs { out += try anomalyRows(asOf: asOf, province: province, id: id, limit: nil) }
+        return RegimeContext.sorted(out)
+    }
+
+    /// The anomaly ids the ledger reports.
+    public static let anomalyIDs = [
+        "A-CAPACITY", "A-DEADLINE-DECISION", "A-DEADLINE-REPLY", "A-DEADLINE-REVIEW", "A-DISCREPANCY", "A-IN-TRANSIT-OVERDUE", "A-RECEIPT-LATE",
+    ]
+
+    /// The anomalies of one id and scope reported by `asOf`, by due date (undated first) then subject; at most
+    /// `limit` of them.
+    public func anomalyRows(asOf: CivilDate, province: String?, id: String, limit: Int?) throws -> [Anomaly] {
+        let prefix = "\(province ?? ReadModelKind.allScope)/\(id)/"
+        var out: [Anomaly] = []
+        try store.read { r in
+            try r.forEachProjection(kind: ReadModelKind.anomaly, after: prefix) { key, value in
+                guard key.hasPrefix(prefix) else { return false }
+                let rest = key.dropFirst(prefix.count)
+                let fields = String(decoding: value, as: UTF8.self).split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false)
+                guard let first = rest.firstIndex(of: "/"), let last = rest.lastIndex(of: "/"), first < last, fields.count == 2 else {
+                    throw LedgerError.integrity(index: nil, "read model \(ReadModelKind.anomaly)/\(key) does not decode")
+                }
+                if let from = ReadModelKind.parseDate(fields[0]), from > asOf { return true }
+                out.append(Anomaly(
+                    id: id, subject: String(rest[rest.index(after: first)..<last]), due: ReadModelKind.parseDate(rest[..<first]), detail: String(fields[1])))
+                return limit.map { out.count < $0 } ?? true
+            }
+        }
+        return out
+    }
+
+    /// How many anomalies of one id and scope are reported by `asOf` (from the per-day counts, not the rows).
+    public func anomalyCount(asOf: CivilDate, province: String?, id: String) throws -> Int {
+        let prefix = "\(province ?? ReadModelKind.allScope)/\(id)/"
+        let last = ReadModelKind.date(asOf)
+        var total = 0
+        try store.read { r in
+            try r.forEachProjection(kind: ReadModelKind.anomalyCount, after: prefix) { key, value in
+                guard key.hasPrefix(prefix), key.dropFirst(prefix.count) <= last else { return false }
+                guard let n = Int(String(decoding: value, as: UTF8.self)) else {
+                    throw LedgerError.integrity(index: nil, "read model \(ReadModelKind.anomalyCount)/\(key) does not decode")
+                }
+                total += n
+                return true
+            }
+        }
+        return total
+    }
+
+    /// Manifest numbers of one index (`manifestByParty` or `manifestByState`) under `value`, after `cursor`, in
+    /// number order; `body` returns false to stop.
+    func manifestNumbers(index: String, value: String, after cursor: String?, _ body: (String) throws -> Bool) throws {
+        let prefix = value + "/"
+        try store.read { r in
+            try r.forEachProjection(kind: index, after: prefix + (cursor ?? "")) { key, _ in
+                guard key.hasPrefix(prefix) else { return false }
+                return try body(String(key.dropFirst(prefix.count)))
+            }
+        }
+    }
+
+    /// The manifests of `numbers`, by number (the ones that exist).
+    public func manifests(numbered numbers: Set<String>) throws -> [String: ManifestRecord] {
+        try withState { state in
+            var out: [String: ManifestRecord] = [:]
+            for no in numbers.sorted() { out[no] = try state.manifest(no) }
+            return out
+        }
+    }
+
+    /// Every manifest a statement of `quarter` or a later quarter can hold an item or adjustment of, in number order
+    /// (the `statementManifest` rows from `quarter` on).
+    func statementManifests(from quarter: Quarter) throws -> [ManifestRecord] {
+        var numbers: Set<String> = []
+        try store.read { r in
+            try r.forEachProjection(kind: ReadModelKind.statementManifest, after: quarter.description) { key, _ in
+                guard let slash = key.firstIndex(of: "/") else {
+                    throw LedgerError.integrity(index: nil, "read model \(ReadModelKind.statementManifest)/\(key) does not decode")
+                }
+                numbers.insert(String(key[key.index(after: slash)...]))
+                return true
+            }
+        }
+        return try manifests(numbered: numbers).values.sorted { $0.manifestNo < $1.manifestNo }
+    }
+
+    /// The quarter of the earliest delivery a statement counts, nil before any.
+    func firstStatementQuarter() throws -> Quarter? {
+        var first: Quarter?
+        try store.read { r in
+            try r.forEachProjection(kind: ReadModelKind.statementManifest, after: nil) { key, _ in
+                first = Quarter(String(key.prefix(6)))
+                return false
+            }
+        }
+        return first
+    }
+
+    /// The manifests filed under any of `approvalNos` (not returns).
+    func manifests(underApprovals approvalNos: Set<String>) throws -> [ManifestRecord] {
+        var numbers: Set<String> = []
+        for no in approvalNos.sorted() {
+            try manifestNumbers(index: ReadModelKind.manifestByApproval, value: no, after: nil) { numbers.insert($0); return true }
+        }
+        return try manifests(numbered: numbers).values.sorted { $0.manifestNo < $1.manifestNo }
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import LedgerCore
+import LedgerSQLite
+import LedgerTestSupport
+import Logging
+import Testing
+import TransferLedger
+import TransferRules
+
+/// The read models (decision 020) answer every report exactly as the computation they replaced (``LegacyReports``)
+/// did: on the 2025 fixture ledger, at every third day from 2025-01-01 to 2026-03-31.
+@Suite("Read models agree with the reports they replaced")
+struct ReadModelParityTests {
+    @Test("2025 fixture ledger: every principal's worklist, the anomalies (all and each province's), every statement and the whitelist report equal the pre-read-model computation")
+    func fixtureLedger() throws {
+        let dir = TempDirectory()
+        let db = dir.path("fixture.sqlite")
+        let build = try Run.executable(
+            "/usr/bin/env", ["python3", Fixtures.path("scripts/build-fixture-ledger.py"), db, "--quiet"],
+            environment: ["HWLEDGER": Fixtures.executable("hwledger")])
+        try #require(build.status == 0, "build-fixture-ledger.py: \(build.stdout)\n\(build.stderr)")
+        let ledger = TransferLedger(
+            store: try SQLiteLedgerStore(path: db), reference: Fixtures.reference, clock: TransferLedger.systemClock, logger: Logger(label: "parity"))
+        let manifests = try ledger.manifests(ManifestFilter(), limit: Int.max).manifests
+        let provinces = try ledger.enterpriseProvinces()
+        let legacy = LegacyReports(
+            c: try ledger.context(), applications: try ledger.applications(), manifests: manifests,
+            permits: Dictionary(grouping: try ledger.permits(of: nil), by: \.holder), whitelists: try ledger.whitelists(),
+            compensation: CompensationInputs(
+                manifests: manifests, tables: try ledger.rateTables(), closes: try ledger.closedStatements(), provinces: provinces))
+        #expect(manifests.count > 50 && legacy.applications.count > 5, "the fixture has \(manifests.count) manifests")
+
+        let principals = ["REG-510000", "REG-500000"] + (try ledger.enterprises().map(\.uscc))
+        let byNumber = Dictionary(manifests.map { ($0.manifestNo, $0) }, uniquingKeysWith: { a, _ in a })
+        let applications = Dictionary(legacy.applications.map { ($0.applicationId, $0) }, uniquingKeysWith: { a, _ in a })
+        func provincesOf(_ a: Anomaly) -> Set<String> {
+            if let m = byNumber[a.subject] { return Set([provinces[m.generator], provinces[m.receiver]].compactMap { $0 }) }
+            if let app = applications[a.subject] { return [app.originProvince, app.destinationProvince] }
+            return []
+        }
+        var date = CivilDate("2025-01-01")!
+        var compared = (items: 0, anomalies: 0)
+        while date <= CivilDate("2026-03-31")! {
+            for p in principals {
+                let expected = legacy.worklist(for: p, asOf: date)
+                let got = try ledger.worklist(for: p, asOf: date).items
+                #expect(got == expected, "worklist of \(p) as of \(date)")
+                compared.items += expected.count
+            }
+            let all = legacy.anomalies(asOf: date)
+            #expect(try ledger.anomalies(asOf: date) == all, "anomalies as of \(date)")
+            for province in ["510000", "500000"] {
+                #expect(try ledger.anomalies(asOf: date, province: province) == all.filter { provincesOf($0).contains(province) }, "\(province)'s anomalies as of \(date)")
+                for id in TransferLedger.anomalyIDs {
+                    let ofId = all.filter { $0.id == id && provincesOf($0).contains(province) }
+                    #expect(try ledger.anomalyCount(asOf: date, province: province, id: id) == ofId.count, "\(province)'s \(id) count as of \(date)")
+                }
+            }
+            compared.anomalies += all.count
+            date = date.adding(days: 3)
+        }
+        #expect(compared.items > 100 && compared.anomalies > 100, "compared \(compared)")
+
+        var quarter = Quarter(year: 2025, q: 1)!
+        while quarter <= Quarter(year: 2026, q: 1)! {
+            for (payer, payee) in [("510000", "500000"), ("500000", "510000")] {
+                #expect(try ledger.statement(quarter: quarter, payer: payer, payee: payee) == legacy.statement(quarter: quarter, payer: payer, payee: payee), "\(quarter) \(payer) → \(payee)")
+            }
+            quarter = quarter.next
+        }
+
+        for year in [2025, 2026] {
+            for row in try ledger.whitelistReport(year: year) {
+                let list = try #require(try ledger.whitelists(year: year).first { $0.listingProvince == row.listingProvince })
+                let entry = try #require(list.entries.firstIndex { $0.receiver == row.receiver && $0.wasteCode == row.wasteCode })
+                let charge = ApplicationRecord.WhitelistCharge(year: year, listingProvince: row.listingProvince, entry: entry)
+                let nos = Set(legacy.applications.filter { $0.whitelistCharge == charge }.compactMap { $0.decision?.approvalNo })
+                let usage = legacy.whitelistUsage(approvalNos: nos)
+                #expect(row.shippedGrams == usage.shipped && row.receivedGrams == usage.received, "\(year) \(row.listingProvince) \(row.receiver) \(row.wasteCode)")
+            }
+        }
+    }
+}
+
+@Suite("Read models are checked like every projection")
+struct ReadModelTamperTests {
+    /// A SQLite ledger with one manifest filed and picked up: `work`, `manifestByParty` and `manifestByState` rows.
+    static func ledger() throws -> (TransferScenario, String) {
+        let s = try TransferScenario(sqlite: true)
+        let no = try s.file(TransferBody.manifest(carriers: [TransferParty.carrier]))
+        try s.pickUp(no)
+        return (s, no)
+    }
+
+    @Test("rebuild --check and verify name a read-model row changed, removed or added in the file (exit 3)", .enabled(if: TestDatabase.isSQLite, "edits the SQLite file"))
+    func tamperedRowsAreNamed() throws {
+        let (s, no) = try Self.ledger()
+        let db = s.locator!
+        let good = try Run.hwledger(["rebuild", "--check", "--db", db])
+        try #require(good.status == 0, "\(good.stderr)")
+        let work = try #require(try Self.sqlite(db, "SELECT key FROM projections WHERE kind = 'work' ORDER BY key LIMIT 1;").split(separator: "\n").first.map(String.init))
+        let cases: [(sql: String, named: String)] = [
+            ("UPDATE projections SET value = CAST('20250101|20250102' AS BLOB) WHERE kind = 'work' AND key = '\(work)';", "projection work/\(work) differs"),
+            ("DELETE FROM projections WHERE kind = 'manifestByState' AND key = 'inTransit/\(no)';", "projection manifestByState/inTransit/\(no) differs"),
+            ("INSERT INTO projections (kind, key, value) VALUES ('manifestByParty', 'X/\(no)', X'');", "projection manifestByParty/X/\(no) differs"),
+        ]
+        for (i, c) in cases.enumerated() {
+            let copy = s.dir.path("tampered-\(i).sqlite")
+            for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: db + suffix) {
+                try FileManager.default.copyItem(atPath: db + suffix, toPath: copy + suffix)
+            }
+            _ = try Self.sqlite(copy, c.sql)
+            for command in [["rebuild", "--check"], ["verify"]] {
+                let r = try Run.hwledger(command + ["--db", copy])
+                #expect(r.status == 3, "\(command) after \(c.sql): \(r.stderr)")
+                #expect(r.stderr.contains(c.named), "\(command) after \(c.sql) names the row: \(r.stderr)")
+            }
+        }
+    }
+
+    static func sqlite(_ db: String, _ sql: String) throws -> String {
+        let r = try Run.executable("/usr/bin/sqlite3", [db, sql])
+        guard r.status == 0 else { throw LedgerError.storage("sqlite3: \(r.stderr)") }
+        return r.stdout
+    }
+}
