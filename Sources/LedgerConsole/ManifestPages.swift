@@ -58,6 +58,9 @@ extension ConsolePages {
             return out
         }
 
+        /// Nothing to filter by: the list is the reader's newest-first read model.
+        var isUnfiltered: Bool { q == nil && code == nil && state == nil && from == nil && to == nil }
+
         /// The matching manifests newest first (last filed on top), the requested page of them, and the total. The
         /// facade pages in number order; the console reads every match (the total needs them all) and orders them here.
         func newestFirst(_ all: [ManifestRecord]) -> (rows: ArraySlice<ManifestRecord>, total: Int, more: Bool) {
@@ -92,17 +95,22 @@ extension ConsolePages {
         var names: Names?
         do {
             let query = try ManifestQuery(request)
-            let (n, page) = try await Blocking.run { () -> (Names, ManifestPage) in
+            let (n, list) = try await Blocking.run { () -> (Names, (rows: ArraySlice<ManifestRecord>, total: Int, more: Bool)) in
                 let names = try Names(ledger: ledger)
-                let provinces = try ledger.enterpriseProvinces()
-                var filter = query.filter
-                filter.visible = { m in Visibility.allows(principal, .of(m, provinces: provinces)) }
-                return (names, try ledger.manifests(filter, limit: Int.max))
+                guard query.isUnfiltered else {
+                    let provinces = try ledger.enterpriseProvinces()
+                    var filter = query.filter
+                    filter.visible = { m in Visibility.allows(principal, .of(m, provinces: provinces)) }
+                    return (names, query.newestFirst(try ledger.manifests(filter, limit: Int.max).manifests))
+                }
+                // No filter: the page of the reader's newest-first read model and its count.
+                let offset = (query.page - 1) * ConsolePages.pageSize
+                let (rows, total) = try ledger.manifestsNewestFirst(scope: principal.manifestScope, offset: offset, limit: ConsolePages.pageSize)
+                return (names, (rows[...], total, offset + rows.count < total))
             }
             names = n
             var out = Self.base(context, names: n, title: "联单查询", tab: "manifests")
             out["form"] = query.form
-            let list = query.newestFirst(page.manifests)
             out["total"] = list.total
             out["rows"] = list.rows.map { m -> [String: Any] in
                 [

@@ -209,6 +209,18 @@ public struct AnomalyScope: Sendable {
     }
 }
 
+extension ReadPrincipal {
+    /// The scope of the manifests this principal sees, as the newest-first read model keys it: a USCC, a province
+    /// code, or nil (the operator: all).
+    public var manifestScope: String? {
+        switch self {
+        case .operatorOf: nil
+        case .regulator(_, let province): province
+        case .enterprise(let uscc, _): uscc
+        }
+    }
+}
+
 /// The visibility rule, the seam that manifest, anomaly and statement endpoints plug into.
 public enum Visibility {
     /// Whether `principal` may read a resource of `scope`: operator everything; regulator its provinces;

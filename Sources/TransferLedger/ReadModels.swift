@@ -33,7 +33,16 @@ enum ReadModelKind {
     /// `<approvalNo>/<manifestNo>` → empty: the manifests filed under an approval (not returns).
     static let manifestByApproval = "manifestByApproval"
 
-    static let all = [work, anomaly, anomalyCount, capacityReceipt, capacity, manifestByParty, manifestByState, statementManifest, manifestByApproval]
+    /// `<scope>/<20-digit (2^64 − 1 − filing index)>/<manifestNo>` → empty: the manifests a reader sees, newest filing
+    /// first; scope is `all`, a province (generator's or receiver's) or a named party.
+    static let manifestFiled = "manifestFiled"
+    /// `<scope>` → how many manifests are under that scope of `manifestFiled`.
+    static let manifestCount = "manifestCount"
+
+    static let all = [
+        work, anomaly, anomalyCount, capacityReceipt, capacity, manifestByParty, manifestByState, statementManifest, manifestByApproval,
+        manifestFiled, manifestCount,
+    ]
 
     /// The scope of every anomaly, read by the operator.
     static let allScope = "all"
@@ -65,6 +74,7 @@ struct ReadModelWriter {
     func manifest(from old: ManifestRecord?, to new: ManifestRecord) throws {
         try replaceWork(old.map(context.workSpans(of:)) ?? [], new: context.workSpans(of: new))
         let scopes = try self.scopes(of: new)
+        if old == nil { try filed(new, provinceScopes: scopes) }
         try replaceAnomalies(old.map(context.anomalySpans(of:)) ?? [], new: context.anomalySpans(of: new), scopes: scopes)
         try replaceIndex(ReadModelKind.manifestByParty, old: old.map { $0.namedParties.map { "\($0)/\(new.manifestNo)" } } ?? [],
                          new: new.namedParties.map { "\($0)/\(new.manifestNo)" })
@@ -92,6 +102,17 @@ struct ReadModelWriter {
     }
 
     // MARK: Rows
+
+    /// A new manifest under every scope that sees it, newest first, and the scopes' counts. Who sees a manifest never
+    /// changes after filing (its generator, listed carriers and receiver are fixed).
+    func filed(_ m: ManifestRecord, provinceScopes: [String]) throws {
+        let newest = String(format: "%020llu", UInt64.max - (m.events.first?.index ?? 0))
+        for scope in provinceScopes + m.namedParties.sorted() {
+            try writer.putProjection(kind: ReadModelKind.manifestFiled, key: "\(scope)/\(newest)/\(m.manifestNo)", value: [])
+            let count = try writer.projection(kind: ReadModelKind.manifestCount, key: scope).flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? 0
+            try writer.putProjection(kind: ReadModelKind.manifestCount, key: scope, value: Array(String(count + 1).utf8))
+        }
+    }
 
     static func statementQuarters(_ m: ManifestRecord) -> [String] {
         guard m.returnOf == nil, let r = m.receipt else { return [] }

@@ -138,4 +138,27 @@ extension TransferLedger {
         }
         return try manifests(numbered: numbers).values.sorted { $0.manifestNo < $1.manifestNo }
     }
+
+    /// The manifests `scope` sees (a USCC, a province code, or nil for all), newest filing first: `limit` of them after
+    /// skipping `offset`, and how many there are in all (from the scope's count).
+    public func manifestsNewestFirst(scope: String?, offset: Int, limit: Int) throws -> (manifests: [ManifestRecord], total: Int) {
+        let prefix = (scope ?? ReadModelKind.allScope) + "/"
+        var numbers: [String] = []
+        var skipped = 0
+        let total = try store.read { r -> Int in
+            try r.forEachProjection(kind: ReadModelKind.manifestFiled, after: prefix) { key, _ in
+                guard key.hasPrefix(prefix), let slash = key.lastIndex(of: "/") else { return false }
+                if skipped < offset {
+                    skipped += 1
+                    return true
+                }
+                numbers.append(String(key[key.index(after: slash)...]))
+                return numbers.count < limit
+            }
+            return try r.projection(kind: ReadModelKind.manifestCount, key: String(prefix.dropLast()))
+                .flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? 0
+        }
+        let found = try manifests(numbered: Set(numbers))
+        return (numbers.compactMap { found[$0] }, total)
+    }
 }

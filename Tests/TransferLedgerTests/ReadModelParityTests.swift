@@ -11,7 +11,7 @@ import TransferRules
 /// did: on the 2025 fixture ledger, at every third day from 2025-01-01 to 2026-03-31.
 @Suite("Read models agree with the reports they replaced")
 struct ReadModelParityTests {
-    @Test("2025 fixture ledger: every principal's worklist, the anomalies (all and each province's), every statement and the whitelist report equal the pre-read-model computation")
+    @Test("2025 fixture ledger: every principal's worklist, the anomalies (all and each province's), every statement, the whitelist report and the newest-first manifest list equal the pre-read-model computation")
     func fixtureLedger() throws {
         let dir = TempDirectory()
         let db = dir.path("fixture.sqlite")
@@ -60,6 +60,23 @@ struct ReadModelParityTests {
             date = date.adding(days: 3)
         }
         #expect(compared.items > 100 && compared.anomalies > 100, "compared \(compared)")
+
+        let newest = manifests.sorted { a, b in
+            let (x, y) = (a.events.first?.index ?? 0, b.events.first?.index ?? 0)
+            return x != y ? x > y : a.manifestNo > b.manifestNo
+        }
+        let someParty = try #require(manifests.first?.generator)
+        for scope in [nil, "510000", "500000", someParty] as [String?] {
+            let visible = newest.filter { m in
+                guard let scope else { return true }
+                return m.namedParties.contains(scope) || [provinces[m.generator], provinces[m.receiver]].contains(scope)
+            }
+            for offset in [0, 7, 50] {
+                let page = try ledger.manifestsNewestFirst(scope: scope, offset: offset, limit: 20)
+                #expect(page.total == visible.count, "count of \(scope ?? "all")")
+                #expect(page.manifests.map(\.manifestNo) == visible.dropFirst(offset).prefix(20).map(\.manifestNo), "\(scope ?? "all") from \(offset)")
+            }
+        }
 
         var quarter = Quarter(year: 2025, q: 1)!
         while quarter <= Quarter(year: 2026, q: 1)! {
