@@ -53,9 +53,7 @@ final class ManifestCache: Sendable {
                 if let previous, previous.fingerprints[key] == fingerprint, let known = previous.byNumber[key] {
                     record = known
                 } else {
-                    do { record = try JSONDecoder().decode(ManifestRecord.self, from: Data(bytes)) } catch {
-                        throw LedgerError.integrity(index: nil, "projection \(ProjectionKind.manifest)/\(key) does not decode: \(error)")
-                    }
+                    record = try ProjectionCodec.decode(ManifestRecord.self, from: bytes, kind: ProjectionKind.manifest, key: key)
                 }
                 list.append(record)
                 byNumber[key] = record

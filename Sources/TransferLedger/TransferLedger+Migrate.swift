@@ -36,6 +36,8 @@ extension TransferLedger {
                 for key in ["origin", "operatorKeyPath", "referencePath"] {
                     if let value = try source.meta(key) { try w.setMeta(key, value) }
                 }
+                // The projections are replayed here, so they are in the current format whatever the source's are.
+                try w.setMeta(ProjectionCodec.metaKey, ProjectionCodec.formatName)
             }
             var start: UInt64 = 0
             while start < size {

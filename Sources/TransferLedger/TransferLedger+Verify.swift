@@ -52,6 +52,7 @@ extension TransferLedger {
     public func verify(
         trusted: SignedCheckpoint?, scratch: any LedgerStore, progress: (UInt64, UInt64) -> Void = { _, _ in }
     ) throws -> VerificationReport {
+        try requireCurrentProjections()
         let operatorKeys: [VerifierKey]
         do { operatorKeys = try operatorVerifierKeys() } catch let e as RuleViolation {
             throw LedgerError.integrity(index: 0, "genesis does not parse: \(e.message)")
@@ -84,6 +85,7 @@ extension TransferLedger {
     public func rebuildCheck(scratch: any LedgerStore, progress: (UInt64, UInt64) -> Void = { _, _ in }) throws {
         let processor = try processor()
         try store.read { reader in
+            guard try Self.projectionsCurrent(reader) else { throw Self.oldProjectionFormat() }
             let size = try reader.treeSize()
             var start: UInt64 = 0
             while start < size {
@@ -108,18 +110,12 @@ extension TransferLedger {
     func replay(_ entries: [Entry], into scratch: any LedgerStore, processor: EventProcessor) throws {
         try scratch.write { w in
             let state = ProjectionState(reader: w, origin: "", cache: ProjectionCache())
-            for entry in entries {
-                let s = entry.submission
-                let event: LedgerEvent
-                do { event = try LedgerEvent.decode(type: s.type, body: s.body) } catch let v as RuleViolation {
-                    throw LedgerError.integrity(index: entry.index, "event does not decode: \(v.message)")
-                }
-                try processor.apply(event, entry: entry, writer: w, state: state)
-            }
+            for entry in entries { try processor.apply(try Self.event(of: entry), entry: entry, writer: w, state: state) }
         }
     }
 
     func compareProjections(_ stored: any LedgerReader, _ scratch: any LedgerStore) throws {
+        guard try Self.projectionsCurrent(stored) else { throw Self.oldProjectionFormat() }
         try scratch.read { rebuilt in
             let kinds = Set(try stored.projectionKinds()).union(try rebuilt.projectionKinds()).sorted()
             for kind in kinds {
