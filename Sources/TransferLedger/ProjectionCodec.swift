@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import LedgerCore
 
 /// The one encoding of projection record values (docs/decisions/019): a compact, deterministic binary form of any
@@ -206,31 +211,44 @@ final class EncodingBuffer {
             out.append(contentsOf: items)
         case .keyed:
             // Ascending key bytes, the later of two writes of one key kept: the bytes depend on the value only
-            // (a dictionary's iteration order does not leak into them).
-            func precedes(_ a: Span, _ b: Span) -> Bool {
-                body[a.keyStart..<a.keyEnd].lexicographicallyPrecedes(body[b.keyStart..<b.keyEnd])
-            }
-            var order = spans
-            var sorted = true
-            for i in order.indices.dropFirst() where !precedes(order[i - 1], order[i]) {
-                sorted = false
-                break
-            }
-            if !sorted {
-                order = spans.enumerated().sorted { x, y in
-                    precedes(x.element, y.element) || (!precedes(y.element, x.element) && x.offset < y.offset)
-                }.map(\.element)
-                var unique: [Span] = []
-                unique.reserveCapacity(order.count)
-                for span in order {
-                    if let last = unique.last, !precedes(last, span) { unique[unique.count - 1] = span } else { unique.append(span) }
+            // (a dictionary's iteration order does not leak into them). Insertion sort of the span indexes: records
+            // have a few dozen fields at most, and no other buffer is needed.
+            var order = Array(spans.indices)
+            body.withUnsafeBufferPointer { bytes in
+                func compare(_ a: Span, _ b: Span) -> Int {
+                    let n = min(a.keyEnd - a.keyStart, b.keyEnd - b.keyStart)
+                    if n > 0 {
+                        let c = memcmp(bytes.baseAddress! + a.keyStart, bytes.baseAddress! + b.keyStart, n)
+                        if c != 0 { return Int(c) }
+                    }
+                    return (a.keyEnd - a.keyStart) - (b.keyEnd - b.keyStart)
                 }
-                order = unique
+                var i = 1
+                while i < order.count {
+                    let moving = order[i]
+                    var j = i
+                    while j > 0, compare(spans[order[j - 1]], spans[moving]) > 0 {
+                        order[j] = order[j - 1]
+                        j -= 1
+                    }
+                    order[j] = moving
+                    i += 1
+                }
+                // Equal keys are now adjacent in write order: keep the last of each run.
+                var kept = 0
+                for k in order.indices {
+                    if kept > 0, compare(spans[order[kept - 1]], spans[order[k]]) == 0 { order[kept - 1] = order[k] } else {
+                        order[kept] = order[k]
+                        kept += 1
+                    }
+                }
+                order.removeLast(order.count - kept)
             }
             var fields: [UInt8] = []
             fields.reserveCapacity(body.count + 16)
             fields.appendVarint(UInt64(order.count))
-            for span in order {
+            for index in order {
+                let span = spans[index]
                 fields.appendVarint(UInt64(span.keyEnd - span.keyStart))
                 fields.append(contentsOf: body[span.keyStart..<span.keyEnd])
                 try writeValue(span, into: &fields)
