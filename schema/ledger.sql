@@ -81,12 +81,12 @@ CREATE TABLE projections (
     kind TEXT NOT NULL,
     -- key: the row's key within its kind, e.g. a USCC or '<principal>/<key id>'.
     key TEXT NOT NULL,
-    -- value: canonical JSON of the derived record.
+    -- value: the derived record in ProjectionCodec's binary form (docs/decisions/019), or raw text for index rows.
     value BLOB NOT NULL,
     PRIMARY KEY (kind, key)
 ) WITHOUT ROWID;
 
--- meta: ledger settings, one row per setting ('origin', 'operatorKeyPath', 'schemaVersion').
+-- meta: ledger settings, one row per setting ('origin', 'operatorKeyPath', 'schemaVersion', 'projectionFormat').
 CREATE TABLE meta (
     -- key: the setting's name.
     key TEXT PRIMARY KEY NOT NULL,

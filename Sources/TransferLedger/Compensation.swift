@@ -14,9 +14,7 @@ struct CompensationReader {
         func all<T: Decodable>(_ type: T.Type, _ kind: String) throws -> [T] {
             var out: [T] = []
             try reader.forEachProjection(kind: kind, after: nil) { key, bytes in
-                do { out.append(try JSONDecoder().decode(T.self, from: Data(bytes))) } catch {
-                    throw LedgerError.integrity(index: nil, "projection \(kind)/\(key) does not decode: \(error)")
-                }
+                out.append(try ProjectionCodec.decode(T.self, from: bytes, kind: kind, key: key))
                 return true
             }
             return out

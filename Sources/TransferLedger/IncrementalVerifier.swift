@@ -150,7 +150,10 @@ public final class IncrementalVerifier: @unchecked Sendable {
     public func advance() throws(VerificationFailure) -> VerifiedTip {
         lock.lock()
         defer { lock.unlock() }
-        let (keys, processor) = try VerificationFailure.wrap(.entries) { (try ledger.operatorVerifierKeys(), try ledger.processor()) }
+        let (keys, processor) = try VerificationFailure.wrap(.entries) {
+            try ledger.requireCurrentProjections()
+            return (try ledger.operatorVerifierKeys(), try ledger.processor())
+        }
         return try VerificationFailure.wrap(.entries) {
             try ledger.store.read { reader in
                 try checkResumed(reader)
@@ -163,7 +166,10 @@ public final class IncrementalVerifier: @unchecked Sendable {
     public func advanceAndSign<T>(_ sign: (VerifiedTip) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
-        let (keys, processor) = try VerificationFailure.wrap(.entries) { (try ledger.operatorVerifierKeys(), try ledger.processor()) }
+        let (keys, processor) = try VerificationFailure.wrap(.entries) {
+            try ledger.requireCurrentProjections()
+            return (try ledger.operatorVerifierKeys(), try ledger.processor())
+        }
         let tip = try VerificationFailure.wrap(.entries) {
             try ledger.store.read { reader in
                 try checkResumed(reader)
@@ -180,7 +186,10 @@ public final class IncrementalVerifier: @unchecked Sendable {
     public func run(sample: Int, trusted: SignedCheckpoint? = nil) throws(VerificationFailure) -> VerifiedTip {
         lock.lock()
         defer { lock.unlock() }
-        let (keys, processor) = try VerificationFailure.wrap(.entries) { (try ledger.operatorVerifierKeys(), try ledger.processor()) }
+        let (keys, processor) = try VerificationFailure.wrap(.entries) {
+            try ledger.requireCurrentProjections()
+            return (try ledger.operatorVerifierKeys(), try ledger.processor())
+        }
         return try VerificationFailure.wrap(.entries) {
             try ledger.store.read { reader in
                 try checkResumed(reader)

@@ -1,4 +1,3 @@
-import Foundation
 import LedgerCore
 import TransferRules
 
@@ -27,8 +26,8 @@ enum ProjectionKind {
     static let witnessPolicy = "witnessPolicy"
 }
 
-/// Reads and writes typed projection rows. Values are JSON with sorted keys; they are derived data, never signed
-/// or hashed, and `rebuild --check` compares them byte for byte after a replay.
+/// Reads and writes typed projection rows. Values are in the binary form of ``ProjectionCodec``; they are derived
+/// data, never signed or hashed, and `rebuild --check` compares them byte for byte after a replay.
 ///
 /// Inside one write transaction a ``ProjectionCache`` keeps the records already decoded, so a batch that reads the
 /// same regulator or key two thousand times decodes it once; every write goes through ``put(_:kind:key:to:)`` and
@@ -44,24 +43,11 @@ struct ProjectionState: TransferState, CompensationState {
         self.cache = cache
     }
 
-    static let encoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return e
-    }()
-
-    static let decoder = JSONDecoder()
-
     func load<T: Decodable>(_ type: T.Type, kind: String, key: String) throws -> T? {
         let slot = kind + "\u{0}" + key
         if let cached = cache?.values[slot] { return cached as? T }
         guard let bytes = try reader.projection(kind: kind, key: key) else { return nil }
-        let value: T
-        do {
-            value = try Self.decoder.decode(T.self, from: Data(bytes))
-        } catch {
-            throw LedgerError.integrity(index: nil, "projection \(kind)/\(key) does not decode: \(error)")
-        }
+        let value = try ProjectionCodec.decode(T.self, from: bytes, kind: kind, key: key)
         cache?.values[slot] = value
         return value
     }
@@ -73,7 +59,7 @@ struct ProjectionState: TransferState, CompensationState {
     }
 
     static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        Array(try encoder.encode(value))
+        try ProjectionCodec.encode(value)
     }
 
     func witnessPolicy() throws -> WitnessPolicyRecord? {

@@ -37,6 +37,7 @@ extension TransferLedger {
     public func appendExact(
         _ entries: [(index: UInt64, bytes: [UInt8])], expectedRoot: Hash? = nil, progress: (UInt64, UInt64) -> Void = { _, _ in }
     ) throws -> ExactAppendReport {
+        try upgradeProjectionsIfNeeded()
         let origin = try origin()
         let processor = try processor()
         var parsed: [Entry] = []
@@ -51,6 +52,11 @@ extension TransferLedger {
         let prechecked = try precheckSignatures(items, origin: origin)
         let total = UInt64(entries.count)
         return try store.write { w in
+            if try w.treeSize() == 0, let first = parsed.first, first.submission.type == "ledger.genesis",
+                let genesis = try? Genesis(json: .object(first.submission.body), path: "body", requireOperatorKey: true)
+            {
+                try w.setMeta(ProjectionCodec.metaKey, Self.projectionVersion(reference: reference, policy: genesis.policy))
+            }
             var appender = try LogAppender(writer: w)
             let state = ProjectionState(reader: w, origin: origin, cache: ProjectionCache())
             var report = ExactAppendReport(appended: 0, alreadyPresent: 0, size: appender.size, root: appender.root)

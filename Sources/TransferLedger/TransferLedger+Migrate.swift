@@ -26,6 +26,7 @@ extension TransferLedger {
         }
         let origin = try origin()
         let processor = try processor()
+        let version = try projectionVersion()
         return try store.read { source in
             let size = try source.treeSize()
             let stored = try source.checkpoints()
@@ -36,6 +37,8 @@ extension TransferLedger {
                 for key in ["origin", "operatorKeyPath", "referencePath"] {
                     if let value = try source.meta(key) { try w.setMeta(key, value) }
                 }
+                // The projections are replayed here, so they are in the current format whatever the source's are.
+                if let version { try w.setMeta(ProjectionCodec.metaKey, version) }
             }
             var start: UInt64 = 0
             while start < size {

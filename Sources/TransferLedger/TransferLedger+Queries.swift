@@ -87,11 +87,7 @@ extension TransferLedger {
     func all<T: Decodable>(_ type: T.Type, kind: String, after: String? = nil, while keepGoing: (T) throws -> Bool) throws {
         try store.read { r in
             try r.forEachProjection(kind: kind, after: after) { key, bytes in
-                let value: T
-                do { value = try JSONDecoder().decode(T.self, from: Data(bytes)) } catch {
-                    throw LedgerError.integrity(index: nil, "projection \(kind)/\(key) does not decode: \(error)")
-                }
-                return try keepGoing(value)
+                try keepGoing(try ProjectionCodec.decode(T.self, from: bytes, kind: kind, key: key))
             }
         }
     }

@@ -49,6 +49,7 @@ public final class TransferLedger: Sendable {
         return try store.write { w in
             guard try w.treeSize() == 0 else { throw LedgerError.notInitialised("the database already holds a ledger") }
             try w.setMeta("origin", genesis.origin)
+            try w.setMeta(ProjectionCodec.metaKey, Self.projectionVersion(reference: reference, policy: genesis.policy))
             if let operatorKeyPath { try w.setMeta("operatorKeyPath", operatorKeyPath) }
             var appender = try LogAppender(writer: w)
             let appended = try appender.append(submission.submission, signature: submission.signature, time: clock().description)
@@ -134,6 +135,7 @@ public final class TransferLedger: Sendable {
     /// Batches are pipelined: while one batch's transaction runs on this thread, the next batch's signatures are
     /// checked on the other cores.
     public func submit(_ items: [SignedSubmission]) throws -> [SubmitOutcome] {
+        try upgradeProjectionsIfNeeded()
         let origin = try origin()
         let batches = stride(from: 0, to: items.count, by: Self.batchSize).map { Array(items[$0..<min(items.count, $0 + Self.batchSize)]) }
         var outcomes: [SubmitOutcome] = []
@@ -215,6 +217,7 @@ public final class TransferLedger: Sendable {
     ///   rule `submit` would report.
     public func check(_ items: [SignedSubmission]) throws -> [[RuleViolation]] {
         struct Rollback: Error { var judged: [JudgedItem] }
+        try upgradeProjectionsIfNeeded()
         let origin = try origin()
         let processor = try processor()
         let now = clock()
@@ -308,6 +311,7 @@ public final class TransferLedger: Sendable {
     /// - Throws: ``LedgerError/malformedKey(_:)`` when a key is not an active operator key of this ledger.
     @discardableResult
     public func publishCheckpoint(keys: [SigningKey], verified: VerifiedTip? = nil) throws -> StoredCheckpoint {
+        try upgradeProjectionsIfNeeded()
         let active = try activeOperatorVerifierKeys()
         for key in keys where !active.contains(key.verifier) {
             throw LedgerError.malformedKey("operator key \(key.verifier.keyIDHex) is not an active operator key of this ledger")

@@ -207,6 +207,9 @@ struct HWLedgerDaemon: AsyncParsableCommand {
             guard let referenceDir else { throw DaemonFailure("no reference data: pass --reference DIR or set HWLEDGER_REFERENCE") }
             let data = try ReferenceData.load(directory: referenceDir)
             let ledger = TransferLedger(store: store, reference: data, clock: TransferLedger.systemClock, logger: logger)
+            // A ledger whose projections predate docs/decisions/019 is rebuilt before anything reads them (a standby
+            // never writes; its primary does this).
+            if !readOnly { try ledger.upgradeProjectionsIfNeeded() }
             guard let keyPath = try operatorKey ?? ledger.operatorKeyPath() else {
                 throw DaemonFailure("no operator key recorded at init: pass --operator-key")
             }

@@ -73,11 +73,11 @@ final class Harness {
     }
 
     func enterpriseRecord(_ uscc: String) throws -> Enterprise? {
-        try store.read { try $0.projection(kind: "enterprise", key: uscc) }.map { try JSONDecoder().decode(Enterprise.self, from: Data($0)) }
+        try store.read { try $0.projection(kind: "enterprise", key: uscc) }.map { try ProjectionCodec.decode(Enterprise.self, from: $0, kind: "enterprise", key: uscc) }
     }
 
     func keyRecord(_ principal: String, _ keyId: String) throws -> KeyRecord? {
-        try store.read { try $0.projection(kind: "key", key: "\(principal)/\(keyId)") }.map { try JSONDecoder().decode(KeyRecord.self, from: Data($0)) }
+        try store.read { try $0.projection(kind: "key", key: "\(principal)/\(keyId)") }.map { try ProjectionCodec.decode(KeyRecord.self, from: $0, kind: "key", key: "\(principal)/\(keyId)") }
     }
 }
 

@@ -338,8 +338,8 @@ final class TransferScenario: @unchecked Sendable {
     func rows<T: Decodable>(_ kind: String, as type: T.Type) throws -> [T] {
         try store.read { r in
             var out: [T] = []
-            try r.forEachProjection(kind: kind, after: nil) { _, value in
-                out.append(try JSONDecoder().decode(T.self, from: Data(value)))
+            try r.forEachProjection(kind: kind, after: nil) { key, value in
+                out.append(try ProjectionCodec.decode(T.self, from: value, kind: kind, key: key))
                 return true
             }
             return out
@@ -347,11 +347,11 @@ final class TransferScenario: @unchecked Sendable {
     }
 
     func manifest(_ no: String) throws -> ManifestRecord? {
-        try store.read { try $0.projection(kind: "manifest", key: no) }.map { try JSONDecoder().decode(ManifestRecord.self, from: Data($0)) }
+        try store.read { try $0.projection(kind: "manifest", key: no) }.map { try ProjectionCodec.decode(ManifestRecord.self, from: $0, kind: "manifest", key: no) }
     }
 
     func application(_ id: String) throws -> ApplicationRecord? {
-        try store.read { try $0.projection(kind: "application", key: id) }.map { try JSONDecoder().decode(ApplicationRecord.self, from: Data($0)) }
+        try store.read { try $0.projection(kind: "application", key: id) }.map { try ProjectionCodec.decode(ApplicationRecord.self, from: $0, kind: "application", key: id) }
     }
 
     /// Every anomaly as of `date`, computed over the stored projections (`audit anomalies`).

@@ -103,15 +103,16 @@ struct VerificationTests {
             try h.store.write { w throws in
                 switch self {
                 case .changedEnterprise:
-                    let text = String(decoding: enterpriseValue, as: UTF8.self).replacingOccurrences(of: "测试企业", with: "改过的企业")
-                    try w.putProjection(kind: "enterprise", key: ID.sichuan1, value: Array(text.utf8))
+                    var record = try ProjectionCodec.decode(Enterprise.self, from: enterpriseValue, kind: "enterprise", key: ID.sichuan1)
+                    record.name = "改过的企业"
+                    try w.putProjection(kind: "enterprise", key: ID.sichuan1, value: try ProjectionCodec.encode(record))
                 case .changedKeyRecord:
                     var value = try #require(try w.projection(kind: "key", key: "\(ID.sichuan1)/\(keyId)"))
                     value[value.count / 2] ^= 0x01
                     try w.putProjection(kind: "key", key: "\(ID.sichuan1)/\(keyId)", value: value)
                 case .unrevokedKey:
                     let record = KeyRecord(principal: ID.sichuan1, keyId: keyId, key: TestKeys.key(ID.sichuan1).verifier.description, addedAt: 2)
-                    try w.putProjection(kind: "key", key: "\(ID.sichuan1)/\(keyId)", value: Array(try JSONEncoder().encode(record)))
+                    try w.putProjection(kind: "key", key: "\(ID.sichuan1)/\(keyId)", value: try ProjectionCodec.encode(record))
                 case .extraRow:
                     try w.putProjection(kind: "enterprise", key: ID.unregistered, value: enterpriseValue)
                 case .extraKind:
@@ -171,6 +172,7 @@ struct VerificationTests {
                 }
                 for cp in try r.checkpoints() { try w.insertCheckpoint(cp) }
                 try w.setMeta("origin", TestKeys.origin)
+                try w.setMeta(ProjectionCodec.metaKey, try #require(try r.meta(ProjectionCodec.metaKey)))
                 for kind in try r.projectionKinds() {
                     try r.forEachProjection(kind: kind, after: nil) { key, value in
                         try w.putProjection(kind: kind, key: key, value: value)

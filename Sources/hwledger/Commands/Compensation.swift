@@ -86,7 +86,7 @@ extension HWLedgerCommand {
             }
 
             func run() throws {
-                let facade = try ledger.openLedger()
+                let facade = try dryRun ? ledger.openLedger() : ledger.openLedgerForWriting()
                 let s = try facade.statement(quarter: Quarter(quarter)!, payer: payer, payee: payee)
                 let digest = StatementJSON.digest(s)
                 var summary: [String: JSONValue] = [

@@ -102,7 +102,7 @@ extension HWLedgerCommand {
 
         func run() throws {
             let client = try target.client()
-            let facade = client == nil ? try target.ledgerOptions().openLedger() : nil
+            let facade = client == nil ? try target.ledgerOptions().openLedgerForWriting() : nil
             let checkpointKeys = try facade.map { try InputFiles.operatorKeys(operatorKey, facade: $0) } ?? []
 
             var lines: [Line] = []

@@ -129,16 +129,24 @@ extension HWLedgerCommand {
 
         @OptionGroup var ledger: LedgerOptions
 
-        @Flag(help: "Compare only (the only mode): exit 0 when they match, 3 naming the first difference.")
+        @Flag(help: "Compare: exit 0 when they match, 3 naming the first difference.")
         var check = false
 
+        @Flag(help: "Rewrite the stored projections from the entries if they are in the JSON format of before docs/decisions/019 (a write; hwledgerd and every writing command do it on their own).")
+        var upgrade = false
+
         func validate() throws {
-            guard check else { throw ValidationError("rebuild needs --check (projections are only ever rebuilt to compare)") }
+            guard check != upgrade else { throw ValidationError("rebuild needs one of --check or --upgrade") }
         }
 
         @OptionGroup var progress: ProgressOptions
 
         func run() throws {
+            if upgrade {
+                let upgraded = try ledger.openLedger().upgradeProjectionsIfNeeded()
+                Output.line(upgraded ? "projections rebuilt in the binary format" : "projections are already in the binary format")
+                return
+            }
             let facade = try ledger.openLedger()
             let scratch = try SQLiteLedgerStore.scratch()
             defer { scratch.removeScratch() }

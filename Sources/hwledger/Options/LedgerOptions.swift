@@ -46,6 +46,14 @@ struct LedgerOptions: ParsableArguments {
         let data = try ReferenceLocator.load(explicit: reference, store: store)
         return TransferLedger(store: store, reference: data, clock: TransferLedger.systemClock, logger: Logger(label: "hwledger"))
     }
+
+    /// Opens the ledger for a command that writes: projections in the JSON format of before docs/decisions/019 are
+    /// rebuilt first (logged), so the command's own reads of them work.
+    func openLedgerForWriting(reference: String? = nil) throws -> TransferLedger {
+        let facade = try openLedger(reference: reference)
+        try facade.upgradeProjectionsIfNeeded()
+        return facade
+    }
 }
 
 /// Finds the reference data directory: `--reference`, then the path recorded at init, then `$HWLEDGER_REFERENCE`,
