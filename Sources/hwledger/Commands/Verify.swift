@@ -144,7 +144,7 @@ extension HWLedgerCommand {
         func run() throws {
             if upgrade {
                 let upgraded = try ledger.openLedger().upgradeProjectionsIfNeeded()
-                Output.line(upgraded ? "projections rebuilt in the binary format" : "projections are already in the binary format")
+                Output.line(upgraded ? "projections rebuilt" : "projections are already current")
                 return
             }
             let facade = try ledger.openLedger()
