@@ -28,9 +28,10 @@ struct Bench {
             case "--scale":
                 options.scale = (args.popFirst() ?? "").split(separator: ",").compactMap { Int($0.replacingOccurrences(of: "_", with: "")) }.filter { $0 > 0 }
                 if options.scale.isEmpty { options.scale = [0] }
+            case "--build-only": options.scaleBuildOnly = true
             case "--seed": options.seed = UInt64(args.popFirst() ?? "") ?? options.seed
             default:
-                FileHandle.standardError.write(Data("usage: hwledger-bench [--entries N] [--cli-entries N] [--samples N] [--manifests N]\n       hwledger-bench --worklist-page [--db DB --as PRINCIPAL --as-of DATE | --manifests N] [--samples N]\n       hwledger-bench --scale N[,N2,...] [--seed S] [--samples N]\n".utf8))
+                FileHandle.standardError.write(Data("usage: hwledger-bench [--entries N] [--cli-entries N] [--samples N] [--manifests N]\n       hwledger-bench --worklist-page [--db DB --as PRINCIPAL --as-of DATE | --manifests N] [--samples N]\n       hwledger-bench --scale N[,N2,...] [--seed S] [--samples N] [--build-only]\n".utf8))
                 exit(64)
             }
         }
@@ -61,6 +62,8 @@ struct Bench {
         /// `--scale`: the manifest counts of the realistic ledgers to build and measure (ScaleBench).
         var scale: [Int] = []
         var seed: UInt64 = 1
+        /// `--build-only`: with `--scale`, build and report the build figures only (to time a large build).
+        var scaleBuildOnly = false
     }
 
     let options: Options

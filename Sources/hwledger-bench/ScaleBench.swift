@@ -40,25 +40,27 @@ struct ScaleBench {
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hwledger-scale-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             defer { if ProcessInfo.processInfo.environment["HWLEDGER_BENCH_KEEP"] == nil { try? FileManager.default.removeItem(at: dir) } }
-            print("\n== N = \(n) manifests (\(dir.path))")
+            // Other work on the machine skews every figure: the load average is printed before and after.
+            print("\n== N = \(n) manifests (\(dir.path)); load average \(Self.loadAverage())")
             let (rows, p99s) = try measure(n: n, dir: dir, reference: reference, limit: limit, cores: cores, samples: samples)
             pages[n] = p99s
-            Self.printTable("N = \(n) manifests", rows)
+            Self.printTable("N = \(n) manifests (load average after: \(Self.loadAverage()))", rows)
         }
         guard options.scale.count > 1, let small = options.scale.min(), let large = options.scale.max(), small != large else { return }
         var rows: [Row] = []
         for (name, p99) in pages[large]!.sorted(by: { $0.key < $1.key }) {
             guard let base = pages[small]?[name], base > 0 else { continue }
-            rows.append(Row(name: "growth \(name) p99 (\(large) / \(small))", value: p99 / base, unit: "×", limit: (2, true)))
+            rows.append(Row(name: "growth of p99: \(name)", value: p99 / base, unit: "×", limit: (2, true)))
         }
-        Self.printTable("growth from N = \(small) to N = \(large)", rows)
+        Self.printTable("growth of each page's p99 from N = \(small) to N = \(large)", rows)
     }
 
     func measure(n: Int, dir: URL, reference: ReferenceData, limit: Double, cores: Int, samples: Int) throws -> ([Row], [String: Double]) {
         var rows: [Row] = []
         func add(_ row: Row) {
             rows.append(row)
-            print("  " + Report.pad(row.name, 66) + String(format: "%12.2f ", row.value) + row.unit + (row.note.isEmpty ? "" : "  (\(row.note))"))
+            print("  " + Report.pad(row.name, 72) + String(format: "%12.2f ", row.value) + row.unit + (row.note.isEmpty ? "" : "  (\(row.note))"))
+            fflush(nil)  // each figure as soon as it is measured, also into a file
         }
         let built = try ScaleWorkload(directory: dir, reference: reference, manifests: n, seed: options.seed).build()
         let mix = built.states.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
@@ -71,6 +73,7 @@ struct ScaleBench {
             sum + ((try? FileManager.default.attributesOfItem(atPath: built.path + suffix)[.size] as? Int) ?? 0)
         }
         add(Row(name: "database size", value: Double(bytes) / 1_048_576, unit: "MiB", note: "\(bytes / max(1, n)) bytes per manifest"))
+        if options.scaleBuildOnly { return (rows, [:]) }
 
         // Full verify through the CLI, as an operator runs it.
         let cli = Bench.executable("hwledger")
@@ -118,11 +121,12 @@ struct ScaleBench {
             let listening = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
             let cookie = try Self.signIn(port: daemon.port, key: regulator)
             let t = DispatchTime.now().uptimeNanoseconds
+            let signedIn = Double(t - start) / 1e6
             let first = try Self.get(daemon.port, "/ui/worklist?asOf=\(asOf)", cookie: cookie)
             guard first.status == 200 else { throw BenchError("first page after restart: \(first.status)") }
             let end = DispatchTime.now().uptimeNanoseconds
             add(Row(name: "restart: process start → first 待办 page answered", value: Double(end - start) / 1e6, unit: "ms", limit: (1000, true),
-                    note: String(format: "listening after %.0f ms", listening)))
+                    note: String(format: "listening after %.0f ms, signed in after %.0f ms", listening, signedIn)))
             add(Row(name: "restart: first 待办 page alone (regulator)", value: Double(end - t) / 1e6, unit: "ms", limit: (1000, true)))
             let (rss2, hwm2) = Self.residentMiB(pid: daemon.process.processIdentifier)
             add(Row(name: "daemon peak RSS (VmHWM) after restart + first page", value: hwm2, unit: "MiB", limit: (300, true),
@@ -180,6 +184,11 @@ struct ScaleBench {
         return (pct(0.5), pct(0.99), times.count, response.body.count)
     }
 
+    /// The 1, 5 and 15 minute load averages.
+    static func loadAverage() -> String {
+        ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "").split(separator: " ").prefix(3).joined(separator: " ")
+    }
+
     /// VmRSS and VmHWM of a process, in MiB.
     static func residentMiB(pid: Int32) -> (Double, Double) {
         let text = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
@@ -194,9 +203,9 @@ struct ScaleBench {
     // MARK: Output
 
     static func printTable(_ title: String, _ rows: [Row]) {
-        print("\n" + Report.pad(title, 66) + "       value unit       limit            ratio  result")
+        print("\n" + Report.pad(title, 72) + "       value unit       limit            ratio  result")
         for row in rows {
-            var line = Report.pad(row.name, 66) + String(format: "%12.2f ", row.value) + Report.pad(row.unit, 10)
+            var line = Report.pad(row.name, 72) + String(format: "%12.2f ", row.value) + Report.pad(row.unit, 10)
             if let (limit, atMost) = row.limit {
                 let ratio = row.value / limit
                 let pass = atMost ? ratio <= 1 : ratio >= 1
@@ -206,5 +215,6 @@ struct ScaleBench {
             }
             print(line)
         }
+        fflush(nil)
     }
 }

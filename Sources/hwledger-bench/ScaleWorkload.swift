@@ -418,6 +418,12 @@ struct ScaleWorkload {
                 if i >= filingsFrom, case .string(let no)? = assigned["manifestNo"] { numbers[filedToday[i - filingsFrom]] = no }
                 states[todo[i].type, default: 0] += 1
             }
+            // Progress at each month's end, so a large build that is stopped still gives its rate.
+            if date.adding(days: 1).day == 1 && manifests >= 100_000 {
+                print("  build \(date): \(nextManifest) manifests filed, \(events) events, "
+                      + String(format: "%.0f s, submit %.0f events/s", Date().timeIntervalSince(started), Double(events) / max(submitSeconds, 1e-9)))
+                fflush(nil)
+            }
         }
         clock.set(UTCInstant(seconds: Int64(lastDay) * 86_400 + 50_000))
         try ledger.publishCheckpoint(keys: [operatorKey])
