@@ -70,7 +70,7 @@ let package = Package(
             swiftSettings: strict),
         .executableTarget(
             name: "hwledger-bench",
-            dependencies: ["TransferLedger", "LedgerSQLite", "LedgerServer", "LedgerConsole", "HTTPServerSupport", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["TransferLedger", "LedgerSQLite", "LedgerServer", "LedgerConsole", "HTTPServerSupport", "LedgerHTTPClient", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
         .target(
             name: "LedgerServer",

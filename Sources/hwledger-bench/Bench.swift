@@ -25,10 +25,23 @@ struct Bench {
             case "--db": options.db = args.popFirst()
             case "--as": options.principal = args.popFirst()
             case "--as-of": options.asOf = args.popFirst()
+            case "--scale":
+                options.scale = (args.popFirst() ?? "").split(separator: ",").compactMap { Int($0.replacingOccurrences(of: "_", with: "")) }.filter { $0 > 0 }
+                if options.scale.isEmpty { options.scale = [0] }
+            case "--build-only": options.scaleBuildOnly = true
+            case "--seed": options.seed = UInt64(args.popFirst() ?? "") ?? options.seed
             default:
-                FileHandle.standardError.write(Data("usage: hwledger-bench [--entries N] [--cli-entries N] [--samples N] [--manifests N]\n       hwledger-bench --worklist-page [--db DB --as PRINCIPAL --as-of DATE | --manifests N] [--samples N]\n".utf8))
+                FileHandle.standardError.write(Data("usage: hwledger-bench [--entries N] [--cli-entries N] [--samples N] [--manifests N]\n       hwledger-bench --worklist-page [--db DB --as PRINCIPAL --as-of DATE | --manifests N] [--samples N]\n       hwledger-bench --scale N[,N2,...] [--seed S] [--samples N] [--build-only]\n".utf8))
                 exit(64)
             }
+        }
+        if !options.scale.isEmpty {
+            guard !options.scale.contains(0) else {
+                FileHandle.standardError.write(Data("hwledger-bench: --scale takes manifest counts, e.g. --scale 10000,100000\n".utf8))
+                exit(64)
+            }
+            try ScaleBench(options: options).run()
+            return
         }
         if options.worklistPage {
             try WorklistPageBench(options: options).run()
@@ -46,6 +59,11 @@ struct Bench {
         var db: String?
         var principal: String?
         var asOf: String?
+        /// `--scale`: the manifest counts of the realistic ledgers to build and measure (ScaleBench).
+        var scale: [Int] = []
+        var seed: UInt64 = 1
+        /// `--build-only`: with `--scale`, build and report the build figures only (to time a large build).
+        var scaleBuildOnly = false
     }
 
     let options: Options

@@ -1,0 +1,220 @@
+import Foundation
+import LedgerCore
+import LedgerHTTPClient
+import LedgerServer
+import TransferLedger
+import TransferRules
+
+/// `hwledger-bench --scale N[,N2,…] [--seed S] [--samples K]`: for each N, builds a realistic ledger of N manifests
+/// (``ScaleWorkload``), then measures what a deployment of that size gives: database size, bulk submit and full
+/// verify against the Ed25519 limit measured in the same run, and, over HTTP on the real `hwledgerd` (a process on a
+/// loopback port, signed in with a session cookie or signed requests as the API requires), the console's 待办 page for
+/// a regulator and an enterprise, filtered list pages, the whitelist report, a quarter's statement, the first page
+/// after a restart and the daemon's resident size. With several N, each page's growth from the smallest to the
+/// largest N is printed against its 2× limit.
+struct ScaleBench {
+    let options: Bench.Options
+
+    struct Row {
+        var name: String
+        var value: Double
+        var unit: String
+        /// The limit and whether the value must stay at or below it (`true`) or reach it (`false`).
+        var limit: (Double, Bool)?
+        var note = ""
+    }
+
+    func run() throws {
+        let referenceDirectory = Bench.referenceDirectory()
+        setenv("HWLEDGER_REFERENCE", referenceDirectory, 1)
+        let reference = try ReferenceData.load(directory: referenceDirectory)
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let perCore = Bench(options: options).measureEd25519VerifyPerCore()
+        let limit = perCore * Double(cores)
+        let samples = options.samples == 2000 ? 50 : options.samples
+        print("hwledger-bench --scale \(options.scale.map(String.init).joined(separator: ",")) --seed \(options.seed): \(cores) cores, "
+              + String(format: "Ed25519 verify limit %.0f/s per core, %.0f/s on %d cores (measured now); pages over HTTP on hwledgerd, up to %d samples each",
+                       perCore, limit, cores, samples))
+        var pages: [Int: [String: Double]] = [:]
+        for n in options.scale {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hwledger-scale-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { if ProcessInfo.processInfo.environment["HWLEDGER_BENCH_KEEP"] == nil { try? FileManager.default.removeItem(at: dir) } }
+            // Other work on the machine skews every figure: the load average is printed before and after.
+            print("\n== N = \(n) manifests (\(dir.path)); load average \(Self.loadAverage())")
+            let (rows, p99s) = try measure(n: n, dir: dir, reference: reference, limit: limit, cores: cores, samples: samples)
+            pages[n] = p99s
+            Self.printTable("N = \(n) manifests (load average after: \(Self.loadAverage()))", rows)
+        }
+        guard options.scale.count > 1, let small = options.scale.min(), let large = options.scale.max(), small != large else { return }
+        var rows: [Row] = []
+        for (name, p99) in pages[large]!.sorted(by: { $0.key < $1.key }) {
+            guard let base = pages[small]?[name], base > 0 else { continue }
+            rows.append(Row(name: "growth of p99: \(name)", value: p99 / base, unit: "×", limit: (2, true)))
+        }
+        Self.printTable("growth of each page's p99 from N = \(small) to N = \(large)", rows)
+    }
+
+    func measure(n: Int, dir: URL, reference: ReferenceData, limit: Double, cores: Int, samples: Int) throws -> ([Row], [String: Double]) {
+        var rows: [Row] = []
+        func add(_ row: Row) {
+            rows.append(row)
+            print("  " + Report.pad(row.name, 72) + String(format: "%12.2f ", row.value) + row.unit + (row.note.isEmpty ? "" : "  (\(row.note))"))
+            fflush(nil)  // each figure as soon as it is measured, also into a file
+        }
+        let built = try ScaleWorkload(directory: dir, reference: reference, manifests: n, seed: options.seed).build()
+        let mix = built.states.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        print("  events: \(built.events) (\(mix))")
+        add(Row(name: "build: \(built.events) events, wall time (sign + submit + generate)", value: built.buildSeconds, unit: "s",
+                limit: (1200, true), note: String(format: "%.0f events/s; signing %.0f s on %d cores", Double(built.events) / built.buildSeconds, built.signSeconds, cores)))
+        add(Row(name: "bulk submit, library (signing excluded)", value: Double(built.events) / built.submitSeconds, unit: "events/s",
+                limit: (0.8 * limit, false), note: "limit 0.8 × \(cores)-core Ed25519 verify"))
+        let bytes = ["", "-wal", "-shm"].reduce(0) { sum, suffix in
+            sum + ((try? FileManager.default.attributesOfItem(atPath: built.path + suffix)[.size] as? Int) ?? 0)
+        }
+        add(Row(name: "database size", value: Double(bytes) / 1_048_576, unit: "MiB", note: "\(bytes / max(1, n)) bytes per manifest"))
+        if options.scaleBuildOnly { return (rows, [:]) }
+
+        // Full verify through the CLI, as an operator runs it.
+        let cli = Bench.executable("hwledger")
+        let (verifySeconds, verifyRSS, verifyStatus, _) = try Bench.runMeasured(cli, ["verify", "--db", built.path])
+        guard verifyStatus == 0 else { throw BenchError("hwledger verify exited \(verifyStatus)") }
+        add(Row(name: "full verify, CLI (\(built.events) entries)", value: Double(built.events) / verifySeconds, unit: "entries/s",
+                limit: (0.95 * limit, false), note: String(format: "%.1f s; limit 0.95 × %d-core Ed25519 verify", verifySeconds, cores)))
+        add(Row(name: "full verify, CLI peak RSS", value: Double(verifyRSS) / 1_048_576, unit: "MiB", limit: (100, true)))
+
+        // The daemon, its pages over HTTP.
+        let daemonArgs = ["--db", built.path, "--listen", "127.0.0.1:0", "--operator-key", built.operatorKeyPath, "--reference", Bench.referenceDirectory()]
+        var daemon = try DaemonProcess(executable: Bench.executable("hwledgerd"), arguments: daemonArgs, timeout: 1800)
+        var p99s: [String: Double] = [:]
+        let asOf = ScaleWorkload.asOf.description
+        let regulator = built.sichuan, enterprise = built.enterprise
+        do {
+            let port = daemon.port
+            let regulatorCookie = try Self.signIn(port: port, key: regulator)
+            let enterpriseCookie = try Self.signIn(port: port, key: enterprise)
+            let pages: [(name: String, limit: Double?, request: () throws -> WireResponse)] = [
+                ("待办 page, regulator REG-510000 (console /ui/worklist)", 100, { try Self.get(port, "/ui/worklist?asOf=\(asOf)", cookie: regulatorCookie) }),
+                ("待办 page, enterprise (busiest generator, console)", 100, { try Self.get(port, "/ui/worklist?asOf=\(asOf)", cookie: enterpriseCookie) }),
+                ("/v1/manifests?status=inTransit, regulator", 50, { try Self.get(port, "/v1/manifests?status=inTransit&limit=100", key: regulator) }),
+                ("/v1/manifests?party=&status=received, enterprise", 50,
+                 { try Self.get(port, "/v1/manifests?party=\(enterprise.name)&status=received&limit=100", key: enterprise) }),
+                ("console manifest list /ui/manifests, regulator", 50, { try Self.get(port, "/ui/manifests", cookie: regulatorCookie) }),
+                ("/v1/whitelists/report?year=2025, regulator", nil, { try Self.get(port, "/v1/whitelists/report?year=2025", key: regulator) }),
+                ("/v1/compensation/statements 2025Q3 510000→500000", nil,
+                 { try Self.get(port, "/v1/compensation/statements?quarter=2025Q3&payer=510000&payee=500000", key: regulator) }),
+            ]
+            for page in pages {
+                let (p50, p99, count, size) = try Self.sample(samples: samples, page.request)
+                add(Row(name: page.name + " p50", value: p50, unit: "ms", note: "\(count) samples, \(size) bytes"))
+                add(Row(name: page.name + " p99", value: p99, unit: "ms", limit: page.limit.map { ($0, true) }))
+                p99s[page.name] = p99
+            }
+            let (rss, hwm) = Self.residentMiB(pid: daemon.process.processIdentifier)
+            add(Row(name: "daemon RSS after the page runs", value: rss, unit: "MiB", limit: (300, true)))
+            add(Row(name: "daemon peak RSS (VmHWM) after the page runs", value: hwm, unit: "MiB", limit: (300, true)))
+
+            // Restart: from process start to the first 待办 page answered (sign-in included), and that page alone.
+            _ = daemon.stop(timeout: 120)
+            let start = DispatchTime.now().uptimeNanoseconds
+            daemon = try DaemonProcess(executable: Bench.executable("hwledgerd"), arguments: daemonArgs, timeout: 1800)
+            let listening = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+            let cookie = try Self.signIn(port: daemon.port, key: regulator)
+            let t = DispatchTime.now().uptimeNanoseconds
+            let signedIn = Double(t - start) / 1e6
+            let first = try Self.get(daemon.port, "/ui/worklist?asOf=\(asOf)", cookie: cookie)
+            guard first.status == 200 else { throw BenchError("first page after restart: \(first.status)") }
+            let end = DispatchTime.now().uptimeNanoseconds
+            add(Row(name: "restart: process start → first 待办 page answered", value: Double(end - start) / 1e6, unit: "ms", limit: (1000, true),
+                    note: String(format: "listening after %.0f ms, signed in after %.0f ms", listening, signedIn)))
+            add(Row(name: "restart: first 待办 page alone (regulator)", value: Double(end - t) / 1e6, unit: "ms", limit: (1000, true)))
+            let (rss2, hwm2) = Self.residentMiB(pid: daemon.process.processIdentifier)
+            add(Row(name: "daemon peak RSS (VmHWM) after restart + first page", value: hwm2, unit: "MiB", limit: (300, true),
+                    note: String(format: "RSS %.0f MiB", rss2)))
+        } catch {
+            _ = daemon.stop(timeout: 30)
+            throw error
+        }
+        _ = daemon.stop(timeout: 120)
+        return (rows, p99s)
+    }
+
+    // MARK: HTTP
+
+    /// Signs in to the console (`/v1/session/challenge`, `/v1/session`) and returns the `hwl_session=…` cookie.
+    static func signIn(port: Int, key: SigningKey) throws -> String {
+        let r = try WireConnection(port: port).request("POST", "/v1/session/challenge")
+        guard r.status == 200, let o = try JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any],
+              let challenge = o["challenge"] as? String else { throw BenchError("challenge: \(r.status) \(r.text)") }
+        let sig = key.sign(Array("hwledger/session/v1\n\(challenge)\n".utf8))
+        let body = JSONValue.object([
+            "principal": .string(key.name), "keyId": .string(key.verifier.keyIDHex), "challenge": .string(challenge), "sig": .string(Base64.encode(sig)),
+        ])
+        let s = try WireConnection(port: port).request("POST", "/v1/session", headers: [("Content-Type", "application/json")], body: body.canonicalBytes)
+        guard s.status == 204, let set = s.headers["set-cookie"], let cookie = set.split(separator: ";").first else {
+            throw BenchError("sign-in of \(key.name): \(s.status) \(s.text)")
+        }
+        return String(cookie)
+    }
+
+    static func get(_ port: Int, _ target: String, cookie: String) throws -> WireResponse {
+        try WireConnection(port: port).request("GET", target, headers: [("Cookie", cookie)])
+    }
+
+    static func get(_ port: Int, _ target: String, key: SigningKey) throws -> WireResponse {
+        let auth = SignedRequest.authorization(key: key, method: "GET", target: target, time: Int64(Date().timeIntervalSince1970))
+        return try WireConnection(port: port).request("GET", target, headers: [("Authorization", auth)])
+    }
+
+    /// One warm-up request, then up to `samples` timed ones (at least 3; no new one after 60 s): p50, p99 in ms, the
+    /// count and the last body's size. Any status but 200 stops the bench.
+    static func sample(samples: Int, _ request: () throws -> WireResponse) throws -> (Double, Double, Int, Int) {
+        var response = try request()
+        guard response.status == 200 else { throw BenchError("\(response.status): \(response.text.prefix(300))") }
+        var times: [Double] = []
+        let started = Date()
+        while times.count < samples && (times.count < 3 || Date().timeIntervalSince(started) < 60) {
+            let t = DispatchTime.now().uptimeNanoseconds
+            response = try request()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - t) / 1e6)
+            guard response.status == 200 else { throw BenchError("\(response.status): \(response.text.prefix(300))") }
+        }
+        times.sort()
+        func pct(_ p: Double) -> Double { times[min(times.count - 1, max(0, Int((Double(times.count) * p).rounded(.up)) - 1))] }
+        return (pct(0.5), pct(0.99), times.count, response.body.count)
+    }
+
+    /// The 1, 5 and 15 minute load averages.
+    static func loadAverage() -> String {
+        ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "").split(separator: " ").prefix(3).joined(separator: " ")
+    }
+
+    /// VmRSS and VmHWM of a process, in MiB.
+    static func residentMiB(pid: Int32) -> (Double, Double) {
+        let text = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        func field(_ name: String) -> Double {
+            guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }),
+                  let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+            return kb / 1024
+        }
+        return (field("VmRSS"), field("VmHWM"))
+    }
+
+    // MARK: Output
+
+    static func printTable(_ title: String, _ rows: [Row]) {
+        print("\n" + Report.pad(title, 72) + "       value unit       limit            ratio  result")
+        for row in rows {
+            var line = Report.pad(row.name, 72) + String(format: "%12.2f ", row.value) + Report.pad(row.unit, 10)
+            if let (limit, atMost) = row.limit {
+                let ratio = row.value / limit
+                let pass = atMost ? ratio <= 1 : ratio >= 1
+                line += Report.pad((atMost ? "≤ " : "≥ ") + String(format: "%.0f", limit), 12) + String(format: "%10.2f×  ", ratio) + (pass ? "pass" : "FAIL")
+            } else {
+                line += Report.pad("—", 12) + Report.pad("", 12) + "  —"
+            }
+            print(line)
+        }
+        fflush(nil)
+    }
+}
