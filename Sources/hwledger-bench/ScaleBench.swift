@@ -141,16 +141,20 @@ struct ScaleBench {
 
     // MARK: HTTP
 
+    /// Seconds a request may take before the bench gives up (the connection's receive timeout): at 10^6 manifests on
+    /// today's design a first page takes minutes, which is a figure, not an error.
+    static let timeout = 1800
+
     /// Signs in to the console (`/v1/session/challenge`, `/v1/session`) and returns the `hwl_session=…` cookie.
     static func signIn(port: Int, key: SigningKey) throws -> String {
-        let r = try WireConnection(port: port).request("POST", "/v1/session/challenge")
+        let r = try WireConnection(port: port, timeoutSeconds: Self.timeout).request("POST", "/v1/session/challenge")
         guard r.status == 200, let o = try JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any],
               let challenge = o["challenge"] as? String else { throw BenchError("challenge: \(r.status) \(r.text)") }
         let sig = key.sign(Array("hwledger/session/v1\n\(challenge)\n".utf8))
         let body = JSONValue.object([
             "principal": .string(key.name), "keyId": .string(key.verifier.keyIDHex), "challenge": .string(challenge), "sig": .string(Base64.encode(sig)),
         ])
-        let s = try WireConnection(port: port).request("POST", "/v1/session", headers: [("Content-Type", "application/json")], body: body.canonicalBytes)
+        let s = try WireConnection(port: port, timeoutSeconds: Self.timeout).request("POST", "/v1/session", headers: [("Content-Type", "application/json")], body: body.canonicalBytes)
         guard s.status == 204, let set = s.headers["set-cookie"], let cookie = set.split(separator: ";").first else {
             throw BenchError("sign-in of \(key.name): \(s.status) \(s.text)")
         }
@@ -158,12 +162,12 @@ struct ScaleBench {
     }
 
     static func get(_ port: Int, _ target: String, cookie: String) throws -> WireResponse {
-        try WireConnection(port: port).request("GET", target, headers: [("Cookie", cookie)])
+        try WireConnection(port: port, timeoutSeconds: Self.timeout).request("GET", target, headers: [("Cookie", cookie)])
     }
 
     static func get(_ port: Int, _ target: String, key: SigningKey) throws -> WireResponse {
         let auth = SignedRequest.authorization(key: key, method: "GET", target: target, time: Int64(Date().timeIntervalSince1970))
-        return try WireConnection(port: port).request("GET", target, headers: [("Authorization", auth)])
+        return try WireConnection(port: port, timeoutSeconds: Self.timeout).request("GET", target, headers: [("Authorization", auth)])
     }
 
     /// One warm-up request, then up to `samples` timed ones (at least 3; no new one after 60 s): p50, p99 in ms, the
