@@ -18,8 +18,8 @@ enum ReadModelKind {
     static let anomalyCount = "anomalyCount"
     /// `<receiver>/<year>/<delivered seconds>/<manifestNo>` → grams received (the latest version).
     static let capacityReceipt = "capacityReceipt"
-    /// `<receiver>/<year>` → `<grams>|<last receipt key>|<A-CAPACITY manifestNo>|<from>|<detail>`: the running total
-    /// of a receiver's delivery year and its A-CAPACITY, if any.
+    /// `<receiver>/<year>` → `<grams>|<last receipt key>|<crossing receipt key>|<A-CAPACITY manifestNo>|<from>|<detail>`:
+    /// the running total of a receiver's delivery year and its A-CAPACITY (the receipt that crossed), if any.
     static let capacity = "capacity"
     /// `<uscc>/<manifestNo>` → empty: the manifests naming a party (generator, listed carrier, receiver).
     static let manifestByParty = "manifestByParty"
@@ -30,8 +30,9 @@ enum ReadModelKind {
     /// each version's entry — every manifest a quarter's statement can hold an item or adjustment of is under that
     /// quarter or a later one (a version is adjusted into a quarter not closed when it was entered).
     static let statementManifest = "statementManifest"
-    /// `<approvalNo>/<manifestNo>` → empty: the manifests filed under an approval (not returns).
-    static let manifestByApproval = "manifestByApproval"
+    /// `<approvalNo>` → `<shipped grams>|<received grams>`: what the manifests filed under an approval (not returns)
+    /// carried — shipped: picked up and not cancelled; received: their latest version — for the whitelist report.
+    static let approvalUsage = "approvalUsage"
 
     /// `<scope>/<20-digit (2^64 − 1 − filing index)>/<manifestNo>` → empty: the manifests a reader sees, newest filing
     /// first; scope is `all`, a province (generator's or receiver's) or a named party.
@@ -40,7 +41,7 @@ enum ReadModelKind {
     static let manifestCount = "manifestCount"
 
     static let all = [
-        work, anomaly, anomalyCount, capacityReceipt, capacity, manifestByParty, manifestByState, statementManifest, manifestByApproval,
+        work, anomaly, anomalyCount, capacityReceipt, capacity, manifestByParty, manifestByState, statementManifest, approvalUsage,
         manifestFiled, manifestCount,
     ]
 
@@ -81,19 +82,23 @@ struct ReadModelWriter {
         try replaceIndex(ReadModelKind.manifestByState, old: old.map { ["\($0.state.rawValue)/\(new.manifestNo)"] } ?? [],
                          new: ["\(new.state.rawValue)/\(new.manifestNo)"])
         try replaceIndex(ReadModelKind.statementManifest, old: old.map(Self.statementQuarters) ?? [], new: Self.statementQuarters(new))
-        try replaceIndex(ReadModelKind.manifestByApproval, old: old.map(Self.approvalKeys) ?? [], new: Self.approvalKeys(new))
+        try addUsage(old.flatMap(Self.usage), sign: -1)
+        try addUsage(Self.usage(new), sign: 1)
         let before = old.flatMap(CapacityReceipt.init)
         let after = CapacityReceipt(new)
         guard before != after else { return }
         if let before { try writer.deleteProjection(kind: ReadModelKind.capacityReceipt, key: Self.receiptKey(new.receiver, before)) }
         if let after { try writer.putProjection(kind: ReadModelKind.capacityReceipt, key: Self.receiptKey(new.receiver, after), value: Array(String(after.grams).utf8)) }
-        // Common case: a new receipt after every other of its receiver's year adds to the running total.
-        if before == nil, let after, try appendReceipt(after, receiver: new.receiver) { return }
-        for year in Set([before, after].compactMap { $0?.at.shanghaiDate.year }) { try recomputeCapacity(receiver: new.receiver, year: year) }
+        for year in Set([before, after].compactMap { $0?.at.shanghaiDate.year }).sorted() {
+            let was = before.flatMap { $0.at.shanghaiDate.year == year ? $0 : nil }
+            let now = after.flatMap { $0.at.shanghaiDate.year == year ? $0 : nil }
+            try adjustCapacity(receiver: new.receiver, year: year, from: was, to: now)
+        }
     }
 
     /// A permit changes the capacities a receiver's receipts are judged against: every year of it is counted again.
     func permitIssued(holder: String) throws {
+        state.cache?.values["readModel.permitsOf\u{0}" + holder] = nil
         var years: Set<Int> = []
         try forEach(ReadModelKind.capacity, prefix: holder + "/") { key, _ in
             if let y = Int(key.split(separator: "/").last ?? "") { years.insert(y) }
@@ -123,9 +128,23 @@ struct ReadModelWriter {
         return quarters.sorted().map { "\($0)/\(m.manifestNo)" }
     }
 
-    static func approvalKeys(_ m: ManifestRecord) -> [String] {
-        guard m.returnOf == nil, case .approval(let no) = m.basis else { return [] }
-        return ["\(no)/\(m.manifestNo)"]
+    /// What a manifest adds to its approval's usage; nil when it is not under an approval (or is a return).
+    static func usage(_ m: ManifestRecord) -> (approvalNo: String, shipped: Int64, received: Int64)? {
+        guard m.returnOf == nil, case .approval(let no) = m.basis else { return nil }
+        let shipped = m.pickup != nil && m.state != .cancelled ? m.totalGrams : 0
+        let received = m.currentVersion?.lines.reduce(Int64(0)) { $0 + $1.grams } ?? 0
+        return (no, shipped, received)
+    }
+
+    func addUsage(_ u: (approvalNo: String, shipped: Int64, received: Int64)?, sign: Int64) throws {
+        guard let u else { return }
+        let key = u.approvalNo
+        let fields = try writer.projection(kind: ReadModelKind.approvalUsage, key: key).map { String(decoding: $0, as: UTF8.self).split(separator: "|") }
+        guard fields == nil || fields!.count == 2, let shipped = Int64(fields?[0] ?? "0"), let received = Int64(fields?[1] ?? "0") else {
+            throw LedgerError.integrity(index: nil, "read model \(ReadModelKind.approvalUsage)/\(key) does not decode")
+        }
+        try writer.putProjection(
+            kind: ReadModelKind.approvalUsage, key: key, value: Array("\(shipped + sign * u.shipped)|\(received + sign * u.received)".utf8))
     }
 
     /// The provinces whose regulators see a manifest (its generator's and receiver's) and `all`.
@@ -213,24 +232,27 @@ struct ReadModelWriter {
     struct CapacityRow {
         var grams: Int64
         var last: String
-        var anomaly: AnomalySpan?
+        /// The receipt key of the A-CAPACITY receipt, with the anomaly.
+        var crossing: (key: String, anomaly: AnomalySpan)?
 
-        init(grams: Int64, last: String, anomaly: AnomalySpan?) {
+        init(grams: Int64, last: String, crossing: (key: String, anomaly: AnomalySpan)?) {
             self.grams = grams
             self.last = last
-            self.anomaly = anomaly
+            self.crossing = crossing
         }
 
         init?(_ bytes: [UInt8]) {
-            let f = String(decoding: bytes, as: UTF8.self).split(separator: "|", maxSplits: 4, omittingEmptySubsequences: false)
-            guard f.count == 5, let grams = Int64(f[0]) else { return nil }
+            let f = String(decoding: bytes, as: UTF8.self).split(separator: "|", maxSplits: 5, omittingEmptySubsequences: false)
+            guard f.count == 6, let grams = Int64(f[0]) else { return nil }
             self.grams = grams
             last = String(f[1])
-            anomaly = f[2].isEmpty ? nil : AnomalySpan(Anomaly(id: "A-CAPACITY", subject: String(f[2]), due: nil, detail: String(f[4])), from: ReadModelKind.parseDate(f[3]))
+            crossing = f[2].isEmpty ? nil : (String(f[2]), AnomalySpan(
+                Anomaly(id: "A-CAPACITY", subject: String(f[3]), due: nil, detail: String(f[5])), from: ReadModelKind.parseDate(f[4])))
         }
 
         var bytes: [UInt8] {
-            Array("\(grams)|\(last)|\(anomaly?.anomaly.subject ?? "")|\(ReadModelKind.date(anomaly?.from))|\(anomaly?.anomaly.detail ?? "")".utf8)
+            let a = crossing?.anomaly
+            return Array("\(grams)|\(last)|\(crossing?.key ?? "")|\(a?.anomaly.subject ?? "")|\(ReadModelKind.date(a?.from))|\(a?.anomaly.detail ?? "")".utf8)
         }
     }
 
@@ -241,45 +263,73 @@ struct ReadModelWriter {
         return row
     }
 
-    /// Adds a receipt that sorts after every other of its receiver's year; false when it does not (recount instead).
-    func appendReceipt(_ r: CapacityReceipt, receiver: String) throws -> Bool {
-        let year = r.at.shanghaiDate.year
-        let key = Self.receiptKey(receiver, r)
-        let previous = try capacityRow(receiver, year)
-        if let previous, !previous.last.utf8.lexicographicallyPrecedes(key.utf8) { return false }
-        var row = previous ?? CapacityRow(grams: 0, last: key, anomaly: nil)
-        row.grams += r.grams
-        row.last = key
-        if row.anomaly == nil {
-            let permits = try state.permits(of: receiver)
-            if let found = context.capacityAnomaly(receiver: receiver, receipts: [CapacityReceipt(at: r.at, manifestNo: r.manifestNo, grams: row.grams)], permits: permits) {
-                row.anomaly = found
+    /// The receiver's permits, read once per transaction (a permit issued in it clears them: ``permitIssued(holder:)``).
+    func permits(of receiver: String) throws -> [PermitRecord] {
+        let slot = "readModel.permitsOf\u{0}" + receiver
+        if let cached = state.cache?.values[slot] as? [PermitRecord] { return cached }
+        let list = try state.permits(of: receiver)
+        state.cache?.values[slot] = list
+        return list
+    }
+
+    /// Moves one receipt of a receiver's year from `was` to `now` (either nil: added or removed). The answer is the
+    /// recount's (``recomputeCapacity(receiver:year:)``); it is reached without one when the change cannot move the
+    /// crossing: every changed receipt sorts after the crossing one; no crossing yet and the grams went down, or the
+    /// year's total stays within every permitted capacity; or a receipt is added after all others (checked there).
+    func adjustCapacity(receiver: String, year: Int, from was: CapacityReceipt?, to now: CapacityReceipt?) throws {
+        let touched = [was, now].compactMap { $0.map { Self.receiptKey(receiver, $0) } }
+        let delta = (now?.grams ?? 0) - (was?.grams ?? 0)
+        var row = try capacityRow(receiver, year) ?? CapacityRow(grams: 0, last: "", crossing: nil)
+        let newLast = max(row.last, now.map { Self.receiptKey(receiver, $0) } ?? "")
+        func keep() throws {
+            row.grams += delta
+            row.last = newLast
+            try writer.putProjection(kind: ReadModelKind.capacity, key: "\(receiver)/\(year)", value: row.bytes)
+        }
+        // Removing the last receipt, or the last key moving back: the recount finds the new last key.
+        let lastStays = was.map { Self.receiptKey(receiver, $0) != row.last || now.map { Self.receiptKey(receiver, $0) == row.last } == true } ?? true
+        let moved = was != nil && now != nil && touched[0] != touched[1]
+        guard lastStays, !moved else { return try recomputeCapacity(receiver: receiver, year: year) }
+        if let crossing = row.crossing {
+            if touched.allSatisfy({ crossing.key.utf8.lexicographicallyPrecedes($0.utf8) }) { return try keep() }
+            return try recomputeCapacity(receiver: receiver, year: year)
+        }
+        if delta <= 0 { return try keep() }
+        let capacities = try permits(of: receiver).filter { $0.kind == .operating }.compactMap(\.capacityGrams)
+        if capacities.isEmpty || row.grams + delta <= capacities.min()! { return try keep() }
+        if was == nil, let now, row.last.utf8.lexicographicallyPrecedes(Self.receiptKey(receiver, now).utf8) {
+            // Added after every other receipt: only its own date can cross.
+            let total = row.grams + delta
+            if let found = context.capacityAnomaly(
+                receiver: receiver, receipts: [CapacityReceipt(at: now.at, manifestNo: now.manifestNo, grams: total)], permits: try permits(of: receiver))
+            {
+                row.crossing = (Self.receiptKey(receiver, now), found)
                 try setCapacityAnomaly(nil, found)
             }
+            return try keep()
         }
-        try writer.putProjection(kind: ReadModelKind.capacity, key: "\(receiver)/\(year)", value: row.bytes)
-        return true
+        try recomputeCapacity(receiver: receiver, year: year)
     }
 
     /// Counts a receiver's year again from its receipts.
     func recomputeCapacity(receiver: String, year: Int) throws {
-        var receipts: [CapacityReceipt] = []
-        var last = ""
+        var receipts: [(key: String, receipt: CapacityReceipt)] = []
         try forEach(ReadModelKind.capacityReceipt, prefix: "\(receiver)/\(year)/") { key, value in
             let parts = key.split(separator: "/")
             guard parts.count == 4, let seconds = Int64(parts[2]), let grams = Int64(String(decoding: value, as: UTF8.self)) else {
                 throw LedgerError.integrity(index: nil, "read model capacityReceipt/\(key) does not decode")
             }
-            receipts.append(CapacityReceipt(at: UTCInstant(seconds: seconds), manifestNo: String(parts[3]), grams: grams))
-            last = key
+            receipts.append((key, CapacityReceipt(at: UTCInstant(seconds: seconds), manifestNo: String(parts[3]), grams: grams)))
         }
         let old = try capacityRow(receiver, year)
-        let found = context.capacityAnomaly(receiver: receiver, receipts: receipts, permits: try state.permits(of: receiver))
-        if old?.anomaly != found { try setCapacityAnomaly(old?.anomaly, found) }
+        let found = context.capacityAnomaly(receiver: receiver, receipts: receipts.map(\.receipt), permits: try permits(of: receiver))
+        if old?.crossing?.anomaly != found { try setCapacityAnomaly(old?.crossing?.anomaly, found) }
         if receipts.isEmpty {
             try writer.deleteProjection(kind: ReadModelKind.capacity, key: "\(receiver)/\(year)")
         } else {
-            let row = CapacityRow(grams: receipts.reduce(0) { $0 + $1.grams }, last: last, anomaly: found)
+            let crossingKey = found.flatMap { f in receipts.first { $0.receipt.manifestNo == f.anomaly.subject }?.key }
+            let row = CapacityRow(
+                grams: receipts.reduce(0) { $0 + $1.receipt.grams }, last: receipts.last!.key, crossing: found.map { (crossingKey ?? "", $0) })
             try writer.putProjection(kind: ReadModelKind.capacity, key: "\(receiver)/\(year)", value: row.bytes)
         }
     }

@@ -168,11 +168,7 @@ extension TransferLedger {
             for (i, entry) in list.entries.enumerated() {
                 let charge = ApplicationRecord.WhitelistCharge(year: list.year, listingProvince: list.listingProvince, entry: i)
                 let approvalNos = Set(applications.filter { $0.whitelistCharge == charge }.compactMap { $0.decision?.approvalNo })
-                let under = try manifests(underApprovals: approvalNos)
-                let shipped = under.filter { m in m.pickup != nil && m.state != ManifestState.cancelled }
-                    .reduce(Int64(0)) { $0 + $1.totalGrams }
-                let received = under.compactMap { m in m.currentVersion }
-                    .reduce(Int64(0)) { sum, v in sum + v.lines.reduce(Int64(0)) { $0 + $1.grams } }
+                let (shipped, received) = try usage(underApprovals: approvalNos)
                 rows.append(WhitelistReportRow(
                     listingProvince: list.listingProvince, receiver: entry.receiver, wasteCode: entry.wasteCode, capGrams: entry.capGrams,
                     approvedGrams: entry.approvedGrams, shippedGrams: shipped, receivedGrams: received, suspended: entry.suspended))

@@ -118,6 +118,33 @@ extension TransferLedger {
         return try manifests(numbered: numbers).values.sorted { $0.manifestNo < $1.manifestNo }
     }
 
+    /// The manifests a statement of `quarter` can hold, in index order (that quarter's first), read 64 at a time;
+    /// `body` returns false to stop.
+    func forEachStatementCandidate(from quarter: Quarter, _ body: (ManifestRecord) throws -> Bool) throws {
+        var after = quarter.description
+        var seen: Set<String> = []
+        while true {
+            var keys: [String] = []
+            try store.read { r in
+                try r.forEachProjection(kind: ReadModelKind.statementManifest, after: after) { key, _ in
+                    keys.append(key)
+                    return keys.count < 64
+                }
+            }
+            guard let last = keys.last else { return }
+            after = last
+            let numbers = keys.compactMap { key in key.firstIndex(of: "/").map { String(key[key.index(after: $0)...]) } }.filter { seen.insert($0).inserted }
+            let found = try manifests(numbered: Set(numbers))
+            for no in numbers {
+                guard let m = found[no] else {
+                    throw LedgerError.integrity(index: nil, "read model \(ReadModelKind.statementManifest) names \(no), which is not a manifest")
+                }
+                guard try body(m) else { return }
+            }
+            if keys.count < 64 { return }
+        }
+    }
+
     /// The quarter of the earliest delivery a statement counts, nil before any.
     func firstStatementQuarter() throws -> Quarter? {
         var first: Quarter?
@@ -130,13 +157,21 @@ extension TransferLedger {
         return first
     }
 
-    /// The manifests filed under any of `approvalNos` (not returns).
-    func manifests(underApprovals approvalNos: Set<String>) throws -> [ManifestRecord] {
-        var numbers: Set<String> = []
-        for no in approvalNos.sorted() {
-            try manifestNumbers(index: ReadModelKind.manifestByApproval, value: no, after: nil) { numbers.insert($0); return true }
+    /// Grams shipped and received under `approvalNos` (the `approvalUsage` rows).
+    func usage(underApprovals approvalNos: Set<String>) throws -> (shipped: Int64, received: Int64) {
+        try store.read { r in
+            var total: (shipped: Int64, received: Int64) = (0, 0)
+            for no in approvalNos.sorted() {
+                guard let bytes = try r.projection(kind: ReadModelKind.approvalUsage, key: no) else { continue }
+                let f = String(decoding: bytes, as: UTF8.self).split(separator: "|")
+                guard f.count == 2, let shipped = Int64(f[0]), let received = Int64(f[1]) else {
+                    throw LedgerError.integrity(index: nil, "read model \(ReadModelKind.approvalUsage)/\(no) does not decode")
+                }
+                total.shipped += shipped
+                total.received += received
+            }
+            return total
         }
-        return try manifests(numbered: numbers).values.sorted { $0.manifestNo < $1.manifestNo }
     }
 
     /// The manifests `scope` sees (a USCC, a province code, or nil for all), newest filing first: `limit` of them after

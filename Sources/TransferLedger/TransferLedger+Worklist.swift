@@ -72,13 +72,19 @@ extension TransferLedger {
             for d in directions where !closed.contains("\(q)/\(d[0])/\(d[1])") { open.append((q, d)) }
             q = q.next
         }
-        guard let earliest = open.first?.quarter else { return [] }
-        // Only the manifests the open quarters' statements can hold: those of the earliest open quarter on.
-        inputs.manifests = try statementManifests(from: earliest)
-        return open.compactMap { o in
-            let s = context.statement(quarter: o.quarter, payer: o.direction[0], payee: o.direction[1], inputs: inputs)
-            guard !s.items.isEmpty || !s.adjustments.isEmpty else { return nil }
-            return DeadlineStep(kind: "compensation.statement.closed", actor: Principal.regulatorID(o.direction[1]), subject: o.quarter.description, due: nil, doneOn: nil)
+        // A step when the statement would hold an item or an adjustment: each manifest counts on its own, so the first
+        // candidate (delivered or re-versioned from that quarter on) that gives one settles it.
+        return try open.filter { o in
+            var found = false
+            try forEachStatementCandidate(from: o.quarter) { m in
+                inputs.manifests = [m]
+                let s = context.statement(quarter: o.quarter, payer: o.direction[0], payee: o.direction[1], inputs: inputs)
+                found = !s.items.isEmpty || !s.adjustments.isEmpty
+                return !found
+            }
+            return found
+        }.map { o in
+            DeadlineStep(kind: "compensation.statement.closed", actor: Principal.regulatorID(o.direction[1]), subject: o.quarter.description, due: nil, doneOn: nil)
         }
     }
 }
