@@ -87,7 +87,7 @@ extension TransferLedger {
     /// The statement of a quarter for one direction (SPEC §2.6).
     public func statement(quarter: Quarter, payer: String, payee: String) throws -> Statement {
         let context = try context()
-        let manifests = try statementManifests(from: quarter)
+        let manifests = try statementManifests(from: quarter, payer: payer, payee: payee)
         return try store.read { try CompensationReader(reader: $0, context: context, manifests: manifests).statement(quarter: quarter, payer: payer, payee: payee) }
     }
 

@@ -26,9 +26,11 @@ enum ReadModelKind {
     /// `<state>/<manifestNo>` → empty: the manifests in a state.
     static let manifestByState = "manifestByState"
 
-    /// `<quarter>/<manifestNo>` → empty: a received manifest (not a return) under the quarter of its delivery and of
-    /// each version's entry — every manifest a quarter's statement can hold an item or adjustment of is under that
-    /// quarter or a later one (a version is adjusted into a quarter not closed when it was entered).
+    /// `<quarter>/d/<payer>><payee>/<manifestNo>` and `<quarter>/v/<payer>><payee>/<manifestNo>` → empty: a received
+    /// manifest (not a return) under the quarter of its delivery (`d`) and of each version's entry (`v`), with its
+    /// direction (the provinces of its generator and receiver). A quarter's statement holds items of the
+    /// manifests delivered in it and adjustments of versions entered in it or later (a version is adjusted into a
+    /// quarter not closed when it was entered, never an earlier one): its `d` and `v` rows and the later `v` rows.
     static let statementManifest = "statementManifest"
     /// `<approvalNo>` → `<shipped grams>|<received grams>`: what the manifests filed under an approval (not returns)
     /// carried — shipped: picked up and not cancelled; received: their latest version — for the whitelist report.
@@ -40,14 +42,9 @@ enum ReadModelKind {
     /// `<scope>` → how many manifests are under that scope of `manifestFiled`.
     static let manifestCount = "manifestCount"
 
-    static let all = [
-        work, anomaly, anomalyCount, capacityReceipt, capacity, manifestByParty, manifestByState, statementManifest, approvalUsage,
-        manifestFiled, manifestCount,
-    ]
-
     /// The scope of every anomaly, read by the operator.
     static let allScope = "all"
-    /// A date in a key: `yyyymmdd`; `low` or `high` when there is none.
+    /// A date in a key: `yyyymmdd`; `none` (all zeros unless given) when there is none.
     static func date(_ d: CivilDate?, none: String = "00000000") -> String {
         guard let d else { return none }
         return String(format: "%04d%02d%02d", d.year, d.month, d.day)
@@ -81,7 +78,7 @@ struct ReadModelWriter {
                          new: new.namedParties.map { "\($0)/\(new.manifestNo)" })
         try replaceIndex(ReadModelKind.manifestByState, old: old.map { ["\($0.state.rawValue)/\(new.manifestNo)"] } ?? [],
                          new: ["\(new.state.rawValue)/\(new.manifestNo)"])
-        try replaceIndex(ReadModelKind.statementManifest, old: old.map(Self.statementQuarters) ?? [], new: Self.statementQuarters(new))
+        try replaceIndex(ReadModelKind.statementManifest, old: try old.map(statementKeys) ?? [], new: try statementKeys(new))
         try addUsage(old.flatMap(Self.usage), sign: -1)
         try addUsage(Self.usage(new), sign: 1)
         let before = old.flatMap(CapacityReceipt.init)
@@ -119,13 +116,18 @@ struct ReadModelWriter {
         }
     }
 
-    static func statementQuarters(_ m: ManifestRecord) -> [String] {
+    /// The `statementManifest` keys of a manifest: its delivery quarter (`d`) and each version's entry quarter (`v`),
+    /// with its direction (generator's province > receiver's).
+    func statementKeys(_ m: ManifestRecord) throws -> [String] {
         guard m.returnOf == nil, let r = m.receipt else { return [] }
-        var quarters: Set<Quarter> = [Quarter(containing: r.deliveredAt.shanghaiDate)]
+        let direction = "\(try state.enterprise(m.generator)?.province ?? "")>\(try state.enterprise(m.receiver)?.province ?? "")"
+        var keys: Set<String> = ["\(Quarter(containing: r.deliveredAt.shanghaiDate))/d/\(direction)/\(m.manifestNo)"]
         for v in m.versions {
-            if let at = m.events.first(where: { $0.index == v.index })?.time { quarters.insert(Quarter(containing: at.shanghaiDate)) }
+            if let at = m.events.first(where: { $0.index == v.index })?.time {
+                keys.insert("\(Quarter(containing: at.shanghaiDate))/v/\(direction)/\(m.manifestNo)")
+            }
         }
-        return quarters.sorted().map { "\($0)/\(m.manifestNo)" }
+        return keys.sorted()
     }
 
     /// What a manifest adds to its approval's usage; nil when it is not under an approval (or is a return).

@@ -102,38 +102,54 @@ extension TransferLedger {
         }
     }
 
-    /// Every manifest a statement of `quarter` or a later quarter can hold an item or adjustment of, in number order
-    /// (the `statementManifest` rows from `quarter` on).
-    func statementManifests(from quarter: Quarter) throws -> [ManifestRecord] {
+    /// Every manifest a statement of `quarter` for one direction can hold an item or adjustment of, in number order:
+    /// the direction's `statementManifest` rows of that quarter and its version rows (`v`) of later ones.
+    func statementManifests(from quarter: Quarter, payer: String, payee: String) throws -> [ManifestRecord] {
         var numbers: Set<String> = []
-        try store.read { r in
-            try r.forEachProjection(kind: ReadModelKind.statementManifest, after: quarter.description) { key, _ in
-                guard let slash = key.firstIndex(of: "/") else {
-                    throw LedgerError.integrity(index: nil, "read model \(ReadModelKind.statementManifest)/\(key) does not decode")
-                }
-                numbers.insert(String(key[key.index(after: slash)...]))
-                return true
-            }
+        try forEachStatementKey(from: quarter, direction: "\(payer)>\(payee)") { no in
+            numbers.insert(no)
+            return true
         }
         return try manifests(numbered: numbers).values.sorted { $0.manifestNo < $1.manifestNo }
     }
 
-    /// The manifests a statement of `quarter` can hold, in index order (that quarter's first), read 64 at a time;
+    /// The manifest numbers of the `statementManifest` rows a statement of `quarter` reads, after `key`; `body` is
+    /// given each row's number (a number can come twice) and returns false to stop. Returns the last key read.
+    @discardableResult
+    func forEachStatementKey(
+        from quarter: Quarter, direction: String, after key: String? = nil, limit: Int = .max, _ body: (String) throws -> Bool
+    ) throws -> String? {
+        let own = quarter.description + "/"
+        var last: String?
+        var count = 0
+        try store.read { r in
+            try r.forEachProjection(kind: ReadModelKind.statementManifest, after: key ?? quarter.description) { key, _ in
+                last = key
+                count += 1
+                let parts = key.split(separator: "/")
+                guard parts.count == 4 else {
+                    throw LedgerError.integrity(index: nil, "read model \(ReadModelKind.statementManifest)/\(key) does not decode")
+                }
+                if parts[2] == direction, key.hasPrefix(own) || parts[1] == "v" { guard try body(String(parts[3])) else { return false } }
+                return count < limit
+            }
+        }
+        return last
+    }
+
+    /// The manifests a statement of `quarter` for one direction can hold, in index order (that quarter's first), read
+    /// 64 index rows at a time;
     /// `body` returns false to stop.
-    func forEachStatementCandidate(from quarter: Quarter, _ body: (ManifestRecord) throws -> Bool) throws {
-        var after = quarter.description
+    func forEachStatementCandidate(from quarter: Quarter, payer: String, payee: String, _ body: (ManifestRecord) throws -> Bool) throws {
+        var after: String?
         var seen: Set<String> = []
         while true {
-            var keys: [String] = []
-            try store.read { r in
-                try r.forEachProjection(kind: ReadModelKind.statementManifest, after: after) { key, _ in
-                    keys.append(key)
-                    return keys.count < 64
-                }
-            }
-            guard let last = keys.last else { return }
+            var numbers: [String] = []
+            guard let last = try forEachStatementKey(from: quarter, direction: "\(payer)>\(payee)", after: after, limit: 64, { no in
+                if seen.insert(no).inserted { numbers.append(no) }
+                return true
+            }) else { return }
             after = last
-            let numbers = keys.compactMap { key in key.firstIndex(of: "/").map { String(key[key.index(after: $0)...]) } }.filter { seen.insert($0).inserted }
             let found = try manifests(numbered: Set(numbers))
             for no in numbers {
                 guard let m = found[no] else {
@@ -141,7 +157,6 @@ extension TransferLedger {
                 }
                 guard try body(m) else { return }
             }
-            if keys.count < 64 { return }
         }
     }
 

@@ -76,7 +76,7 @@ extension TransferLedger {
         // candidate (delivered or re-versioned from that quarter on) that gives one settles it.
         return try open.filter { o in
             var found = false
-            try forEachStatementCandidate(from: o.quarter) { m in
+            try forEachStatementCandidate(from: o.quarter, payer: o.direction[0], payee: o.direction[1]) { m in
                 inputs.manifests = [m]
                 let s = context.statement(quarter: o.quarter, payer: o.direction[0], payee: o.direction[1], inputs: inputs)
                 found = !s.items.isEmpty || !s.adjustments.isEmpty

@@ -52,16 +52,6 @@ extension WorkingCalendar {
 }
 
 extension RegimeContext {
-    /// The steps `principal` must take as of `asOf`: every deadline step of the applications and manifests not done
-    /// by then (steps of a decided application other than its notification are moot), plus the other steps passed
-    /// in (whitelist confirmations, statement closes). Overdue first, then by due date (undated last).
-    public func worklist(
-        for principal: String, asOf: CivilDate, applications: [ApplicationRecord], manifests: [ManifestRecord], other: [DeadlineStep] = []
-    ) -> [WorkItem] {
-        let spans = applications.flatMap(workSpans(of:)) + manifests.flatMap(workSpans(of:))
-        return workItems(for: principal, asOf: asOf, steps: spans.filter { $0.covers(asOf) }.map(\.step) + other)
-    }
-
     /// The worklist spans of an application: each step while it is listed, not done and not moot.
     public func workSpans(of a: ApplicationRecord) -> [StepSpan] {
         stepSpans(of: a).compactMap { $0.worklistSpan(decidedOn: a.decision?.decidedOn) }
