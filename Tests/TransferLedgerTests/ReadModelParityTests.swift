@@ -11,7 +11,8 @@ import TransferRules
 /// did: on the 2025 fixture ledger, at every third day from 2025-01-01 to 2026-03-31.
 @Suite("Read models agree with the reports they replaced")
 struct ReadModelParityTests {
-    @Test("2025 fixture ledger: every principal's worklist, the anomalies (all and each province's), every statement, the whitelist report and the newest-first manifest list equal the pre-read-model computation")
+    @Test("2025 fixture ledger: every principal's worklist, the anomalies (all and each province's), every statement, the whitelist report and the newest-first manifest list equal the pre-read-model computation",
+        .enabled(if: TestDatabase.isSQLite, "builds its own SQLite fixture ledger: the PostgreSQL pass would repeat it unchanged"))
     func fixtureLedger() throws {
         let dir = TempDirectory()
         let db = dir.path("fixture.sqlite")
