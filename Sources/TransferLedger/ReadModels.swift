@@ -177,7 +177,11 @@ struct ReadModelWriter {
     }
 
     func replaceAnomalies(_ old: [AnomalySpan], new: [AnomalySpan], scopes: [String]) throws {
-        let before = Self.anomalyRows(old, scopes: scopes), after = Self.anomalyRows(new, scopes: scopes)
+        try replaceAnomalyRows(Self.anomalyRows(old, scopes: scopes), with: Self.anomalyRows(new, scopes: scopes))
+    }
+
+    /// Writes the `after` anomaly rows in place of the `before` ones, keeping the per-day counts in step.
+    func replaceAnomalyRows(_ before: [String: (value: [UInt8], countKey: String)], with after: [String: (value: [UInt8], countKey: String)]) throws {
         for (key, row) in before where after[key] == nil {
             try writer.deleteProjection(kind: ReadModelKind.anomaly, key: key)
             try count(row.countKey, by: -1)
@@ -342,16 +346,8 @@ struct ReadModelWriter {
             guard let a, let m = try state.manifest(a.anomaly.subject) else { return [ReadModelKind.allScope] }
             return try self.scopes(of: m)
         }
-        let before = Self.anomalyRows(old.map { [$0] } ?? [], scopes: try scopes(old))
-        let after = Self.anomalyRows(new.map { [$0] } ?? [], scopes: try scopes(new))
-        for (key, row) in before where after[key]?.value != row.value {
-            try writer.deleteProjection(kind: ReadModelKind.anomaly, key: key)
-            try count(row.countKey, by: -1)
-        }
-        for (key, row) in after where before[key]?.value != row.value {
-            try writer.putProjection(kind: ReadModelKind.anomaly, key: key, value: row.value)
-            try count(row.countKey, by: 1)
-        }
+        try replaceAnomalyRows(
+            Self.anomalyRows(old.map { [$0] } ?? [], scopes: try scopes(old)), with: Self.anomalyRows(new.map { [$0] } ?? [], scopes: try scopes(new)))
     }
 
     func forEach(_ kind: String, prefix: String, _ body: (String, [UInt8]) throws -> Void) throws {

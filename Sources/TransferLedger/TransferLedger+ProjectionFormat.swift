@@ -16,8 +16,11 @@ extension TransferLedger {
 
     /// This ledger's ``projectionVersion(reference:policy:)``; nil before it has a genesis.
     func projectionVersion() throws -> String? {
+        if let cached = projectionVersionCache.value { return cached }
         guard try store.read({ try $0.treeSize() }) > 0 else { return nil }
-        return Self.projectionVersion(reference: reference, policy: try genesis().policy)
+        let version = Self.projectionVersion(reference: reference, policy: try genesis().policy)
+        projectionVersionCache.value = version
+        return version
     }
 
     /// Whether the projection rows of the ledger `reader` reads are those `version` writes: the meta says so, or the
@@ -72,19 +75,9 @@ extension TransferLedger {
                 metadata: ["stored": "\(stored)", "current": "\(version ?? "")"])
             try w.deleteAllProjections()
             let size = try w.treeSize()
-            var start: UInt64 = 0
-            while start < size {
-                let end = min(size, start + 4096)
-                var entries: [Entry] = []
-                try w.forEachEntry(from: start, to: end) { index, bytes in
-                    do { entries.append(try Entry(bytes: bytes)) } catch {
-                        throw LedgerError.integrity(index: index, "entry does not parse: \(error)")
-                    }
-                    return true
-                }
+            try Self.forEachEntryChunk(w, size: size) { entries in
                 let state = ProjectionState(reader: w, origin: origin, cache: ProjectionCache())
                 for entry in entries { try processor.apply(try Self.event(of: entry), entry: entry, writer: w, state: state) }
-                start = end
             }
             if let version { try w.setMeta(ProjectionCodec.metaKey, version) }
             return size

@@ -92,21 +92,29 @@ extension TransferLedger {
         try requireCurrentProjections()
         try store.read { reader in
             let size = try reader.treeSize()
-            var start: UInt64 = 0
-            while start < size {
-                let end = min(size, start + 4096)
-                var entries: [Entry] = []
-                try reader.forEachEntry(from: start, to: end) { index, bytes in
-                    do { entries.append(try Entry(bytes: bytes)) } catch {
-                        throw LedgerError.integrity(index: index, "entry does not parse: \(error)")
-                    }
-                    return true
-                }
+            try Self.forEachEntryChunk(reader, size: size) { entries in
                 try replay(entries, into: scratch, processor: processor)
-                start = end
-                progress(end, size)
+                if let last = entries.last { progress(last.index + 1, size) }
             }
             try compareProjections(reader, scratch)
+        }
+    }
+
+    /// Reads entries `[0, size)` parsed, in chunks of 4,096; an entry that does not parse is an integrity failure
+    /// naming its index.
+    static func forEachEntryChunk(_ reader: any LedgerReader, size: UInt64, _ body: ([Entry]) throws -> Void) throws {
+        var start: UInt64 = 0
+        while start < size {
+            let end = min(size, start + 4096)
+            var entries: [Entry] = []
+            try reader.forEachEntry(from: start, to: end) { index, bytes in
+                do { entries.append(try Entry(bytes: bytes)) } catch {
+                    throw LedgerError.integrity(index: index, "entry does not parse: \(error)")
+                }
+                return true
+            }
+            try body(entries)
+            start = end
         }
     }
 

@@ -14,7 +14,9 @@ public final class TransferLedger: Sendable {
     public let reference: ReferenceData
     let clock: @Sendable () -> UTCInstant
     let logger: Logger
-    let genesisCache = GenesisCache()
+    let genesisCache = Cached<Genesis>()
+    /// ``projectionVersion()``, fixed once the genesis is: every write path asks for it.
+    let projectionVersionCache = Cached<String>()
 
     /// Submissions per write transaction in bulk input.
     public static let batchSize = 2000
@@ -331,10 +333,11 @@ public final class TransferLedger: Sendable {
 
 
 /// Holds the genesis once read.
-final class GenesisCache: @unchecked Sendable {
+/// One value computed once and read from any thread (the genesis, the projection version).
+final class Cached<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
-    private var stored: Genesis?
-    var value: Genesis? {
+    private var stored: Value?
+    var value: Value? {
         get { lock.withLock { stored } }
         set { lock.withLock { stored = newValue } }
     }
