@@ -29,17 +29,17 @@ extension ConsolePages {
     }
 
     static func subjectInfo(
-        _ subject: String, application: (String) throws -> ApplicationRecord?, manifest: (String) throws -> ManifestRecord?, names: Names
-    ) rethrows -> SubjectInfo {
+        _ subject: String, records: (applications: [String: ApplicationRecord], manifests: [String: ManifestRecord]), names: Names
+    ) -> SubjectInfo {
         func city(_ uscc: String) -> String? {
             names.enterprises[uscc].map { names.cityName(division: $0.division) }
         }
-        if let a = try application(subject) {
+        if let a = records.applications[subject] {
             return SubjectInfo(
                 link: "/ui/approvals/\(a.applicationId.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? a.applicationId)", text: "跨省转移申请：\(names.name(a.generator)) → \(names.name(a.receiver))，\(a.wasteCode)，\(Display.tonnes(a.grams)) 吨",
                 cities: Set([city(a.generator), city(a.receiver)].compactMap { $0 }), parties: [a.generator, a.receiver])
         }
-        if subject.utf8.count == 14, let m = try manifest(subject) {
+        if let m = records.manifests[subject] {
             return SubjectInfo(
                 link: "/ui/manifests/\(m.manifestNo)",
                 text: "联单：\(names.name(m.generator)) → \(names.name(m.receiver))，\(Display.tonnes(m.totalGrams)) 吨，\(Display.state(m.state))",
@@ -119,11 +119,22 @@ extension ConsolePages {
         ledger: TransferLedger, principal: ReadPrincipal, asOf: CivilDate, filter: AnomalyFilter, names: Names
     ) throws -> [String: Any] {
         let list = try ledger.worklist(for: principal.id, asOf: asOf)
-        func application(_ id: String) throws -> ApplicationRecord? { try ledger.application(id) }
-        func manifest(_ no: String) throws -> ManifestRecord? { try ledger.manifest(no) }
+        // Anomalies: regulators (their province) and the operator. Unfiltered, each group reads its first rows and its
+        // count (bounded); a filter reads the groups it names.
+        let scope = AnomalyScope(principal)
+        var read: [(id: String, rows: [Anomaly])] = []
+        var counts: [String: Int] = [:]
+        if let scope {
+            for id in TransferLedger.anomalyIDs where filter.type == nil || filter.type == id {
+                read.append((id, try ledger.anomalyRows(asOf: asOf, province: scope.province, id: id, limit: filter.readsEveryRow ? nil : anomalyRowsShown)))
+                if !filter.readsEveryRow { counts[id] = try ledger.anomalyCount(asOf: asOf, province: scope.province, id: id) }
+            }
+        }
+        // Every subject shown, read in one transaction.
+        let records = try ledger.records(named: Set(list.items.map(\.subject) + read.flatMap { $0.rows.map(\.subject) }))
         var overdue: [[String: Any]] = [], soon: [[String: Any]] = [], later: [[String: Any]] = []
         for item in list.items {
-            let info = try subjectInfo(item.subject, application: application, manifest: manifest, names: names)
+            let info = subjectInfo(item.subject, records: records, names: names)
             var row: [String: Any] = [
                 "kind": Display.eventLabel(item.kind), "type": item.kind, "subject": item.subject, "detail": info.text,
             ]
@@ -146,18 +157,12 @@ extension ConsolePages {
         if !overdue.isEmpty { out["overdueCount"] = overdue.count }
         if !soon.isEmpty { out["soonCount"] = soon.count }
         if !later.isEmpty { out["laterCount"] = later.count }
-        // Anomalies: regulators (their province) and the operator.
-        if case .enterprise = principal { return out }
-        guard let scope = AnomalyScope(principal) else { return out }
+        guard scope != nil else { return out }
         var groups: [String: [[String: Any]]] = [:]
-        var counts: [String: Int] = [:]
         var cities = Set<String>()
-        // Unfiltered, each group reads its first rows and its count (bounded); a filter reads the groups it names.
-        for id in TransferLedger.anomalyIDs where filter.type == nil || filter.type == id {
-            let rows = try ledger.anomalyRows(asOf: asOf, province: scope.province, id: id, limit: filter.readsEveryRow ? nil : anomalyRowsShown)
-            if !filter.readsEveryRow { counts[id] = try ledger.anomalyCount(asOf: asOf, province: scope.province, id: id) }
+        for (id, rows) in read {
             for a in rows {
-                let info = try subjectInfo(a.subject, application: application, manifest: manifest, names: names)
+                let info = subjectInfo(a.subject, records: records, names: names)
                 cities.formUnion(info.cities)
                 guard filter.matches(a, info, names: names) else { continue }
                 if filter.readsEveryRow { counts[id, default: 0] += 1 }

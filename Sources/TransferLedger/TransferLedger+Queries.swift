@@ -80,6 +80,22 @@ extension TransferLedger {
 
     public func manifest(_ no: String) throws -> ManifestRecord? { try withState { try $0.manifest(no) } }
     public func application(_ id: String) throws -> ApplicationRecord? { try withState { try $0.application(id) } }
+    /// The applications and manifests `subjects` name (worklist and anomaly subjects: an application id or a manifest
+    /// number), read in one transaction; other subjects (a year, a quarter) are in neither.
+    public func records(named subjects: Set<String>) throws -> (applications: [String: ApplicationRecord], manifests: [String: ManifestRecord]) {
+        try withState { state in
+            var applications: [String: ApplicationRecord] = [:], manifests: [String: ManifestRecord] = [:]
+            for subject in subjects.sorted() {
+                if let a = try state.application(subject) {
+                    applications[subject] = a
+                } else if subject.utf8.count == 14, let m = try state.manifest(subject) {
+                    manifests[subject] = m
+                }
+            }
+            return (applications, manifests)
+        }
+    }
+
     public func enterprise(_ uscc: String) throws -> Enterprise? { try withState { try $0.enterprise(uscc) } }
     public func regulator(_ id: String) throws -> Regulator? { try withState { try $0.regulator(id) } }
 

@@ -113,25 +113,57 @@ extension TransferLedger {
         return try manifests(numbered: numbers).values.sorted { $0.manifestNo < $1.manifestNo }
     }
 
-    /// The manifest numbers of the `statementManifest` rows a statement of `quarter` reads, after `key`; `body` is
-    /// given each row's number (a number can come twice) and returns false to stop. Returns the last key read.
+    /// The manifest numbers of the `statementManifest` rows a statement of `quarter` reads, after `key`, in key order:
+    /// the direction's deliveries of that quarter (`<quarter>/d/<direction>/…`) and its re-versions of that quarter and
+    /// later ones (`<q>/v/<direction>/…`). Other directions' and quarters' rows are sought past, not read. `body` is
+    /// given each row's number (a number can come twice) and returns false to stop; at most `limit` rows are given.
+    /// Returns the last key given.
     @discardableResult
     func forEachStatementKey(
         from quarter: Quarter, direction: String, after key: String? = nil, limit: Int = .max, _ body: (String) throws -> Bool
     ) throws -> String? {
-        let own = quarter.description + "/"
+        func prefix(_ q: Quarter, _ part: String) -> String { "\(q)/\(part)/\(direction)/" }
+        func undecodable(_ key: String) -> LedgerError {
+            LedgerError.integrity(index: nil, "read model \(ReadModelKind.statementManifest)/\(key) does not decode")
+        }
+        /// The first range, in reading order, not wholly before `key`: ranges are (quarter, d), then (q, v) for q ≥ quarter.
+        func range(reaching key: String) throws -> String {
+            guard let q = Quarter(String(key.prefix(6))) else { throw undecodable(key) }
+            if q < quarter { return prefix(quarter, "d") }
+            if q == quarter, key < prefix(quarter, "v") {
+                return key < prefix(quarter, "d") || key.hasPrefix(prefix(quarter, "d")) ? prefix(quarter, "d") : prefix(quarter, "v")
+            }
+            let v = prefix(q, "v")
+            return key < v || key.hasPrefix(v) ? v : prefix(q.next, "v")
+        }
         var last: String?
         var count = 0
         try store.read { r in
-            try r.forEachProjection(kind: ReadModelKind.statementManifest, after: key ?? quarter.description) { key, _ in
-                last = key
-                count += 1
-                let parts = key.split(separator: "/")
-                guard parts.count == 4 else {
-                    throw LedgerError.integrity(index: nil, "read model \(ReadModelKind.statementManifest)/\(key) does not decode")
+            var position = key ?? prefix(quarter, "d")
+            var target = try range(reaching: position)
+            if position < target { position = target }
+            while count < limit {
+                var next: String?
+                var stopped = false
+                try r.forEachProjection(kind: ReadModelKind.statementManifest, after: position) { key, _ in
+                    guard key.hasPrefix(target) else {
+                        next = key
+                        return false
+                    }
+                    let number = key.dropFirst(target.count)
+                    guard !number.isEmpty, !number.contains("/") else { throw undecodable(key) }
+                    last = key
+                    count += 1
+                    guard try body(String(number)), count < limit else {
+                        stopped = true
+                        return false
+                    }
+                    return true
                 }
-                if parts[2] == direction, key.hasPrefix(own) || parts[1] == "v" { guard try body(String(parts[3])) else { return false } }
-                return count < limit
+                guard !stopped, let beyond = next else { return }
+                // A row outside the range read: seek to the next range that can follow it.
+                target = try range(reaching: beyond)
+                position = target
             }
         }
         return last

@@ -15,6 +15,8 @@ public final class TransferLedger: Sendable {
     let clock: @Sendable () -> UTCInstant
     let logger: Logger
     let genesisCache = Cached<Genesis>()
+    /// The origin, fixed at init: every read through ``withState(_:)`` names it.
+    let originCache = Cached<String>()
     /// ``projectionVersion()``, fixed once the genesis is: every write path asks for it.
     let projectionVersionCache = Cached<String>()
 
@@ -64,9 +66,11 @@ public final class TransferLedger: Sendable {
 
     /// The origin recorded at init.
     public func origin() throws -> String {
+        if let cached = originCache.value { return cached }
         guard let origin = try store.read({ try $0.meta("origin") }) else {
             throw LedgerError.notInitialised("the database holds no ledger; run hwledger init first")
         }
+        originCache.value = origin
         return origin
     }
 
@@ -332,8 +336,7 @@ public final class TransferLedger: Sendable {
 }
 
 
-/// Holds the genesis once read.
-/// One value computed once and read from any thread (the genesis, the projection version).
+/// One value computed once and read from any thread (the genesis, the origin, the projection version).
 final class Cached<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var stored: Value?
