@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import GRDB
 import LedgerCore
 
@@ -56,6 +59,18 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
     public func removeScratch() {
         try? pool.close()
         try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent)
+    }
+
+    /// Closes the store (the last connection folds the WAL into the file) and syncs the file to disk: what a
+    /// non-durable store kept for a later run (a verifier's projections) needs before its state is written.
+    public func closeSynced() throws(LedgerError) {
+        do { try pool.close() } catch { throw .storage("cannot close \(path): \(error)") }
+        for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: path + suffix) {
+            let fd = open(path + suffix, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw .storage("cannot open \(path + suffix) to sync it") }
+            defer { Glibc.close(fd) }
+            guard fsync(fd) == 0 else { throw .storage("cannot sync \(path + suffix): \(String(cString: strerror(errno)))") }
+        }
     }
 
     /// The writer connection's `PRAGMA synchronous` (2 = FULL).

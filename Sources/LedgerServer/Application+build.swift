@@ -23,6 +23,8 @@ import TransferRules
 ///   - registry: the Prometheus registry that `MetricsSystem` was bootstrapped with; `/metrics` emits it. Pass nil
 ///     to serve an empty `/metrics`.
 ///   - makeScratch: a fresh scratch store for each verification run.
+///   - persistence: the incremental verifier's projections and saved state, kept across restarts; nil starts each
+///     lifetime with a full verification in a scratch store.
 ///   - plugins: more routes on the same router (the web console), given the daemon's services.
 ///   - onListening: called with the bound host and port once the server listens.
 /// - Throws: ``LedgerError`` if the ledger has no origin, or the key is not named after it or is not the genesis
@@ -33,6 +35,7 @@ public func buildApplication(
     configuration: ServerConfiguration,
     registry: PrometheusCollectorRegistry?,
     makeScratch: @escaping @Sendable () throws -> ScratchStore,
+    persistence: VerifierPersistence? = nil,
     logger: Logger,
     plugins: [any RoutePlugin] = [],
     onListening: @escaping @Sendable (String, Int) -> Void = { _, _ in }
@@ -49,8 +52,16 @@ public func buildApplication(
     }
     let health = HealthState()
     let latch = IntegrityLatch(health: health, logger: logger)
-    let verifierScratch = try makeScratch()
-    let verifier = IncrementalVerifier(ledger: ledger, scratch: verifierScratch.store)
+    let verifierScratch = try persistence.map { ScratchStore(store: $0.scratch, remove: {}) } ?? makeScratch()
+    let rows = configuration.verifyProjectionRows
+    let verifier = try persistence?.resuming.map {
+        try IncrementalVerifier(ledger: ledger, scratch: verifierScratch.store, resuming: $0, projectionRowsPerRun: rows)
+    } ?? IncrementalVerifier(ledger: ledger, scratch: verifierScratch.store, projectionRowsPerRun: rows)
+    if let persistence {
+        let text = persistence.resuming.map { "resuming verification from the saved state of \($0.size) entries" }
+            ?? "no saved verifier state: verifying the whole log first"
+        logger.info("\(text)")
+    }
     let storage = StorageHealth(databasePath: configuration.databasePath, minFreeBytes: configuration.minFreeBytes, logger: logger)
     health.addProbe { storage.contribution() }
     let writer = GroupCommitWriter(
@@ -154,7 +165,17 @@ public func buildApplication(
             onListening(address?.ipAddress ?? configuration.host, address?.port ?? configuration.port)
         },
         logger: logger)
-    app.addServices(WriterService(writer: writer, onStop: verifierScratch.remove))
+    app.addServices(WriterService(writer: writer, onStop: {
+        guard let persistence else { return verifierScratch.remove() }
+        let failed = latch.failure != nil
+        guard let state = failed ? persistence.resuming : verifier.state else { return }
+        do {
+            try persistence.save(state)
+            logger.info("verifier state saved", metadata: ["size": "\(state.size)", "failed": "\(failed)"])
+        } catch {
+            logger.error("cannot save the verifier state; the next start verifies the whole log", metadata: ["error": "\(error)"])
+        }
+    }))
     // A read-only daemon serves the checkpoints the primary signed and its witnesses cosigned.
     if !configuration.readOnly {
         app.addServices(

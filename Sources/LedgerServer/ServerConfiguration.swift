@@ -1,4 +1,5 @@
 import LedgerCore
+import TransferLedger
 
 /// What `hwledgerd` is told at start.
 public struct ServerConfiguration: Sendable {
@@ -11,6 +12,8 @@ public struct ServerConfiguration: Sendable {
     /// How often the verifier checks new entries and re-checks the log (whether or not it grew).
     public var verifyInterval: Duration
     /// How often a verification run re-verifies the whole log instead.
+    /// Stored projection rows each verification run re-compares, in rotation (docs/decisions/021).
+    public var verifyProjectionRows = IncrementalVerifier.defaultProjectionRowsPerRun
     public var fullVerifyInterval: Duration
     /// Old entries re-checked per run (with their paths to the verified root).
     public var verifySample: Int
@@ -96,5 +99,23 @@ public struct ScratchStore: Sendable {
     public init(store: any LedgerStore, remove: @escaping @Sendable () -> Void) {
         self.store = store
         self.remove = remove
+    }
+}
+
+/// The incremental verifier kept across the daemon's lifetimes (`hwledgerd --verifier-state DIR`,
+/// ``VerifierStateDirectory``): the projections it replayed and the state taken from the directory at start.
+public struct VerifierPersistence: Sendable {
+    /// The projections replayed up to `resuming` (an empty store when there is no state).
+    public var scratch: any LedgerStore
+    /// The state taken at start; nil verifies the whole log first.
+    public var resuming: VerifierState?
+    /// Closes and syncs `scratch`, then writes the state into the directory. Called once, at a graceful stop: with
+    /// the verifier's state when verification has not failed, else with `resuming` (a failure is not forgotten).
+    public var save: @Sendable (VerifierState) throws -> Void
+
+    public init(scratch: any LedgerStore, resuming: VerifierState?, save: @escaping @Sendable (VerifierState) throws -> Void) {
+        self.scratch = scratch
+        self.resuming = resuming
+        self.save = save
     }
 }

@@ -68,8 +68,8 @@ public struct VerifiedTip: Sendable, Equatable {
 /// projections replayed so far (in `scratch`) and a digest of the checkpoints table over the prefix. ``advance()``
 /// checks only the entries appended since; ``run(sample:)`` advances and then re-checks, in the same snapshot:
 /// the root computed from the stored nodes against the verified root, the checkpoints table digest, the
-/// append-only triggers, `sample` random old entries with their paths up to the verified right edge, and the
-/// stored projections against the replayed ones (docs/decisions/007).
+/// append-only triggers, `sample` random old entries with their paths up to the verified right edge, and the next
+/// ``projectionRowsPerRun`` stored projection rows against the replayed ones, in rotation (docs/decisions/008, 021).
 ///
 /// Not thread-safe by itself: calls are serialised with a lock.
 public final class IncrementalVerifier: @unchecked Sendable {
@@ -79,11 +79,23 @@ public final class IncrementalVerifier: @unchecked Sendable {
     private var cursor = VerifierCursor()
     private var authority = KeyReplay()
     private var checkpointDigest = CheckpointDigest()
+    /// Where the last run's comparison of the projections stopped (nil: the next run starts from the first row).
+    private var projectionPosition: TransferLedger.ProjectionPosition?
+
+    /// Projection rows compared per run: each run compares the next rows from where the last one stopped, so the
+    /// work of a run stays bounded at any log size and every row is compared once per (rows ÷ this) runs (a full
+    /// re-verification compares them all).
+    let projectionRowsPerRun: Int
+
+    /// The default of ``projectionRowsPerRun``.
+    public static let defaultProjectionRowsPerRun = 250_000
 
     /// - Parameter scratch: an empty store that keeps the replayed projections for the verifier's lifetime.
-    public init(ledger: TransferLedger, scratch: any LedgerStore) {
+    /// - Parameter projectionRowsPerRun: stored projection rows each ``run(sample:trusted:)`` compares, in rotation.
+    public init(ledger: TransferLedger, scratch: any LedgerStore, projectionRowsPerRun: Int = defaultProjectionRowsPerRun) {
         self.ledger = ledger
         self.scratch = scratch
+        self.projectionRowsPerRun = max(1, projectionRowsPerRun)
     }
 
     /// The size verified so far.
@@ -92,13 +104,16 @@ public final class IncrementalVerifier: @unchecked Sendable {
     /// Set when resuming from persisted state: the first run checks that the log still holds the verified prefix.
     private var resumed = false
 
-    var snapshot: (VerifierCursor, KeyReplay, CheckpointDigest) { lock.withLock { (cursor, authority, checkpointDigest) } }
+    var snapshot: (VerifierCursor, KeyReplay, CheckpointDigest, TransferLedger.ProjectionPosition?) {
+        lock.withLock { (cursor, authority, checkpointDigest, projectionPosition) }
+    }
 
-    func restore(cursor: VerifierCursor, authority: KeyReplay, digest: CheckpointDigest) {
+    func restore(cursor: VerifierCursor, authority: KeyReplay, digest: CheckpointDigest, projectionPosition: TransferLedger.ProjectionPosition?) {
         lock.withLock {
             self.cursor = cursor
             self.authority = authority
             self.checkpointDigest = digest
+            self.projectionPosition = projectionPosition
             resumed = true
         }
     }
@@ -253,7 +268,9 @@ public final class IncrementalVerifier: @unchecked Sendable {
         try VerificationFailure.wrap(.sampledEntries) {
             for index in Self.sample(sample, below: size) { try checkPath(reader, index: index) }
         }
-        try VerificationFailure.wrap(.projections) { try ledger.compareProjections(reader, scratch) }
+        try VerificationFailure.wrap(.projections) {
+            projectionPosition = try ledger.compareProjections(reader, scratch, from: projectionPosition, rows: projectionRowsPerRun)
+        }
     }
 
     /// Entry `index`'s leaf hash, then each stored ancestor against its stored children, up to the perfect

@@ -128,11 +128,25 @@ extension TransferLedger {
     }
 
     func compareProjections(_ stored: any LedgerReader, _ scratch: any LedgerStore) throws {
+        _ = try compareProjections(stored, scratch, from: nil, rows: .max)
+    }
+
+    /// Where a bounded comparison of the projections stopped: the kind, and the last key compared in it.
+    public struct ProjectionPosition: Sendable, Equatable {
+        public var kind: String
+        public var key: String
+    }
+
+    /// Compares stored projection rows with the replayed ones in (kind, key) order from `position` (the start when
+    /// nil), about `rows` of them (whole pages of 1,000); a differing, missing or extra row is an integrity failure
+    /// naming it. Returns where it stopped, nil when it reached the end.
+    func compareProjections(_ stored: any LedgerReader, _ scratch: any LedgerStore, from position: ProjectionPosition?, rows: Int) throws -> ProjectionPosition? {
         // Callers check the projections' version first (``requireCurrentProjections()``): not here, inside their read.
         try scratch.read { rebuilt in
             let kinds = Set(try stored.projectionKinds()).union(try rebuilt.projectionKinds()).sorted()
-            for kind in kinds {
-                var after: String?
+            var compared = 0
+            for kind in kinds where position.map({ kind >= $0.kind }) ?? true {
+                var after = position.flatMap { $0.kind == kind ? $0.key : nil }
                 while true {
                     let a = try Self.page(stored, kind: kind, after: after)
                     let b = try Self.page(rebuilt, kind: kind, after: after)
@@ -146,8 +160,11 @@ extension TransferLedger {
                     }
                     guard let last = a.last else { break }
                     after = last.0
+                    compared += a.count
+                    if compared >= rows { return ProjectionPosition(kind: kind, key: last.0) }
                 }
             }
+            return nil
         }
     }
 

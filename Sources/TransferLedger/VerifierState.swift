@@ -23,23 +23,29 @@ public struct VerifierState: Codable, Sendable, Equatable {
     public var checkpointCount: Int
     public var checkpointDigest: String
     public var keys: [Key]
+    /// Where the rotating comparison of the projections stopped (kind and last key); absent: at the start.
+    public var projectionKind: String?
+    public var projectionKey: String?
 }
 
 extension IncrementalVerifier {
     /// The state to persist after a successful run.
     public var state: VerifierState {
-        let (cursor, authority, digest) = snapshot
+        let (cursor, authority, digest, position) = snapshot
         return VerifierState(
             origin: authority.origin, size: cursor.size, root: cursor.range.root.hex, lastLeaf: cursor.lastLeaf.hex,
             rightEdge: cursor.range.hashes.map(\.hex), checkpointCount: digest.count, checkpointDigest: digest.digest.hex,
-            keys: authority.keys.sorted { $0.key < $1.key }.map { VerifierState.Key(id: $0.key, key: $0.value.key.description, revoked: $0.value.revoked) })
+            keys: authority.keys.sorted { $0.key < $1.key }.map { VerifierState.Key(id: $0.key, key: $0.value.key.description, revoked: $0.value.revoked) },
+            projectionKind: position?.kind, projectionKey: position?.key)
     }
 
     /// A verifier that resumes from `state` (with `scratch` holding the projections replayed up to it).
     ///
     /// - Throws: a `state` failure when the state does not parse.
-    public convenience init(ledger: TransferLedger, scratch: any LedgerStore, resuming state: VerifierState) throws(VerificationFailure) {
-        self.init(ledger: ledger, scratch: scratch)
+    public convenience init(
+        ledger: TransferLedger, scratch: any LedgerStore, resuming state: VerifierState, projectionRowsPerRun: Int = defaultProjectionRowsPerRun
+    ) throws(VerificationFailure) {
+        self.init(ledger: ledger, scratch: scratch, projectionRowsPerRun: projectionRowsPerRun)
         try VerificationFailure.wrap(.state) {
             func hash(_ s: String) throws -> Hash {
                 guard let h = Hash(hex: s) else { throw LedgerError.integrity(index: nil, "state holds a malformed hash \(s.prefix(80))") }
@@ -54,7 +60,10 @@ extension IncrementalVerifier {
             var authority = KeyReplay()
             authority.origin = state.origin
             for k in state.keys { authority.keys[k.id] = (try VerifierKey(parsing: k.key), k.revoked) }
-            restore(cursor: cursor, authority: authority, digest: CheckpointDigest(size: state.size, count: state.checkpointCount, digest: try hash(state.checkpointDigest)))
+            let position = state.projectionKind.flatMap { kind in state.projectionKey.map { TransferLedger.ProjectionPosition(kind: kind, key: $0) } }
+            restore(
+                cursor: cursor, authority: authority, digest: CheckpointDigest(size: state.size, count: state.checkpointCount, digest: try hash(state.checkpointDigest)),
+                projectionPosition: position)
         }
     }
 }

@@ -49,8 +49,18 @@ struct HWLedgerDaemon: AsyncParsableCommand {
     @Option(name: .customLong("full-verify-interval"), help: "Seconds between full re-verifications of the whole log (O(log size)).")
     var fullVerifyInterval: Double = 86400
 
+    @Option(
+        name: .customLong("verifier-state"),
+        help: ArgumentHelp(
+            "A directory keeping the incremental verifier (state and replayed projections) across restarts.",
+            discussion: "Without it each start verifies the whole log before the first checkpoint it signs (O(log size)). With it a graceful stop saves the verified state and the next start resumes from it; a start after a crash finds none and verifies everything. The directory is this daemon's own (locked while it runs); a state that does not match the log stops the daemon's writes as any failed verification does (docs/decisions/021)."))
+    var verifierState: String?
+
     @Option(name: .customLong("verify-sample"), help: "Old entries re-checked per verification run.")
     var verifySample: Int = 256
+
+    @Option(name: .customLong("verify-projection-rows"), help: "Stored projection rows re-compared per verification run, from where the last run stopped (all of them in rotation; docs/decisions/021).")
+    var verifyProjectionRows: Int = IncrementalVerifier.defaultProjectionRowsPerRun
 
     @Option(help: "Directory of the reference lists (default: the one recorded at init, then $HWLEDGER_REFERENCE).")
     var reference: String?
@@ -110,6 +120,7 @@ struct HWLedgerDaemon: AsyncParsableCommand {
         guard tileCache >= 0 else { throw ValidationError("--tile-cache must not be negative") }
         guard minFreeBytes >= 0 else { throw ValidationError("--min-free-bytes must not be negative") }
         guard verifySample >= 0 else { throw ValidationError("--verify-sample must not be negative") }
+        guard verifyProjectionRows > 0 else { throw ValidationError("--verify-projection-rows must be positive") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel) is not a log level") }
         guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json, got \(logFormat)") }
         let endpoints = try witnessEndpoints()
@@ -127,6 +138,18 @@ struct HWLedgerDaemon: AsyncParsableCommand {
         guard witnessLogSummaryInterval >= 0.1 else { throw ValidationError("--witness-log-summary-interval must be at least 0.1 seconds") }
         if let witnessCA {
             do { try WitnessEndpoint.checkTrustedCAFile(witnessCA) } catch { throw ValidationError("\(error)") }
+        }
+    }
+
+    /// `--verifier-state DIR`: the directory locked for the daemon's lifetime, its state taken, its projections opened.
+    func verifierPersistence() throws -> VerifierPersistence? {
+        guard let verifierState else { return nil }
+        let directory = try VerifierStateDirectory(path: verifierState)
+        let resuming = try directory.take()
+        let scratch = try SQLiteLedgerStore(path: directory.projectionsPath, create: true, durable: false)
+        return VerifierPersistence(scratch: scratch, resuming: resuming) { state in
+            try scratch.closeSynced()
+            try directory.save(state)
         }
     }
 
@@ -165,6 +188,7 @@ struct HWLedgerDaemon: AsyncParsableCommand {
             host: host, port: port, checkpointInterval: .milliseconds(Int64(checkpointInterval * 1000)),
             verifyInterval: .milliseconds(Int64(verifyInterval * 1000)),
             fullVerifyInterval: .milliseconds(Int64(fullVerifyInterval * 1000)), verifySample: verifySample)
+        configuration.verifyProjectionRows = verifyProjectionRows
         configuration.witnesses = try witnessEndpoints()
         configuration.witnessQuorum = try Self.quorum(explicit: witnessQuorum, endpoints: configuration.witnesses, genesis: ledger.witnessPolicy())
         configuration.witnessTimeoutSeconds = witnessTimeout
@@ -189,6 +213,7 @@ struct HWLedgerDaemon: AsyncParsableCommand {
                 let store = try SQLiteLedgerStore.scratch()
                 return ScratchStore(store: store, remove: { store.removeScratch() })
             },
+            persistence: try verifierPersistence(),
             logger: logger,
             plugins: [ConsoleRoutes()],
             onListening: { host, port in

@@ -41,4 +41,31 @@ struct IncrementalVerifyTests {
         #expect(mismatch.status == 3)
         #expect(mismatch.stderr.contains("check state failed"), "\(mismatch.stderr)")
     }
+
+    @Test("projection rows are re-compared in rotation: --projection-rows bounds a run, the next run goes on where it stopped, a changed row in the last kind is named within one rotation; --projection-rows 0 is exit 64", .enabled(if: TestDatabase.isSQLite, "edits the SQLite file itself"))
+    func projectionRotation() throws {
+        let ledger = try TamperTests.smallLedger()
+        let state = ledger.dir.path("verify-state")
+        #expect(try ledger.run(["verify", "--db", ledger.db, "--state", state]).status == 0)
+        let kinds = try sqlite(ledger.db, "SELECT DISTINCT kind FROM projections ORDER BY kind;").stdout.split(separator: "\n").map(String.init)
+        try #require(kinds.count > 2, "\(kinds)")
+        let last = kinds.last!
+        let edit = try sqlite(ledger.db, "UPDATE projections SET value = X'00' || value WHERE kind = '\(last)' AND key = (SELECT MIN(key) FROM projections WHERE kind = '\(last)');")
+        try #require(edit.status == 0, "sqlite3: \(edit.stderr)")
+        // One row per run covers one page of one kind: the changed row, in the last kind, is not reached at once.
+        var runs = 0
+        var outcome = try ledger.run(["verify", "--db", ledger.db, "--state", state, "--projection-rows", "1"])
+        runs += 1
+        while outcome.status == 0 && runs <= kinds.count + 1 {
+            outcome = try ledger.run(["verify", "--db", ledger.db, "--state", state, "--projection-rows", "1"])
+            runs += 1
+        }
+        #expect(outcome.status == 3 && outcome.stderr.contains("check projections failed") && outcome.stderr.contains("projection \(last)/"), "\(outcome.stderr)")
+        #expect(runs > 1 && runs <= kinds.count + 1, "caught at run \(runs) of a rotation over \(kinds.count) kinds")
+        // The default compares every row of a log this small in one run.
+        let fresh = ledger.dir.path("verify-state-2")
+        let whole = try ledger.run(["verify", "--db", ledger.db, "--state", fresh])
+        #expect(whole.status == 3 && whole.stderr.contains("projection \(last)/"), "\(whole.stderr)")
+        #expect(try ledger.run(["verify", "--db", ledger.db, "--state", fresh, "--projection-rows", "0"]).status == 64)
+    }
 }

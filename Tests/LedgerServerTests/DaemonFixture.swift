@@ -87,3 +87,12 @@ extension WireResponse {
     var json: JSONValue? { try? CanonicalJSON.decode(body) }
     var rule: String? { json?["error"]?["rule"]?.stringValue }
 }
+
+/// Polls `condition` every 0.1 s until it holds; fails naming `what` after `timeout` seconds.
+func wait(_ what: String, timeout: Double = 10, _ condition: () throws -> Bool) throws {
+    let deadline = Date().addingTimeInterval(timeout)
+    while try !condition() {
+        guard Date() < deadline else { throw TestFailure("timed out waiting until \(what)") }
+        Thread.sleep(forTimeInterval: 0.1)
+    }
+}

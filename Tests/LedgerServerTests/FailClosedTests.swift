@@ -105,12 +105,4 @@ struct FailClosedTests {
     func sqlite(_ db: String, _ script: String) throws -> ProcessResult {
         try Run.executable("/usr/bin/sqlite3", [db], stdin: script)
     }
-
-    func wait(_ what: String, timeout: Double = 10, _ condition: () throws -> Bool) throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while try !condition() {
-            guard Date() < deadline else { throw TestFailure("timed out waiting until \(what)") }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-    }
 }

@@ -20,14 +20,18 @@ extension HWLedgerCommand {
 
         @Option(help: ArgumentHelp(
             "Incremental: a directory keeping the verified size, root, key registry and replayed projections between runs.",
-            discussion: "A run verifies the entries appended since in full, their link to the verified prefix and the consistency with --trusted, and re-checks triggers, the stored tree, the checkpoints, --sample old entries and every projection (docs/decisions/008). A state that does not match the log exits 3."))
+            discussion: "A run verifies the entries appended since in full, their link to the verified prefix and the consistency with --trusted, and re-checks triggers, the stored tree, the checkpoints, --sample old entries and the next --projection-rows projection rows (docs/decisions/008, 021). A state that does not match the log exits 3."))
         var state: String?
 
         @Option(help: "With --state: old entries re-checked per run (all of them in a log no larger).")
         var sample: Int = 256
 
+        @Option(name: .customLong("projection-rows"), help: "With --state: stored projection rows re-compared per run, from where the last run stopped (all of them in rotation; docs/decisions/021).")
+        var projectionRows: Int = IncrementalVerifier.defaultProjectionRowsPerRun
+
         func validate() throws {
             guard sample >= 0 else { throw ValidationError("--sample must not be negative") }
+            guard projectionRows > 0 else { throw ValidationError("--projection-rows must be positive") }
         }
 
         @OptionGroup var witnesses: WitnessOptions
@@ -72,37 +76,35 @@ extension HWLedgerCommand {
         }
 
         /// `--state DIR`: resumes from `DIR/state.json` (a first run verifies everything), then saves the new state.
+        /// The state is taken at the start and saved only after a run that passed (``VerifierStateDirectory``).
         func incremental(_ facade: TransferLedger, stateDir: String, trusted: SignedCheckpoint?) throws {
-            let fm = FileManager.default
-            let statePath = (stateDir as NSString).appendingPathComponent("state.json")
-            let projectionsPath = (stateDir as NSString).appendingPathComponent("projections.sqlite")
-            do { try fm.createDirectory(atPath: stateDir, withIntermediateDirectories: true) } catch {
-                throw CLIFailure(code: 66, id: "IO", message: "cannot create the state directory \(stateDir): \(error)")
+            let directory: VerifierStateDirectory
+            let saved: VerifierState?
+            do {
+                directory = try VerifierStateDirectory(path: stateDir)
+                saved = try directory.take()
+            } catch let LedgerError.integrity(_, message) {
+                throw CLIFailure.integrity(message)
+            } catch {
+                throw CLIFailure(code: 66, id: "IO", message: "\(error)")
             }
-            var saved: VerifierState?
-            if let data = fm.contents(atPath: statePath) {
-                do { saved = try JSONDecoder().decode(VerifierState.self, from: data) } catch {
-                    throw CLIFailure.integrity("state \(statePath) does not parse: \(error)")
-                }
-            } else {
-                for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: projectionsPath + suffix) }
-            }
-            let scratch = try SQLiteLedgerStore(path: projectionsPath, create: true, durable: false)
+            let scratch = try SQLiteLedgerStore(path: directory.projectionsPath, create: true, durable: false)
             let tip: VerifiedTip
             let verifier: IncrementalVerifier
             do {
-                verifier = try saved.map { try IncrementalVerifier(ledger: facade, scratch: scratch, resuming: $0) }
-                    ?? IncrementalVerifier(ledger: facade, scratch: scratch)
+                verifier = try saved.map { try IncrementalVerifier(ledger: facade, scratch: scratch, resuming: $0, projectionRowsPerRun: projectionRows) }
+                    ?? IncrementalVerifier(ledger: facade, scratch: scratch, projectionRowsPerRun: projectionRows)
                 tip = try verifier.run(sample: sample, trusted: trusted)
             } catch let failure as VerificationFailure {
+                // A failure is not forgotten: the state goes back, so the next run fails too rather than start over.
+                if let saved { try? directory.save(saved) }
                 throw CLIFailure.integrity("\(failure)" + (failure.check == .state ? " (the state in \(stateDir) does not match this log)" : ""))
             }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
             do {
-                try encoder.encode(verifier.state).write(to: URL(fileURLWithPath: statePath), options: .atomic)
+                try scratch.closeSynced()
+                try directory.save(verifier.state)
             } catch {
-                throw CLIFailure(code: 66, id: "IO", message: "cannot write the state \(statePath): \(error)")
+                throw CLIFailure(code: 66, id: "IO", message: "cannot save the verifier state in \(stateDir): \(error)")
             }
             let newEntries = tip.size - (saved?.size ?? 0)
             let sampled = min(UInt64(sample), saved?.size ?? 0)
