@@ -47,7 +47,14 @@ enum ReadModelKind {
     /// A date in a key: `yyyymmdd`; `none` (all zeros unless given) when there is none.
     static func date(_ d: CivilDate?, none: String = "00000000") -> String {
         guard let d else { return none }
-        return String(format: "%04d%02d%02d", d.year, d.month, d.day)
+        return digits(d.year * 10_000 + d.month * 100 + d.day, width: 8)
+    }
+
+    /// `n` in decimal, zero-padded to `width` digits (keys sort by number); on every append's hot path, so not
+    /// `String(format:)`.
+    static func digits<N: BinaryInteger>(_ n: N, width: Int) -> String {
+        let text = String(n)
+        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
     static let never = "99999999"
     /// The inverse of ``date(_:none:)``; nil for the sentinels.
@@ -108,7 +115,7 @@ struct ReadModelWriter {
     /// A new manifest under every scope that sees it, newest first, and the scopes' counts. Who sees a manifest never
     /// changes after filing (its generator, listed carriers and receiver are fixed).
     func filed(_ m: ManifestRecord, provinceScopes: [String]) throws {
-        let newest = String(format: "%020llu", UInt64.max - (m.events.first?.index ?? 0))
+        let newest = ReadModelKind.digits(UInt64.max - (m.events.first?.index ?? 0), width: 20)
         for scope in provinceScopes + m.namedParties.sorted() {
             try writer.putProjection(kind: ReadModelKind.manifestFiled, key: "\(scope)/\(newest)/\(m.manifestNo)", value: [])
             let count = try writer.projection(kind: ReadModelKind.manifestCount, key: scope).flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? 0
@@ -232,7 +239,7 @@ struct ReadModelWriter {
     // MARK: A-CAPACITY
 
     static func receiptKey(_ receiver: String, _ r: CapacityReceipt) -> String {
-        "\(receiver)/\(r.at.shanghaiDate.year)/\(String(format: "%012lld", r.at.seconds))/\(r.manifestNo)"
+        "\(receiver)/\(r.at.shanghaiDate.year)/\(ReadModelKind.digits(r.at.seconds, width: 12))/\(r.manifestNo)"
     }
 
     struct CapacityRow {
