@@ -84,7 +84,7 @@ extension ConsolePages {
                 }
                 return row
             }
-            let all = names.enterprises.values.sorted { $0.uscc < $1.uscc }
+            let all = try names.allEnterprises().sorted { $0.uscc < $1.uscc }
             page["generators"] = all.filter { $0.roles.contains(.generator) }.map { names.party($0.uscc) }
             page["utilisers"] = all.filter { $0.roles.contains(.utiliser) || $0.roles.contains(.receiver) }.map { names.party($0.uscc) }
             let year = today.year

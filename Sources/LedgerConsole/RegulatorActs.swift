@@ -129,7 +129,7 @@ struct WhitelistForms {
         var out: [String: Any] = ["actor": me.id, "today": today.description, "isRegulatorHere": true]
         guard !lists.contains(where: { $0.listingProvince == me.province }) else { return out }
         let counterpart = me.province == "510000" ? "500000" : "510000"
-        let receivers = names.enterprises.values
+        let receivers = ((try? names.allEnterprises()) ?? [])
             .filter { $0.province == me.province && ($0.roles.contains(.receiver) || $0.roles.contains(.utiliser)) }
             .sorted { $0.uscc < $1.uscc }
         out["publish"] = [

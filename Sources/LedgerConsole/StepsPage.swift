@@ -101,7 +101,7 @@ struct StepsView {
         case .p2p(let no): basis = #"{"p2p":"\#(no)"}"#
         case .intraProvince: basis = #"{"intraProvince":true}"#
         }
-        let carriers = names.enterprises.values.filter { $0.roles.contains(.carrier) }.sorted { $0.uscc < $1.uscc }
+        let carriers = ((try? names.allEnterprises()) ?? []).filter { $0.roles.contains(.carrier) }.sorted { $0.uscc < $1.uscc }
         return [
             "returnTo": m.generator, "method": m.method, "basisJSON": basis, "lines": lines,
             "carrierChoices": carriers.map { names.party($0.uscc) },

@@ -32,7 +32,7 @@ extension ConsolePages {
         _ subject: String, records: (applications: [String: ApplicationRecord], manifests: [String: ManifestRecord]), names: Names
     ) -> SubjectInfo {
         func city(_ uscc: String) -> String? {
-            names.enterprises[uscc].map { names.cityName(division: $0.division) }
+            names.enterprise(uscc).map { names.cityName(division: $0.division) }
         }
         if let a = records.applications[subject] {
             return SubjectInfo(
@@ -132,6 +132,7 @@ extension ConsolePages {
         }
         // Every subject shown, read in one transaction.
         let records = try ledger.records(named: Set(list.items.map(\.subject) + read.flatMap { $0.rows.map(\.subject) }))
+        try names.preload(records.applications.values.flatMap { [$0.generator, $0.receiver] } + records.manifests.values.flatMap { [$0.generator, $0.receiver] + $0.carriers })
         var overdue: [[String: Any]] = [], soon: [[String: Any]] = [], later: [[String: Any]] = []
         for item in list.items {
             let info = subjectInfo(item.subject, records: records, names: names)

@@ -96,6 +96,15 @@ extension TransferLedger {
         }
     }
 
+    /// The enterprises of `usccs` that exist, by USCC, read in one transaction.
+    public func enterprises(named usccs: Set<String>) throws -> [String: Enterprise] {
+        try withState { state in
+            var out: [String: Enterprise] = [:]
+            for uscc in usccs.sorted() { out[uscc] = try state.enterprise(uscc) }
+            return out
+        }
+    }
+
     public func enterprise(_ uscc: String) throws -> Enterprise? { try withState { try $0.enterprise(uscc) } }
     public func regulator(_ id: String) throws -> Regulator? { try withState { try $0.regulator(id) } }
 

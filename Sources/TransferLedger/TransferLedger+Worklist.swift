@@ -78,6 +78,8 @@ extension TransferLedger {
             var found = false
             try forEachStatementCandidate(from: o.quarter, payer: o.direction[0], payee: o.direction[1]) { m in
                 inputs.manifests = [m]
+                // A candidate's row names its direction: its generator's and receiver's provinces.
+                inputs.provinces = [m.generator: o.direction[0], m.receiver: o.direction[1]]
                 let s = context.statement(quarter: o.quarter, payer: o.direction[0], payee: o.direction[1], inputs: inputs)
                 found = !s.items.isEmpty || !s.adjustments.isEmpty
                 return !found
