@@ -122,6 +122,14 @@ extension TransferLedger {
     func forEachStatementKey(
         from quarter: Quarter, direction: String, after key: String? = nil, limit: Int = .max, _ body: (String) throws -> Bool
     ) throws -> String? {
+        try store.read { try Self.forEachStatementKey($0, from: quarter, direction: direction, after: key, limit: limit, body) }
+    }
+
+    /// ``forEachStatementKey(from:direction:after:limit:_:)`` through `r` (a write path reads its own transaction).
+    @discardableResult
+    static func forEachStatementKey(
+        _ r: any LedgerReader, from quarter: Quarter, direction: String, after key: String? = nil, limit: Int = .max, _ body: (String) throws -> Bool
+    ) throws -> String? {
         func prefix(_ q: Quarter, _ part: String) -> String { "\(q)/\(part)/\(direction)/" }
         func undecodable(_ key: String) -> LedgerError {
             LedgerError.integrity(index: nil, "read model \(ReadModelKind.statementManifest)/\(key) does not decode")
@@ -138,7 +146,7 @@ extension TransferLedger {
         }
         var last: String?
         var count = 0
-        try store.read { r in
+        func scan() throws {
             var position = key ?? prefix(quarter, "d")
             var target = try range(reaching: position)
             if position < target { position = target }
@@ -166,6 +174,7 @@ extension TransferLedger {
                 position = target
             }
         }
+        try scan()
         return last
     }
 
