@@ -22,12 +22,10 @@ struct CompensationReader {
         // The provinces of the generators and receivers of the manifests given (point reads), else of everyone.
         var provinces: [String: String] = [:]
         if let manifests {
-            for uscc in Set(manifests.flatMap { [$0.generator, $0.receiver] }).sorted() {
-                guard let bytes = try reader.projection(kind: ProjectionKind.enterprise, key: uscc) else { continue }
-                provinces[uscc] = try ProjectionCodec.decode(Enterprise.self, from: bytes, kind: ProjectionKind.enterprise, key: uscc).province
-            }
+            let state = ProjectionState(reader: reader, origin: "")
+            for uscc in Set(manifests.flatMap { [$0.generator, $0.receiver] }) { provinces[uscc] = try state.enterprise(uscc)?.province }
         } else {
-            for e in try all(Enterprise.self, ProjectionKind.enterprise) where provinces[e.uscc] == nil { provinces[e.uscc] = e.province }
+            provinces = Dictionary(try all(Enterprise.self, ProjectionKind.enterprise).map { ($0.uscc, $0.province) }, uniquingKeysWith: { a, _ in a })
         }
         return CompensationInputs(
             manifests: try manifests ?? all(ManifestRecord.self, ProjectionKind.manifest), tables: try all(RateTableRecord.self, ProjectionKind.rateTable),

@@ -97,10 +97,13 @@ extension TransferLedger {
     }
 
     /// The enterprises of `usccs` that exist, by USCC, read in one transaction.
-    public func enterprises(named usccs: Set<String>) throws -> [String: Enterprise] {
+    public func enterprises(named usccs: Set<String>) throws -> [String: Enterprise] { try records(usccs) { try $0.enterprise($1) } }
+
+    /// The records `get` finds under `keys`, by key, read in one transaction (in key order).
+    func records<T>(_ keys: Set<String>, _ get: (ProjectionState, String) throws -> T?) throws -> [String: T] {
         try withState { state in
-            var out: [String: Enterprise] = [:]
-            for uscc in usccs.sorted() { out[uscc] = try state.enterprise(uscc) }
+            var out: [String: T] = [:]
+            for key in keys.sorted() { out[key] = try get(state, key) }
             return out
         }
     }

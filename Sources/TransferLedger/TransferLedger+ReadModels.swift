@@ -94,13 +94,7 @@ extension TransferLedger {
     }
 
     /// The manifests of `numbers`, by number (the ones that exist).
-    public func manifests(numbered numbers: Set<String>) throws -> [String: ManifestRecord] {
-        try withState { state in
-            var out: [String: ManifestRecord] = [:]
-            for no in numbers.sorted() { out[no] = try state.manifest(no) }
-            return out
-        }
-    }
+    public func manifests(numbered numbers: Set<String>) throws -> [String: ManifestRecord] { try records(numbers) { try $0.manifest($1) } }
 
     /// Every manifest a statement of `quarter` for one direction can hold an item or adjustment of, in number order:
     /// the direction's `statementManifest` rows of that quarter and its version rows (`v`) of later ones.
