@@ -12,6 +12,9 @@ extension ConsolePages {
     static let soonWorkingDays = 5
     /// Rows shown per anomaly group; the rest are counted.
     static let anomalyRowsShown = 100
+    /// Rows shown per worklist section (已逾期, 5 个工作日内, 其他) unless the page asks for all (`all=1`) or another
+    /// number (`rows=N`, 1…1000); the rest are counted, one link away.
+    static let worklistRowsShown = 100
 
     static let anomalyLabels: [String: String] = [
         "A-DEADLINE-REVIEW": "初步审查逾期", "A-DEADLINE-REPLY": "商请复函逾期", "A-DEADLINE-DECISION": "审批决定逾期",
@@ -91,8 +94,15 @@ extension ConsolePages {
             guard let names = loaded else { throw ServerError.notFound("the ledger cannot be read") }
             let asOf = try Self.dateParameter(request, "asOf") ?? UTCInstant(seconds: services.authenticator.currentTime).shanghaiDate
             let filter = try AnomalyFilter(request)
+            var rows: Int? = Self.worklistRowsShown
+            if let text = try Self.parameter(request, "rows") {
+                guard let n = Int(text), (1...1000).contains(n) else { throw ServerError.usage("rows must be a whole number from 1 to 1000, got \(text)") }
+                rows = n
+            }
+            if try Self.parameter(request, "all") == "1" { rows = nil }
+            let shown = rows
             let page = try await Blocking.run { () -> TemplateValues in
-                TemplateValues(try Self.worklistContext(ledger: ledger, principal: principal, asOf: asOf, filter: filter, names: names))
+                TemplateValues(try Self.worklistContext(ledger: ledger, principal: principal, asOf: asOf, filter: filter, names: names, rows: shown))
             }
             var out = base
             out.merge(page.values) { _, new in new }
@@ -116,9 +126,16 @@ extension ConsolePages {
 
     /// The 待办 page's values (blocking): worklist sections and the grouped anomalies.
     static func worklistContext(
-        ledger: TransferLedger, principal: ReadPrincipal, asOf: CivilDate, filter: AnomalyFilter, names: Names
+        ledger: TransferLedger, principal: ReadPrincipal, asOf: CivilDate, filter: AnomalyFilter, names: Names, rows: Int? = worklistRowsShown
     ) throws -> [String: Any] {
         let list = try ledger.worklist(for: principal.id, asOf: asOf)
+        // Sections in the page's order; each shows its first `rows` (nil: all), the rest counted, one link away.
+        var sections: [String: [WorkItem]] = ["overdue": [], "soon": [], "later": []]
+        for item in list.items {
+            let section = item.overdue ? "overdue" : item.workingDaysLeft.map { $0 <= soonWorkingDays } == true ? "soon" : "later"
+            sections[section]!.append(item)
+        }
+        let shown = sections.mapValues { items -> ArraySlice<WorkItem> in rows.map { items.prefix($0) } ?? items[...] }
         // Anomalies: regulators (their province) and the operator. Unfiltered, each group reads its first rows and its
         // count (bounded); a filter reads the groups it names.
         let scope = AnomalyScope(principal)
@@ -131,33 +148,26 @@ extension ConsolePages {
             }
         }
         // Every subject shown, read in one transaction.
-        let records = try ledger.records(named: Set(list.items.map(\.subject) + read.flatMap { $0.rows.map(\.subject) }))
+        let records = try ledger.records(named: Set(shown.values.flatMap { $0.map(\.subject) } + read.flatMap { $0.rows.map(\.subject) }))
         try names.preload(records.applications.values.flatMap { [$0.generator, $0.receiver] } + records.manifests.values.flatMap { [$0.generator, $0.receiver] + $0.carriers })
-        var overdue: [[String: Any]] = [], soon: [[String: Any]] = [], later: [[String: Any]] = []
-        for item in list.items {
-            let info = subjectInfo(item.subject, records: records, names: names)
-            var row: [String: Any] = [
-                "kind": Display.eventLabel(item.kind), "type": item.kind, "subject": item.subject, "detail": info.text,
-            ]
-            if let link = info.link { row["link"] = link }
-            if let act = actLink(item) { row["act"] = act }
-            if let due = item.due { row["due"] = due.description }
-            if let left = item.workingDaysLeft { row["left"] = item.overdue ? "逾期 \(-left) 个工作日" : "剩 \(left) 个工作日" }
-            if item.overdue {
-                overdue.append(row)
-            } else if let left = item.workingDaysLeft, left <= soonWorkingDays {
-                soon.append(row)
-            } else {
-                later.append(row)
+        var out: [String: Any] = ["asOf": asOf.description, "nothing": list.items.isEmpty]
+        for (section, items) in shown {
+            out[section] = items.map { item -> [String: Any] in
+                let info = subjectInfo(item.subject, records: records, names: names)
+                var row: [String: Any] = [
+                    "kind": Display.eventLabel(item.kind), "type": item.kind, "subject": item.subject, "detail": info.text,
+                ]
+                if let link = info.link { row["link"] = link }
+                if let act = actLink(item) { row["act"] = act }
+                if let due = item.due { row["due"] = due.description }
+                if let left = item.workingDaysLeft { row["left"] = item.overdue ? "逾期 \(-left) 个工作日" : "剩 \(left) 个工作日" }
+                return row
             }
+            // Mustache treats 0 as true: counts go in only when there is something to count.
+            let count = sections[section]!.count
+            if count > 0 { out[section + "Count"] = count }
+            if count > items.count { out[section + "More"] = ["count": count - items.count, "link": "/ui/worklist?asOf=\(asOf)&all=1#worklist-\(section)"] }
         }
-        var out: [String: Any] = [
-            "asOf": asOf.description, "overdue": overdue, "soon": soon, "later": later, "nothing": list.items.isEmpty,
-        ]
-        // Mustache treats 0 as true: counts go in only when there is something to count.
-        if !overdue.isEmpty { out["overdueCount"] = overdue.count }
-        if !soon.isEmpty { out["soonCount"] = soon.count }
-        if !later.isEmpty { out["laterCount"] = later.count }
         guard scope != nil else { return out }
         var groups: [String: [[String: Any]]] = [:]
         var cities = Set<String>()

@@ -125,9 +125,12 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 /// JSON and text bodies.
 package enum JSONResponse {
     package static func make(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
-        Response(
-            status: status, headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: value.canonicalBytes)))
+        make(canonical: value.canonicalBytes, status: status)
+    }
+
+    /// A document already in canonical bytes (written piece by piece, e.g. ``StatementJSON/canonicalBytes(_:)``).
+    package static func make(canonical bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     package static func text(_ text: String, contentType: String = "text/plain; charset=utf-8") -> Response {

@@ -8,16 +8,19 @@ import TransferRules
 /// compensation statements. Each answers the facade's document for the read, the one `hwledger` prints.
 extension LedgerRoutes {
     /// The provinces a manifest touches: the generator's and the receiver's (carriers do not count).
-    static func scope(of m: ManifestRecord, provinces: [String: String]) -> ResourceScope { .of(m, provinces: provinces) }
+    static func scope(of m: ManifestRecord, provinces: EnterpriseProvinces) throws -> ResourceScope { try .of(m, provinces: provinces) }
 
     /// `GET /v1/manifests/{no}`: parties and the regulators of the provinces it touches.
     func manifest(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         guard let number = context.parameters.get("no") else { throw ServerError.usage("a manifest number is required") }
         let ledger = self.ledger
-        let (found, provinces) = try await Blocking.run { (try ledger.manifest(number), try ledger.enterpriseProvinces()) }
+        let found = try await Blocking.run { () -> ManifestRecord? in
+            guard let m = try ledger.manifest(number) else { return nil }
+            try Visibility.require(principal, Self.scope(of: m, provinces: ledger.enterpriseProvinces()), resource: "manifest \(number)")
+            return m
+        }
         guard let m = found else { throw ServerError.notFound("manifest \(number) does not exist") }
-        try Visibility.require(principal, Self.scope(of: m, provinces: provinces), resource: "manifest \(number)")
         return JSONResponse.make(try await Blocking.run { try ledger.manifestDocument(m) })
     }
 
@@ -56,9 +59,9 @@ extension LedgerRoutes {
         let base = filter
         let cursor = after
         let document = try await Blocking.run { () -> JSONValue in
-            let provinces = try ledger.enterpriseProvinces()
+            let provinces = ledger.enterpriseProvinces()
             var visibleFilter = base
-            visibleFilter.visible = { m in Visibility.allows(principal, LedgerRoutes.scope(of: m, provinces: provinces)) }
+            visibleFilter.visible = { m in Visibility.allows(principal, try LedgerRoutes.scope(of: m, provinces: provinces)) }
             if case .enterprise(let uscc, _) = principal { visibleFilter.visibleParty = uscc }
             return try ledger.manifestPageDocument(try ledger.manifests(visibleFilter, cursor: cursor, limit: limit))
         }
@@ -122,8 +125,8 @@ extension LedgerRoutes {
         if case .enterprise = principal { throw ServerError.forbidden("compensation statements are for regulators") }
         try Visibility.require(principal, ResourceScope(provinces: [payer, payee]), resource: "the \(quarter) statement \(payer) → \(payee)")
         let ledger = self.ledger
-        let s = try await Blocking.run { try ledger.statement(quarter: quarter, payer: payer, payee: payee) }
-        return JSONResponse.make(StatementJSON.json(s))
+        let bytes = try await Blocking.run { StatementJSON.canonicalBytes(try ledger.statement(quarter: quarter, payer: payer, payee: payee)) }
+        return JSONResponse.make(canonical: bytes)
     }
 
     /// `GET /v1/worklist?asOf=DATE` (session cookie or signed request): the steps the principal must take, the one

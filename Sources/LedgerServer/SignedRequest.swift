@@ -180,13 +180,13 @@ public struct ResourceScope: Sendable, Equatable {
     public static let operatorOnly = ResourceScope()
 
     /// A manifest: its named parties (carriers included), and the provinces of its generator and receiver.
-    public static func of(_ m: ManifestRecord, provinces: [String: String]) -> ResourceScope {
-        ResourceScope(parties: m.namedParties, provinces: regulatorProvinces(of: m, provinces: provinces))
+    public static func of(_ m: ManifestRecord, provinces: EnterpriseProvinces) throws -> ResourceScope {
+        ResourceScope(parties: m.namedParties, provinces: try regulatorProvinces(of: m, provinces: provinces))
     }
 
     /// The provinces whose regulator may read manifest `m`: those of its generator and receiver (not its carriers).
-    public static func regulatorProvinces(of m: ManifestRecord, provinces: [String: String]) -> Set<String> {
-        Set([provinces[m.generator], provinces[m.receiver]].compactMap { $0 })
+    public static func regulatorProvinces(of m: ManifestRecord, provinces: EnterpriseProvinces) throws -> Set<String> {
+        Set([try provinces.province(m.generator), try provinces.province(m.receiver)].compactMap { $0 })
     }
 
     /// An application: its generator and receiver, and the regulators of both sides.

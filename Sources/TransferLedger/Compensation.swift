@@ -2,62 +2,99 @@ import Foundation
 import LedgerCore
 import TransferRules
 
-/// Reads what a compensation statement needs from the projections.
+/// Reads what a compensation statement needs from the projections, through one transaction's `state` (a write path
+/// sees its own transaction).
 struct CompensationReader {
-    let reader: any LedgerReader
-    let context: RegimeContext
-    /// The manifests when the caller has them already (read paths: those the statement can hold, from the read
-    /// model); nil reads them all through `reader` (the write path, which must see its own transaction).
-    var manifests: [ManifestRecord]? = nil
+    let state: ProjectionState
 
-    func inputs() throws -> CompensationInputs {
-        func all<T: Decodable>(_ type: T.Type, _ kind: String) throws -> [T] {
-            var out: [T] = []
-            try reader.forEachProjection(kind: kind, after: nil) { key, bytes in
-                out.append(try ProjectionCodec.decode(T.self, from: bytes, kind: kind, key: key))
-                return true
-            }
-            return out
+    func all<T: Decodable>(_ type: T.Type, _ kind: String) throws -> [T] {
+        var out: [T] = []
+        try state.reader.forEachProjection(kind: kind, after: nil) { key, bytes in
+            out.append(try ProjectionCodec.decode(T.self, from: bytes, kind: kind, key: key))
+            return true
         }
-        // The provinces of the generators and receivers of the manifests given (point reads), else of everyone.
-        var provinces: [String: String] = [:]
-        if let manifests {
-            let state = ProjectionState(reader: reader, origin: "")
-            for uscc in Set(manifests.flatMap { [$0.generator, $0.receiver] }) { provinces[uscc] = try state.enterprise(uscc)?.province }
-        } else {
-            provinces = Dictionary(try all(Enterprise.self, ProjectionKind.enterprise).map { ($0.uscc, $0.province) }, uniquingKeysWith: { a, _ in a })
-        }
-        return CompensationInputs(
-            manifests: try manifests ?? all(ManifestRecord.self, ProjectionKind.manifest), tables: try all(RateTableRecord.self, ProjectionKind.rateTable),
-            closes: try all(ClosedStatementRecord.self, ProjectionKind.statementClosed), provinces: provinces)
+        return out
     }
 
+    func tables() throws -> [RateTableRecord] { try all(RateTableRecord.self, ProjectionKind.rateTable) }
+    func closes() throws -> [ClosedStatementRecord] { try all(ClosedStatementRecord.self, ProjectionKind.statementClosed) }
+
+    /// The manifests a statement of `quarter` for one direction can hold, each once, in index order (that quarter's
+    /// deliveries first), read `chunk` index rows at a time; `body` returns false to stop.
+    func forEachCandidate(from quarter: Quarter, payer: String, payee: String, chunk: Int = 256, _ body: (ManifestRecord) throws -> Bool) throws {
+        var after: String?
+        var seen: Set<String> = []
+        while true {
+            var numbers: [String] = []
+            guard let last = try TransferLedger.forEachStatementKey(state.reader, from: quarter, direction: "\(payer)>\(payee)", after: after, limit: chunk, { no in
+                if seen.insert(no).inserted { numbers.append(no) }
+                return true
+            }) else { return }
+            after = last
+            for no in numbers {
+                guard let m = try state.manifest(no) else {
+                    throw LedgerError.integrity(index: nil, "read model \(ReadModelKind.statementManifest) names \(no), which is not a manifest")
+                }
+                guard try body(m) else { return }
+            }
+        }
+    }
+
+    /// The statement of `quarter` for one direction, from the manifests its `statementManifest` rows name, added one at
+    /// a time (memory holds the items, not the manifests).
     func statement(quarter: Quarter, payer: String, payee: String) throws -> Statement {
-        context.statement(quarter: quarter, payer: payer, payee: payee, inputs: try inputs())
+        var builder = StatementBuilder(quarter: quarter, payer: payer, payee: payee, tables: try tables(), closes: try closes())
+        var provinces: [String: String] = [:]
+        try forEachCandidate(from: quarter, payer: payer, payee: payee) { m in
+            for uscc in [m.generator, m.receiver] where provinces[uscc] == nil { provinces[uscc] = try state.enterprise(uscc)?.province ?? "" }
+            builder.add(m, provinces: provinces)
+            return true
+        }
+        return builder.statement
     }
 }
 
 /// The normative statement JSON (SPEC §2.6) and its digest: exactly the object of the SPEC, nothing added.
 public enum StatementJSON {
+    static func item(_ i: StatementItem) -> JSONValue {
+        var o: [String: JSONValue] = [
+            "manifestNo": .string(i.manifestNo), "line": .int(Int64(i.line)), "wasteCode": .string(i.wasteCode),
+            "category": .string(i.category), "method": .string(i.method), "receivedGrams": .int(i.receivedGrams),
+            "rateTableId": .string(i.rateTableId), "baseFenPerTonne": .int(i.baseFenPerTonne),
+            "categoryPermille": .int(i.categoryPermille), "methodPermille": .int(i.methodPermille), "amountFen": .int(i.amountFen),
+        ]
+        if let q = i.ofQuarter { o["ofQuarter"] = .string(q.description) }
+        return .object(o)
+    }
+
+    /// The members other than the two lists.
+    static func head(_ s: Statement) -> [String: JSONValue] {
+        ["quarter": .string(s.quarter.description), "payer": .string(s.payer), "payee": .string(s.payee), "totalFen": .int(s.totalFen)]
+    }
+
     public static func json(_ s: Statement) -> JSONValue {
-        func item(_ i: StatementItem) -> JSONValue {
-            var o: [String: JSONValue] = [
-                "manifestNo": .string(i.manifestNo), "line": .int(Int64(i.line)), "wasteCode": .string(i.wasteCode),
-                "category": .string(i.category), "method": .string(i.method), "receivedGrams": .int(i.receivedGrams),
-                "rateTableId": .string(i.rateTableId), "baseFenPerTonne": .int(i.baseFenPerTonne),
-                "categoryPermille": .int(i.categoryPermille), "methodPermille": .int(i.methodPermille), "amountFen": .int(i.amountFen),
-            ]
-            if let q = i.ofQuarter { o["ofQuarter"] = .string(q.description) }
-            return .object(o)
+        var o = head(s)
+        o["items"] = .array(s.items.map(item))
+        o["adjustments"] = .array(s.adjustments.map(item))
+        return .object(o)
+    }
+
+    /// The canonical bytes of ``json(_:)``, written item by item (a quarter at national volume holds ~10^5 items; their
+    /// tree would take hundreds of MiB).
+    public static func canonicalBytes(_ s: Statement) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(128 + 320 * (s.items.count + s.adjustments.count))
+        var members: [(key: String, value: (inout [UInt8]) -> Void)] = head(s).map { member in
+            (member.key, { CanonicalJSON.write(member.value, into: &$0) })
         }
-        return .object([
-            "quarter": .string(s.quarter.description), "payer": .string(s.payer), "payee": .string(s.payee),
-            "items": .array(s.items.map(item)), "adjustments": .array(s.adjustments.map(item)), "totalFen": .int(s.totalFen),
-        ])
+        members.append(("items", { CanonicalJSON.writeArray(s.items, into: &$0, item) }))
+        members.append(("adjustments", { CanonicalJSON.writeArray(s.adjustments, into: &$0, item) }))
+        CanonicalJSON.writeObject(members, into: &out)
+        return out
     }
 
     /// Hex SHA-256 of the statement's canonical JSON.
-    public static func digest(_ s: Statement) -> String { Hash.sha256(json(s).canonicalBytes).hex }
+    public static func digest(_ s: Statement) -> String { Hash.sha256(canonicalBytes(s)).hex }
 
     static let columns: [(en: String, zh: String)] = [
         ("manifestNo", "联单编号"), ("line", "序号"), ("wasteCode", "废物代码"), ("category", "废物类别"), ("method", "利用/处置方式"),
@@ -92,9 +129,7 @@ public enum StatementJSON {
 extension TransferLedger {
     /// The statement of a quarter for one direction (SPEC §2.6).
     public func statement(quarter: Quarter, payer: String, payee: String) throws -> Statement {
-        let context = try context()
-        let manifests = try statementManifests(from: quarter, payer: payer, payee: payee)
-        return try store.read { try CompensationReader(reader: $0, context: context, manifests: manifests).statement(quarter: quarter, payer: payer, payee: payee) }
+        try store.read { try CompensationReader(state: ProjectionState(reader: $0, origin: "")).statement(quarter: quarter, payer: payer, payee: payee) }
     }
 
     /// Every rate table, published or confirmed.

@@ -62,11 +62,7 @@ struct EventProcessor: Sendable {
         case .statementClosed(let e):
             try context.checkClose(e, actor: actor, state: state)
             // The manifests the statement can hold, from the read model in this transaction (not every manifest).
-            var numbers = Set<String>()
-            try TransferLedger.forEachStatementKey(state.reader, from: e.quarter, direction: "\(e.payer)>\(e.payee)") { numbers.insert($0); return true }
-            let manifests = try numbers.sorted().compactMap { try state.manifest($0) }
-            let statement = try CompensationReader(reader: state.reader, context: context, manifests: manifests)
-                .statement(quarter: e.quarter, payer: e.payer, payee: e.payee)
+            let statement = try CompensationReader(state: state).statement(quarter: e.quarter, payer: e.payer, payee: e.payee)
             let digest = StatementJSON.digest(statement)
             guard statement.totalFen == e.totalFen, digest == e.digest else {
                 throw RuleViolation(

@@ -35,6 +35,15 @@ enum ReadModelKind {
     /// `<approvalNo>` → `<shipped grams>|<received grams>`: what the manifests filed under an approval (not returns)
     /// carried — shipped: picked up and not cancelled; received: their latest version — for the whitelist report.
     static let approvalUsage = "approvalUsage"
+    /// `<approvalNo>` → `<year>/<listing province>/<entry>`: the whitelist entry an approval (a direct decision) is
+    /// charged to, written at the decision, before any manifest can name the approval.
+    static let approvalCharge = "approvalCharge"
+    /// `<year>/<listing province>/<entry, 4 digits>` → `<shipped grams>|<received grams>`: the sum of the `approvalUsage`
+    /// of the approvals charged to a whitelist entry, so the whitelist report reads one row per entry.
+    static let whitelistUsage = "whitelistUsage"
+
+    /// The `whitelistUsage` key of a charge.
+    static func chargeKey(_ c: ApplicationRecord.WhitelistCharge) -> String { "\(c.year)/\(c.listingProvince)/\(digits(c.entry, width: 4))" }
 
     /// `<scope>/<20-digit (2^64 − 1 − filing index)>/<manifestNo>` → empty: the manifests a reader sees, newest filing
     /// first; scope is `all`, a province (generator's or receiver's) or a named party.
@@ -71,6 +80,9 @@ struct ReadModelWriter {
     let writer: any LedgerWriter
 
     func application(from old: ApplicationRecord?, to new: ApplicationRecord) throws {
+        if old?.whitelistCharge == nil, let charge = new.whitelistCharge, let no = new.decision?.approvalNo {
+            try writer.putProjection(kind: ReadModelKind.approvalCharge, key: no, value: Array(ReadModelKind.chargeKey(charge).utf8))
+        }
         let scopes = [new.originProvince, new.destinationProvince, ReadModelKind.allScope]
         try replaceWork(old.map(context.workSpans(of:)) ?? [], new: context.workSpans(of: new))
         try replaceAnomalies(old.map(context.anomalySpans(of:)) ?? [], new: context.anomalySpans(of: new), scopes: scopes)
@@ -145,15 +157,21 @@ struct ReadModelWriter {
         return (no, shipped, received)
     }
 
+    /// Adds (`sign` 1) or takes away (−1) what a manifest carried under an approval: to its `approvalUsage` row and,
+    /// when the approval is charged to a whitelist entry, to that entry's `whitelistUsage` row.
     func addUsage(_ u: (approvalNo: String, shipped: Int64, received: Int64)?, sign: Int64) throws {
         guard let u else { return }
-        let key = u.approvalNo
-        let fields = try writer.projection(kind: ReadModelKind.approvalUsage, key: key).map { String(decoding: $0, as: UTF8.self).split(separator: "|") }
-        guard fields == nil || fields!.count == 2, let shipped = Int64(fields?[0] ?? "0"), let received = Int64(fields?[1] ?? "0") else {
-            throw LedgerError.integrity(index: nil, "read model \(ReadModelKind.approvalUsage)/\(key) does not decode")
+        func add(_ kind: String, _ key: String) throws {
+            let fields = try writer.projection(kind: kind, key: key).map { String(decoding: $0, as: UTF8.self).split(separator: "|") }
+            guard fields == nil || fields!.count == 2, let shipped = Int64(fields?[0] ?? "0"), let received = Int64(fields?[1] ?? "0") else {
+                throw LedgerError.integrity(index: nil, "read model \(kind)/\(key) does not decode")
+            }
+            try writer.putProjection(kind: kind, key: key, value: Array("\(shipped + sign * u.shipped)|\(received + sign * u.received)".utf8))
         }
-        try writer.putProjection(
-            kind: ReadModelKind.approvalUsage, key: key, value: Array("\(shipped + sign * u.shipped)|\(received + sign * u.received)".utf8))
+        try add(ReadModelKind.approvalUsage, u.approvalNo)
+        if let charge = try writer.projection(kind: ReadModelKind.approvalCharge, key: u.approvalNo) {
+            try add(ReadModelKind.whitelistUsage, String(decoding: charge, as: UTF8.self))
+        }
     }
 
     /// The provinces whose regulators see a manifest (its generator's and receiver's) and `all`.

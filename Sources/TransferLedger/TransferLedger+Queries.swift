@@ -20,7 +20,7 @@ public struct ManifestFilter: Sendable {
     /// Part of the manifest number, of a party's USCC (either case) or of a party's name (the console's search box).
     public var text: String?
     /// Only manifests this predicate keeps (the daemon's visibility rule; the console's 待本单位办理).
-    public var visible: (@Sendable (ManifestRecord) -> Bool)?
+    public var visible: (@Sendable (ManifestRecord) throws -> Bool)?
     /// A party every manifest the caller may see names (an enterprise reader): the list reads that party's index.
     /// Narrows nothing by itself; `visible` still decides.
     public var visibleParty: String?
@@ -34,7 +34,7 @@ public struct ManifestFilter: Sendable {
 
     /// Whether `m` passes; `names` gives the enterprises' names (needed only for `name` and `text`), `textCodes` the
     /// waste codes whose 名录 description contains `text` (a search for 废电路板 finds the manifests of 900-045-49).
-    func matches(_ m: ManifestRecord, names: [String: String], textCodes: Set<String> = []) -> Bool {
+    func matches(_ m: ManifestRecord, names: [String: String], textCodes: Set<String> = []) throws -> Bool {
         if let status, m.state != status { return false }
         if let party, !m.namedParties.contains(party) { return false }
         if let from, m.filedOn < from { return false }
@@ -49,7 +49,7 @@ public struct ManifestFilter: Sendable {
         {
             return false
         }
-        if let visible, !visible(m) { return false }
+        if let visible, try !visible(m) { return false }
         return true
     }
 }
@@ -129,8 +129,8 @@ extension TransferLedger {
         let names = filter.name == nil && filter.text == nil ? [:] : Dictionary(try enterprises().map { ($0.uscc, $0.name) }, uniquingKeysWith: { a, _ in a })
         let textCodes = filter.text.map { text in Set(reference.wasteCodes.values.filter { $0.description.contains(text) }.map(\.code)) } ?? []
         /// Takes `m` if it passes; false once the page is full and one more passed.
-        func take(_ m: ManifestRecord) -> Bool {
-            guard filter.matches(m, names: names, textCodes: textCodes) else { return true }
+        func take(_ m: ManifestRecord) throws -> Bool {
+            guard try filter.matches(m, names: names, textCodes: textCodes) else { return true }
             if page.count == limit {
                 more = true
                 return false
@@ -140,33 +140,35 @@ extension TransferLedger {
         }
         let index: (kind: String, value: String)? =
             (filter.party ?? filter.visibleParty).map { (ReadModelKind.manifestByParty, $0) } ?? filter.status.map { (ReadModelKind.manifestByState, $0.rawValue) }
-        guard let index else {
-            try all(ManifestRecord.self, kind: ProjectionKind.manifest, after: cursor, while: take)
-            return ManifestPage(manifests: page, nextCursor: more ? page.last?.manifestNo : nil)
-        }
-        // Index rows in batches, each batch's manifests read in one transaction.
+        // Batches read in one transaction each, filtered after it (a filter may read: a visibility check reads the
+        // parties' provinces, and reads do not nest); a batch is what the page still needs, at most 256.
         var after = cursor
-        var going = true
-        while going {
-            var numbers: [String] = []
-            try manifestNumbers(index: index.kind, value: index.value, after: after) { no in
-                numbers.append(no)
-                return numbers.count < 256
-            }
-            guard let last = numbers.last else { break }
-            after = last
-            try withState { state in
-                for no in numbers {
-                    guard let m = try state.manifest(no) else {
-                        throw LedgerError.integrity(index: nil, "read model \(index.kind)/\(index.value)/\(no) names no manifest")
-                    }
-                    guard take(m) else {
-                        going = false
-                        return
+        while true {
+            let size = limit - page.count < 256 ? limit - page.count + 1 : 256
+            var batch: [ManifestRecord] = []
+            if let index {
+                var numbers: [String] = []
+                try manifestNumbers(index: index.kind, value: index.value, after: after) { no in
+                    numbers.append(no)
+                    return numbers.count < size
+                }
+                try withState { state in
+                    for no in numbers {
+                        guard let m = try state.manifest(no) else {
+                            throw LedgerError.integrity(index: nil, "read model \(index.kind)/\(index.value)/\(no) names no manifest")
+                        }
+                        batch.append(m)
                     }
                 }
+            } else {
+                try all(ManifestRecord.self, kind: ProjectionKind.manifest, after: after) { m in
+                    batch.append(m)
+                    return batch.count < size
+                }
             }
-            if numbers.count < 256 { break }
+            for m in batch where try !take(m) { return ManifestPage(manifests: page, nextCursor: page.last?.manifestNo) }
+            guard batch.count == size else { break }
+            after = batch.last!.manifestNo
         }
         return ManifestPage(manifests: page, nextCursor: more ? page.last?.manifestNo : nil)
     }
@@ -190,13 +192,11 @@ extension TransferLedger {
     /// manifests picked up under those approvals) and received grams; returns are not counted.
     public func whitelistReport(year: Int) throws -> [WhitelistReportRow] {
         let lists = try whitelists(year: year)
-        let applications = try applications()
+        let usage = try whitelistUsage(lists)
         var rows: [WhitelistReportRow] = []
         for list in lists {
             for (i, entry) in list.entries.enumerated() {
-                let charge = ApplicationRecord.WhitelistCharge(year: list.year, listingProvince: list.listingProvince, entry: i)
-                let approvalNos = Set(applications.filter { $0.whitelistCharge == charge }.compactMap { $0.decision?.approvalNo })
-                let (shipped, received) = try usage(underApprovals: approvalNos)
+                let (shipped, received) = usage[ReadModelKind.chargeKey(.init(year: list.year, listingProvince: list.listingProvince, entry: i))] ?? (0, 0)
                 rows.append(WhitelistReportRow(
                     listingProvince: list.listingProvince, receiver: entry.receiver, wasteCode: entry.wasteCode, capGrams: entry.capGrams,
                     approvedGrams: entry.approvedGrams, shippedGrams: shipped, receivedGrams: received, suspended: entry.suspended))

@@ -96,17 +96,6 @@ extension TransferLedger {
     /// The manifests of `numbers`, by number (the ones that exist).
     public func manifests(numbered numbers: Set<String>) throws -> [String: ManifestRecord] { try records(numbers) { try $0.manifest($1) } }
 
-    /// Every manifest a statement of `quarter` for one direction can hold an item or adjustment of, in number order:
-    /// the direction's `statementManifest` rows of that quarter and its version rows (`v`) of later ones.
-    func statementManifests(from quarter: Quarter, payer: String, payee: String) throws -> [ManifestRecord] {
-        var numbers: Set<String> = []
-        try forEachStatementKey(from: quarter, direction: "\(payer)>\(payee)") { no in
-            numbers.insert(no)
-            return true
-        }
-        return try manifests(numbered: numbers).values.sorted { $0.manifestNo < $1.manifestNo }
-    }
-
     /// The manifest numbers of the `statementManifest` rows a statement of `quarter` reads, after `key`, in key order:
     /// the direction's deliveries of that quarter (`<quarter>/d/<direction>/…`) and its re-versions of that quarter and
     /// later ones (`<q>/v/<direction>/…`). Other directions' and quarters' rows are sought past, not read. `body` is
@@ -172,29 +161,6 @@ extension TransferLedger {
         return last
     }
 
-    /// The manifests a statement of `quarter` for one direction can hold, in index order (that quarter's first), read
-    /// 64 index rows at a time;
-    /// `body` returns false to stop.
-    func forEachStatementCandidate(from quarter: Quarter, payer: String, payee: String, _ body: (ManifestRecord) throws -> Bool) throws {
-        var after: String?
-        var seen: Set<String> = []
-        while true {
-            var numbers: [String] = []
-            guard let last = try forEachStatementKey(from: quarter, direction: "\(payer)>\(payee)", after: after, limit: 64, { no in
-                if seen.insert(no).inserted { numbers.append(no) }
-                return true
-            }) else { return }
-            after = last
-            let found = try manifests(numbered: Set(numbers))
-            for no in numbers {
-                guard let m = found[no] else {
-                    throw LedgerError.integrity(index: nil, "read model \(ReadModelKind.statementManifest) names \(no), which is not a manifest")
-                }
-                guard try body(m) else { return }
-            }
-        }
-    }
-
     /// The quarter of the earliest delivery a statement counts, nil before any.
     func firstStatementQuarter() throws -> Quarter? {
         var first: Quarter?
@@ -207,20 +173,23 @@ extension TransferLedger {
         return first
     }
 
-    /// Grams shipped and received under `approvalNos` (the `approvalUsage` rows).
-    func usage(underApprovals approvalNos: Set<String>) throws -> (shipped: Int64, received: Int64) {
+    /// Grams shipped and received under the approvals charged to each whitelist entry of `lists` (their
+    /// `whitelistUsage` rows, one read), by ``ReadModelKind/chargeKey(_:)``.
+    func whitelistUsage(_ lists: [WhitelistRecord]) throws -> [String: (shipped: Int64, received: Int64)] {
         try store.read { r in
-            var total: (shipped: Int64, received: Int64) = (0, 0)
-            for no in approvalNos.sorted() {
-                guard let bytes = try r.projection(kind: ReadModelKind.approvalUsage, key: no) else { continue }
-                let f = String(decoding: bytes, as: UTF8.self).split(separator: "|")
-                guard f.count == 2, let shipped = Int64(f[0]), let received = Int64(f[1]) else {
-                    throw LedgerError.integrity(index: nil, "read model \(ReadModelKind.approvalUsage)/\(no) does not decode")
+            var out: [String: (shipped: Int64, received: Int64)] = [:]
+            for list in lists {
+                for entry in list.entries.indices {
+                    let key = ReadModelKind.chargeKey(.init(year: list.year, listingProvince: list.listingProvince, entry: entry))
+                    guard let bytes = try r.projection(kind: ReadModelKind.whitelistUsage, key: key) else { continue }
+                    let f = String(decoding: bytes, as: UTF8.self).split(separator: "|")
+                    guard f.count == 2, let shipped = Int64(f[0]), let received = Int64(f[1]) else {
+                        throw LedgerError.integrity(index: nil, "read model \(ReadModelKind.whitelistUsage)/\(key) does not decode")
+                    }
+                    out[key] = (shipped, received)
                 }
-                total.shipped += shipped
-                total.received += received
             }
-            return total
+            return out
         }
     }
 

@@ -37,7 +37,7 @@ extension TransferLedger {
         var other: [DeadlineStep] = []
         if principal.hasPrefix("REG-") {
             other += context.confirmationSteps(try whitelists())
-            other += try statementCloseSteps(asOf: asOf, context: context)
+            other += try statementCloseSteps(asOf: asOf)
         }
         let items = context.workItems(for: principal, asOf: asOf, steps: try workSteps(for: principal, asOf: asOf) + other)
         return Worklist(asOf: asOf, principal: principal, items: items)
@@ -59,34 +59,36 @@ extension TransferLedger {
     /// `compensation.statement.closed` steps: every direction of a confirmed rate table, for every quarter ended by
     /// `asOf` (in Asia/Shanghai) from the first delivery on, whose statement has items or adjustments and is not
     /// closed. No deadline applies.
-    func statementCloseSteps(asOf: CivilDate, context: RegimeContext) throws -> [DeadlineStep] {
+    func statementCloseSteps(asOf: CivilDate) throws -> [DeadlineStep] {
         guard let first = try firstStatementQuarter() else { return [] }
-        var inputs = try store.read { try CompensationReader(reader: $0, context: context, manifests: []).inputs() }
-        let directions = Set(inputs.tables.filter { $0.confirmedAt != nil }.flatMap(\.table.directions).map { [$0.payer, $0.payee] })
-            .sorted { $0.lexicographicallyPrecedes($1) }
-        let current = Quarter(containing: asOf)
-        let closed = Set(inputs.closes.map { "\($0.quarter)/\($0.payer)/\($0.payee)" })
-        var open: [(quarter: Quarter, direction: [String])] = []
-        var q = first
-        while q < current {
-            for d in directions where !closed.contains("\(q)/\(d[0])/\(d[1])") { open.append((q, d)) }
-            q = q.next
-        }
-        // A step when the statement would hold an item or an adjustment: each manifest counts on its own, so the first
-        // candidate (delivered or re-versioned from that quarter on) that gives one settles it.
-        return try open.filter { o in
-            var found = false
-            try forEachStatementCandidate(from: o.quarter, payer: o.direction[0], payee: o.direction[1]) { m in
-                inputs.manifests = [m]
-                // A candidate's row names its direction: its generator's and receiver's provinces.
-                inputs.provinces = [m.generator: o.direction[0], m.receiver: o.direction[1]]
-                let s = context.statement(quarter: o.quarter, payer: o.direction[0], payee: o.direction[1], inputs: inputs)
-                found = !s.items.isEmpty || !s.adjustments.isEmpty
-                return !found
+        return try store.read { r in
+            let compensation = CompensationReader(state: ProjectionState(reader: r, origin: ""))
+            let (tables, closes) = (try compensation.tables(), try compensation.closes())
+            let directions = Set(tables.filter { $0.confirmedAt != nil }.flatMap(\.table.directions).map { [$0.payer, $0.payee] })
+                .sorted { $0.lexicographicallyPrecedes($1) }
+            let current = Quarter(containing: asOf)
+            let closed = Set(closes.map { "\($0.quarter)/\($0.payer)/\($0.payee)" })
+            var open: [(quarter: Quarter, direction: [String])] = []
+            var q = first
+            while q < current {
+                for d in directions where !closed.contains("\(q)/\(d[0])/\(d[1])") { open.append((q, d)) }
+                q = q.next
             }
-            return found
-        }.map { o in
-            DeadlineStep(kind: "compensation.statement.closed", actor: Principal.regulatorID(o.direction[1]), subject: o.quarter.description, due: nil, doneOn: nil)
+            // A step when the statement would hold an item or an adjustment: each manifest counts on its own, so the
+            // first candidate (delivered or re-versioned from that quarter on) that gives one settles it.
+            return try open.filter { o in
+                var found = false
+                try compensation.forEachCandidate(from: o.quarter, payer: o.direction[0], payee: o.direction[1], chunk: 64) { m in
+                    var builder = StatementBuilder(quarter: o.quarter, payer: o.direction[0], payee: o.direction[1], tables: tables, closes: closes)
+                    // A candidate's row names its direction: its generator's and receiver's provinces.
+                    builder.add(m, provinces: [m.generator: o.direction[0], m.receiver: o.direction[1]])
+                    found = !builder.isEmpty
+                    return !found
+                }
+                return found
+            }.map { o in
+                DeadlineStep(kind: "compensation.statement.closed", actor: Principal.regulatorID(o.direction[1]), subject: o.quarter.description, due: nil, doneOn: nil)
+            }
         }
     }
 }

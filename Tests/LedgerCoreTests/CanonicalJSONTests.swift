@@ -54,6 +54,20 @@ struct CanonicalJSONTests {
         #expect(try CanonicalJSON.decode(hexBytes(c.pythonHex)) == c.value)
     }
 
+    @Test("an object written member by member and an array element by element equal the encoding of the whole value")
+    func pieceByPiece() {
+        let members: [String: JSONValue] = ["z": .int(-7), "a": .array([.string("x\n"), .null]), "é": .bool(true), "B": .object(["k": .int(1)])]
+        var out: [UInt8] = []
+        CanonicalJSON.writeObject(members.map { member in (member.key, { CanonicalJSON.write(member.value, into: &$0) }) }, into: &out)
+        #expect(out == CanonicalJSON.encode(.object(members)))
+        var list: [UInt8] = []
+        CanonicalJSON.writeArray([3, 1, 2], into: &list) { .int(Int64($0)) }
+        #expect(String(decoding: list, as: UTF8.self) == "[3,1,2]")
+        var empty: [UInt8] = []
+        CanonicalJSON.writeArray([Int](), into: &empty) { .int(Int64($0)) }
+        #expect(empty == Array("[]".utf8))
+    }
+
     @Test("every control character is escaped and every other scalar below U+0100 is raw")
     func everyLowScalar() {
         let short: [UInt32: String] = [0x08: "\\b", 0x0C: "\\f", 0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t", 0x22: "\\\"", 0x5C: "\\\\"]

@@ -36,6 +36,37 @@ struct RegulatorPagesTests {
         #expect(worklist.text.contains("href=\"/ui/approvals/APP-LATE#act-approval.reviewed\""), "the 待办 row links to its form")
     }
 
+    @Test("待办 shows the first rows of each section and counts the rest, one link from all of them; rows outside 1…1000 is 400")
+    func worklistSectionsBounded() throws {
+        let d = try Self.fixture.get()
+        func items(_ html: String) -> Int { html.components(separatedBy: "<tr class=\"item").count - 1 }
+        func hidden(_ html: String) -> [Int] {
+            let pattern = #"另有 (\d+) 项未列出，<a href="/ui/worklist\?asOf=[0-9-]+&amp;all=1#worklist-(overdue|soon|later)">全部列出</a>"#
+            let regex = try! NSRegularExpression(pattern: pattern)
+            return regex.matches(in: html, range: NSRange(html.startIndex..., in: html)).map { Int((html as NSString).substring(with: $0.range(at: 1)))! }
+        }
+        // Whoever of the fixture's principals has a section of two rows or more.
+        var cookie = try signedIn(d, RegimeDaemon.sc)
+        var all = try session.page(d, "/ui/worklist?all=1", cookie: cookie)
+        for principal in [RegimeDaemon.cq] + RegimeDaemon.enterprises
+        where items(all.text) <= ["overdue", "soon", "later"].filter({ all.text.contains("id=\"worklist-\($0)\"") }).count {
+            cookie = try signedIn(d, principal)
+            all = try session.page(d, "/ui/worklist?all=1", cookie: cookie)
+        }
+        let sections = ["overdue", "soon", "later"].filter { all.text.contains("id=\"worklist-\($0)\"") }
+        #expect(all.status == 200 && items(all.text) > sections.count, "a section with two rows or more: \(items(all.text)) rows in \(sections)")
+        #expect(hidden(all.text).isEmpty, "all=1 lists every row")
+        let one = try session.page(d, "/ui/worklist?rows=1", cookie: cookie)
+        #expect(items(one.text) == sections.count, "one row per section")
+        #expect(hidden(one.text).reduce(0, +) == items(all.text) - sections.count, "the rest are counted: \(hidden(one.text))")
+        let usual = try session.page(d, "/ui/worklist", cookie: cookie)
+        #expect(items(usual.text) == min(items(all.text), 100 * sections.count) && hidden(usual.text).isEmpty, "under 100 rows a section shows all")
+        for bad in ["0", "1001", "x"] {
+            let r = try session.page(d, "/ui/worklist?rows=\(bad)", cookie: cookie)
+            #expect(r.status == 400 && r.text.contains("rows"), "rows=\(bad): \(r.status)")
+        }
+    }
+
     @Test("/ui/whitelist opens the current year; the registry and 点对点 pages are regulators' own, enterprises get 403")
     func regulatorsOwnPages() throws {
         let d = try Self.fixture.get()

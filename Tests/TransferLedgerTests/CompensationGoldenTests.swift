@@ -49,7 +49,9 @@ struct CompensationGoldenTests {
             let quarter = want["quarter"]!.stringValue!
             let payer = want["payer"]!.stringValue!
             let payee = want["payee"]!.stringValue!
-            let got = StatementJSON.json(try ledger.statement(quarter, payer: payer, payee: payee))
+            let statement = try ledger.statement(quarter, payer: payer, payee: payee)
+            let got = StatementJSON.json(statement)
+            #expect(StatementJSON.canonicalBytes(statement) == got.canonicalBytes, "\(file): the item-by-item writer gives the same bytes")
             let expected = Self.resolve(want, numbers: ledger.numbers)
             #expect(got == expected, "\(file) (\(desc)) \(quarter) \(payer)→\(payee)\n got:  \(got.canonicalString)\n want: \(expected.canonicalString)")
             let items = (got["items"]?.arrayValue ?? []) + (got["adjustments"]?.arrayValue ?? [])

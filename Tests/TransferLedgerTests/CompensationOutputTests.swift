@@ -49,6 +49,8 @@ struct CompensationOutputTests {
         #expect(printed == StatementJSON.json(st))
         #expect(Set(printed.objectValue!.keys) == ["quarter", "payer", "payee", "items", "adjustments", "totalFen"], "nothing added")
         #expect(Hash.sha256(printed.canonicalBytes).hex == StatementJSON.digest(st))
+        #expect(StatementJSON.canonicalBytes(st) == printed.canonicalBytes, "the item-by-item writer gives the document's canonical bytes")
+        #expect(!st.items.isEmpty)
 
         let csv = try Run.hwledger(["compensation", "statement", "--db", db, "--quarter", "2025Q3", "--payer", "510000", "--payee", "500000", "--format", "csv", "--labels", "zh"])
         #expect(csv.status == 0, "\(csv.stderr)")

@@ -23,7 +23,7 @@ struct ReadModelParityTests {
         let ledger = TransferLedger(
             store: try SQLiteLedgerStore(path: db), reference: Fixtures.reference, clock: TransferLedger.systemClock, logger: Logger(label: "parity"))
         let manifests = try ledger.manifests(ManifestFilter(), limit: Int.max).manifests
-        let provinces = try ledger.enterpriseProvinces()
+        let provinces = Dictionary(try ledger.enterprises().map { ($0.uscc, $0.province) }, uniquingKeysWith: { a, _ in a })
         let legacy = LegacyReports(
             c: try ledger.context(), applications: try ledger.applications(), manifests: manifests,
             permits: Dictionary(grouping: try ledger.permits(of: nil), by: \.holder), whitelists: try ledger.whitelists(),

@@ -45,6 +45,29 @@ public enum CanonicalJSON {
         }
     }
 
+    /// Appends an object whose member values are written by closures, keys sorted as ``write(_:into:)`` sorts them:
+    /// a large document written piece by piece, without its whole tree in memory.
+    public static func writeObject(_ members: [(key: String, value: (inout [UInt8]) -> Void)], into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        for (i, member) in members.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }).enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            writeString(member.key, into: &out)
+            out.append(UInt8(ascii: ":"))
+            member.value(&out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// Appends an array of `elements`, each written as the value `transform` gives (one element's tree at a time).
+    public static func writeArray<S: Sequence>(_ elements: S, into out: inout [UInt8], _ transform: (S.Element) -> JSONValue) {
+        out.append(UInt8(ascii: "["))
+        for (i, element) in elements.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            write(transform(element), into: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
     static func writeInteger(_ n: Int64, into out: inout [UInt8]) {
         if n == 0 {
             out.append(UInt8(ascii: "0"))
