@@ -106,6 +106,14 @@ def main():
         check(late_receipts.get_attribute("open") is None, "back-entry noise (A-RECEIPT-LATE) is folded")
         check(d.find_element("id", "anomaly-A-DEADLINE-REVIEW").get_attribute("open") is not None, "the overdue review is open")
         browser.shot("03-worklist", full=True)
+        # A section longer than the rows shown: the first rows, the rest counted and one link from all of them.
+        d.get(base + "/ui/worklist?asOf=2025-11-20&rows=1")
+        more = d.find_elements("css selector", "#worklist-later tr.more")
+        check(len(d.find_elements("css selector", "#worklist-later tr.item")) == 1 and more and "另有 2 项未列出" in more[0].text,
+              f"其他 shows one row and counts two more: {[m.text for m in more]}")
+        browser.shot("03-worklist-rows-1")
+        more[0].find_element("link text", "全部列出").click()
+        check(len(d.find_elements("css selector", "#worklist-later tr.item")) == 3, "全部列出 lists the three rows")
         cities = [o.text for o in d.find_elements("css selector", "select[name=city] option")][1:]
         check(cities and not any(re.fullmatch(r"\d{6}", c) for c in cities), f"the 地市 filter lists names, no bare codes: {cities}")
         check("重庆市" in cities, f"重庆's districts are filed under 重庆市 (not 500100): {cities}")
