@@ -178,7 +178,7 @@ extension ConsolePages {
                 guard filter.matches(a, info, names: names) else { continue }
                 if filter.readsEveryRow { counts[id, default: 0] += 1 }
                 guard (groups[id]?.count ?? 0) < anomalyRowsShown else { continue }
-                var row: [String: Any] = ["subject": a.subject, "text": info.text, "detail": a.detail]
+                var row: [String: Any] = ["subject": a.subject, "text": info.text, "detail": AnomalyDetailZh.text(a.detail)]
                 if let link = info.link { row["link"] = link }
                 if let due = a.due { row["due"] = due.description }
                 groups[id, default: []].append(row)

@@ -61,8 +61,11 @@ struct EventProcessor: Sendable {
         case .ratesConfirmed(let id): try context.checkConfirmation(rateTableId: id, actor: actor, state: state)
         case .statementClosed(let e):
             try context.checkClose(e, actor: actor, state: state)
-            // The manifests the statement can hold, from the read model in this transaction (not every manifest).
-            let statement = try CompensationReader(state: state).statement(quarter: e.quarter, payer: e.payer, payee: e.payee)
+            // The manifests the statement can hold, from the read model in this transaction (not every manifest), read
+            // past the batch's cache: ~10^5 of them at national volume would stay decoded until the commit. Every write
+            // of the transaction is in the writer already, so the uncached reads see it.
+            let uncached = ProjectionState(reader: state.reader, origin: state.origin)
+            let statement = try CompensationReader(state: uncached).statement(quarter: e.quarter, payer: e.payer, payee: e.payee)
             let digest = StatementJSON.digest(statement)
             guard statement.totalFen == e.totalFen, digest == e.digest else {
                 throw RuleViolation(

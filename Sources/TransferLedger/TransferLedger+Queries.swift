@@ -210,10 +210,7 @@ extension TransferLedger {
 }
 
 extension Encodable {
-    /// This record as a JSON value (records hold only strings, integers, booleans, arrays and objects).
-    public func jsonValue() throws -> JSONValue {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try CanonicalJSON.decode(Array(try encoder.encode(self)))
-    }
+    /// This record as a JSON value (records hold only strings, integers, booleans, arrays and objects), encoded
+    /// straight into the tree (``JSONValueEncoder``).
+    public func jsonValue() throws -> JSONValue { try JSONValueEncoder.encode(self) }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import LedgerCore
 import Testing
 
@@ -66,6 +67,39 @@ struct CanonicalJSONTests {
         var empty: [UInt8] = []
         CanonicalJSON.writeArray([Int](), into: &empty) { .int(Int64($0)) }
         #expect(empty == Array("[]".utf8))
+    }
+
+    @Test("JSONValueEncoder: nil members left out, explicit nulls kept, Data as base64, nested values; floats and integers past Int64 refused")
+    func valueEncoder() throws {
+        struct Inner: Encodable, Equatable { var n: UInt8; var tags: [String] }
+        struct Outer: Encodable {
+            var name: String
+            var gone: String?
+            var inner: Inner
+            var list: [Inner?]
+            var bytes: Data
+            var flag: Bool
+            enum CodingKeys: String, CodingKey { case name, gone, inner, list, bytes, flag, explicit }
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(name, forKey: .name)
+                try c.encodeIfPresent(gone, forKey: .gone)
+                try c.encode(inner, forKey: .inner)
+                try c.encode(list, forKey: .list)
+                try c.encode(bytes, forKey: .bytes)
+                try c.encode(flag, forKey: .flag)
+                try c.encodeNil(forKey: .explicit)
+            }
+        }
+        let value = Outer(name: "联单", gone: nil, inner: Inner(n: 7, tags: ["a"]), list: [nil, Inner(n: 0, tags: [])], bytes: Data([0xFF, 0x00]), flag: false)
+        let expected: JSONValue = .object([
+            "name": .string("联单"), "inner": .object(["n": .int(7), "tags": .array([.string("a")])]),
+            "list": .array([.null, .object(["n": .int(0), "tags": .array([])])]), "bytes": .string("/wA="), "flag": .bool(false), "explicit": .null,
+        ])
+        #expect(try JSONValueEncoder.encode(value) == expected)
+        #expect(try JSONValueEncoder.encode(Int64.min) == .int(Int64.min))
+        #expect(throws: EncodingError.self) { try JSONValueEncoder.encode(UInt64.max) }
+        #expect(throws: EncodingError.self) { try JSONValueEncoder.encode(["x": 1.5]) }
     }
 
     @Test("every control character is escaped and every other scalar below U+0100 is raw")

@@ -97,6 +97,26 @@ struct ReadModelParityTests {
                 #expect(row.shippedGrams == usage.shipped && row.receivedGrams == usage.received, "\(year) \(row.listingProvince) \(row.receiver) \(row.wasteCode)")
             }
         }
+
+        // Every record the API serves encodes to the same JSON value as through Foundation's JSON text (the old path).
+        func viaFoundation<T: Encodable>(_ value: T) throws -> JSONValue {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return try CanonicalJSON.decode(Array(try encoder.encode(value)))
+        }
+        func same<T: Encodable>(_ records: [T], _ what: String) throws {
+            #expect(!records.isEmpty, "\(what): none in the fixture")
+            for r in records { #expect(try r.jsonValue() == viaFoundation(r), "\(what)") }
+        }
+        try same(manifests, "manifests")
+        try same(legacy.applications, "applications")
+        try same(try ledger.enterprises(), "enterprises")
+        try same(try ledger.permits(of: nil), "permits")
+        try same(try ledger.whitelists(), "whitelists")
+        try same(try ledger.rateTables(), "rate tables")
+        try same(try ledger.closedStatements(), "closed statements")
+        try same(try ledger.p2pRegistrations(), "点对点 registrations")
+        try same(try ledger.whitelistReport(year: 2025), "whitelist report rows")
     }
 }
 

@@ -153,3 +153,32 @@ struct AnomalyRecordTests {
         #expect(anomalies("2025-10-31", apps: [decided]).isEmpty)
     }
 }
+
+/// The console's Chinese reading of the anomalies' English details (``AnomalyDetailZh``).
+@Suite("Anomaly details in Chinese")
+struct AnomalyDetailZhTests {
+    let records = AnomalyRecordTests()
+
+    @Test("every detail the rules write reads in Chinese with its dates, working days and tonnes; anything else stays as written")
+    func everySentence() {
+        let m = Records.manifest("M", grams: [10_000_000, 10_000_000], pickup: "2025-03-09T16:00:00Z")
+        let over = Records.received(m, at: "2025-03-21T01:00:00Z", entered: "2025-04-30", lines: [(9_499_999, 0), (10_500_001, 250_000)], flag: true)
+        let full = Records.application("A-F", appliedOn: "2025-09-26")
+        let covered = Records.application("A-W", appliedOn: "2025-09-26", covered: true)
+        let listed = records.anomalies("2025-12-31", apps: [full, covered], manifests: [over], permits: [Records.permit(capacity: 15_000_000)])
+        #expect(Set(listed.map(\.id)) == ["A-DEADLINE-REVIEW", "A-DEADLINE-DECISION", "A-IN-TRANSIT-OVERDUE", "A-RECEIPT-LATE", "A-DISCREPANCY", "A-CAPACITY"])
+        for a in listed {
+            let zh = AnomalyDetailZh.text(a.detail)
+            #expect(zh != a.detail && !zh.contains("due") && !zh.contains("working"), "\(a.id): \(a.detail) → \(zh)")
+        }
+        let text = Dictionary(listed.map { ($0.id, AnomalyDetailZh.text($0.detail)) }, uniquingKeysWith: { a, b in a + " / " + b })
+        #expect(text["A-DEADLINE-REVIEW"] == "应在受理（2025-09-26）后 5 个工作日内完成初步审查；尚未办理")
+        #expect(text["A-IN-TRANSIT-OVERDUE"] == "2025-03-10 起运，应在 10 日内送达；已于 2025-03-21 办理")
+        #expect(text["A-DISCREPANCY"]?.contains("第 1 行：移出 10.000 吨，接收 9.499999 吨、拒收 0.000 吨，相差超过 50‰") == true, "\(text["A-DISCREPANCY"] ?? "")")
+        #expect(text["A-DISCREPANCY"]?.contains("接受人标记了重大数量差异") == true)
+        #expect(text["A-CAPACITY"] == "接受人 \(Records.receiver) 2025 年累计接收 20.000 吨，超过经营许可能力 15.000 吨")
+        #expect(AnomalyDetailZh.text("something new; done 2025-01-01") == "something new; done 2025-01-01", "an unknown sentence stays English")
+        #expect(AnomalyDetailZh.text("picked up 2025-03-10, delivery due within 10 days; later") == "picked up 2025-03-10, delivery due within 10 days; later",
+                "an unknown suffix leaves the whole detail English")
+    }
+}

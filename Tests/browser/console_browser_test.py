@@ -105,6 +105,9 @@ def main():
         late_receipts = d.find_element("id", "anomaly-A-RECEIPT-LATE")
         check(late_receipts.get_attribute("open") is None, "back-entry noise (A-RECEIPT-LATE) is folded")
         check(d.find_element("id", "anomaly-A-DEADLINE-REVIEW").get_attribute("open") is not None, "the overdue review is open")
+        review_text = d.find_element("id", "anomaly-A-DEADLINE-REVIEW").text
+        check("应在受理（2025-11-03）后 5 个工作日内完成初步审查；尚未办理" in review_text and "working days" not in review_text,
+              f"the anomaly's 详情 reads in Chinese: {review_text}")
         browser.shot("03-worklist", full=True)
         # A section longer than the rows shown: the first rows, the rest counted and one link from all of them.
         d.get(base + "/ui/worklist?asOf=2025-11-20&rows=1")
