@@ -29,11 +29,16 @@ struct Bench {
                 options.scale = (args.popFirst() ?? "").split(separator: ",").compactMap { Int($0.replacingOccurrences(of: "_", with: "")) }.filter { $0 > 0 }
                 if options.scale.isEmpty { options.scale = [0] }
             case "--build-only": options.scaleBuildOnly = true
+            case "--pages": options.pagesDirectory = args.popFirst()
             case "--seed": options.seed = UInt64(args.popFirst() ?? "") ?? options.seed
             default:
-                FileHandle.standardError.write(Data("usage: hwledger-bench [--entries N] [--cli-entries N] [--samples N] [--manifests N]\n       hwledger-bench --worklist-page [--db DB --as PRINCIPAL --as-of DATE | --manifests N] [--samples N]\n       hwledger-bench --scale N[,N2,...] [--seed S] [--samples N] [--build-only]\n".utf8))
+                FileHandle.standardError.write(Data("usage: hwledger-bench [--entries N] [--cli-entries N] [--samples N] [--manifests N]\n       hwledger-bench --worklist-page [--db DB --as PRINCIPAL --as-of DATE | --manifests N] [--samples N]\n       hwledger-bench --scale N[,N2,...] [--seed S] [--samples N] [--build-only]\n       hwledger-bench --pages DIR [--seed S] [--samples N]\n".utf8))
                 exit(64)
             }
+        }
+        if let dir = options.pagesDirectory {
+            try ScaleBench(options: options).pagesOnly(dir)
+            return
         }
         if !options.scale.isEmpty {
             guard !options.scale.contains(0) else {
@@ -64,6 +69,8 @@ struct Bench {
         var seed: UInt64 = 1
         /// `--build-only`: with `--scale`, build and report the build figures only (to time a large build).
         var scaleBuildOnly = false
+        /// `--pages DIR`: the regulator's pages of a ledger an `HWLEDGER_BENCH_KEEP=1` scale run left in DIR.
+        var pagesDirectory: String?
     }
 
     let options: Options

@@ -157,6 +157,42 @@ struct ScaleBench {
         return (rows, p99s)
     }
 
+    /// `--pages DIR`: the regulator's pages over HTTP on a ledger a `--scale` run kept (`HWLEDGER_BENCH_KEEP=1`), with
+    /// the same seed: no build and no full verify (the daemon resumes the run's verifier state), to measure a change
+    /// to the read path at 10^6 in minutes instead of the 45 of a build and a verify.
+    func pagesOnly(_ dir: String) throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir)
+        guard let db = names.first(where: { $0.hasPrefix("scale-") && $0.hasSuffix(".sqlite") }),
+              let operatorKey = names.first(where: { $0.hasPrefix("operator-") && $0.hasSuffix(".key") })
+        else { throw BenchError("\(dir) holds no ledger of a --scale run (scale-N.sqlite and operator-N.key)") }
+        var rng = ScaleRandom(seed: options.seed)
+        let regulator = try ScaleWorkload.firstKeys(&rng).sichuan
+        let samples = options.samples == 2000 ? 50 : options.samples
+        let args = [
+            "--db", dir + "/" + db, "--listen", "127.0.0.1:0", "--operator-key", dir + "/" + operatorKey, "--reference", Bench.referenceDirectory(),
+            "--verifier-state", dir + "/verifier",
+        ]
+        print("hwledger-bench --pages \(dir) --seed \(options.seed): \(db), load average \(Self.loadAverage())")
+        let daemon = try DaemonProcess(executable: Bench.executable("hwledgerd"), arguments: args, timeout: 1800)
+        defer { _ = daemon.stop(timeout: 120) }
+        let verified = try Self.waitForVerification(daemon.port, since: Date())
+        print(String(format: "  daemon start-up verification %.2f s", verified))
+        let cookie = try Self.signIn(port: daemon.port, key: regulator)
+        let asOf = ScaleWorkload.asOf.description
+        let pages: [(String, () throws -> WireResponse)] = [
+            ("待办 page, regulator REG-510000 (console /ui/worklist)", { try Self.get(daemon.port, "/ui/worklist?asOf=\(asOf)", cookie: cookie) }),
+            ("/v1/manifests?status=inTransit, regulator", { try Self.get(daemon.port, "/v1/manifests?status=inTransit&limit=100", key: regulator) }),
+            ("console manifest list /ui/manifests, regulator", { try Self.get(daemon.port, "/ui/manifests", cookie: cookie) }),
+            ("/v1/whitelists/report?year=2025, regulator", { try Self.get(daemon.port, "/v1/whitelists/report?year=2025", key: regulator) }),
+        ]
+        for (name, request) in pages {
+            let (p50, p99, count, size) = try Self.sample(samples: samples, request)
+            print("  " + Report.pad(name, 60) + String(format: "p50 %8.2f ms  p99 %8.2f ms  (%d samples, %d bytes)", p50, p99, count, size))
+        }
+        let (rss, hwm) = Self.residentMiB(pid: daemon.process.processIdentifier)
+        print(String(format: "  daemon RSS %.0f MiB (peak %.0f MiB); load average after ", rss, hwm) + Self.loadAverage())
+    }
+
     // MARK: HTTP
 
     /// Seconds a request may take before the bench gives up (the connection's receive timeout): at 10^6 manifests on

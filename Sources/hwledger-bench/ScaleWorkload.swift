@@ -103,6 +103,13 @@ struct ScaleWorkload {
         static func < (a: Step, b: Step) -> Bool { a.rawValue < b.rawValue }
     }
 
+    /// The operator's and Sichuan's regulator keys: the first two drawn from the seed's generator (``build()`` draws
+    /// them first; `hwledger-bench --pages` signs in with the regulator's on a kept ledger).
+    static func firstKeys(_ rng: inout ScaleRandom) throws -> (operator: SigningKey, sichuan: SigningKey) {
+        let operatorKey = try SigningKey(name: Self.origin, seed: rng.bytes(32))
+        return (operatorKey, try SigningKey(name: "REG-510000", seed: rng.bytes(32)))
+    }
+
     func build() throws -> Built {
         let started = Date()
         var rng = ScaleRandom(seed: seed)
@@ -111,8 +118,7 @@ struct ScaleWorkload {
         let clock = ScaleClock()
         clock.set(UTCInstant("2024-11-01T00:00:00Z")!)
         let ledger = TransferLedger(store: store, reference: reference, clock: { clock.now }, logger: Logger(label: "bench"))
-        let operatorKey = try SigningKey(name: Self.origin, seed: rng.bytes(32))
-        let sichuan = try SigningKey(name: "REG-510000", seed: rng.bytes(32))
+        let (operatorKey, sichuan) = try Self.firstKeys(&rng)
         let chongqing = try SigningKey(name: "REG-500000", seed: rng.bytes(32))
         let operatorKeyPath = directory.appendingPathComponent("operator-\(manifests).key").path
         _ = FileManager.default.createFile(atPath: operatorKeyPath, contents: Data(operatorKey.fileText.utf8))
