@@ -133,17 +133,11 @@ extension TransferLedger {
     }
 
     /// Every rate table, published or confirmed.
-    public func rateTables() throws -> [RateTableRecord] {
-        var out: [RateTableRecord] = []
-        try all(RateTableRecord.self, kind: ProjectionKind.rateTable) { out.append($0); return true }
-        return out
-    }
+    public func rateTables() throws -> [RateTableRecord] { try store.read { try CompensationReader(state: ProjectionState(reader: $0, origin: "")).tables() } }
 
     /// The closed statements.
     public func closedStatements() throws -> [ClosedStatementRecord] {
-        var out: [ClosedStatementRecord] = []
-        try all(ClosedStatementRecord.self, kind: ProjectionKind.statementClosed) { out.append($0); return true }
-        return out
+        try store.read { try CompensationReader(state: ProjectionState(reader: $0, origin: "")).closes() }
     }
 
     /// Registrations of the 点对点 pilot.

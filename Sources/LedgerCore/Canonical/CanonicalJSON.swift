@@ -25,13 +25,7 @@ public enum CanonicalJSON {
         case .bool(false): out.append(contentsOf: [0x66, 0x61, 0x6C, 0x73, 0x65])
         case .int(let n): writeInteger(n, into: &out)
         case .string(let s): writeString(s, into: &out)
-        case .array(let items):
-            out.append(UInt8(ascii: "["))
-            for (i, item) in items.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                write(item, into: &out)
-            }
-            out.append(UInt8(ascii: "]"))
+        case .array(let items): writeArray(items, into: &out) { $0 }
         case .object(let members):
             out.append(UInt8(ascii: "{"))
             let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
