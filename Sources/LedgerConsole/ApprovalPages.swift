@@ -114,12 +114,10 @@ extension ConsolePages {
                 try Visibility.require(principal, .of(a), resource: "application \(id)")
                 let acts = try Self.approvalActs(a, principal: principal, today: today, ledger: ledger, names: names)
                 guard let no = a.decision?.approvalNo else { return (a, [], acts) }
-                let provinces = ledger.enterpriseProvinces()
+                let provinces = names.enterprises
                 var filter = ManifestFilter()
-                filter.visible = { m in
-                    if case .approval(let n) = m.basis, n == no, m.returnOf == nil { return Visibility.allows(principal, try .of(m, provinces: provinces)) }
-                    return false
-                }
+                filter.approval = no
+                filter.visible = { m in try m.returnOf == nil && Visibility.allows(principal, .of(m, provinces: provinces)) }
                 return (a, try ledger.manifests(filter, limit: 1000).manifests, acts)
             }
             var out = base

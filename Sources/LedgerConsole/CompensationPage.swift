@@ -14,6 +14,9 @@ import TransferRules
 extension ConsolePages {
     /// The two provinces of the 川渝 ledger; a statement runs from the payer (the generators' side) to the payee.
     static let compensationDirections: [(payer: String, payee: String)] = [("510000", "500000"), ("500000", "510000")]
+    /// Lines shown per direction, of items and of adjustments each, unless the page asks for all (`all=1`) or another
+    /// number (`rows=N`); the rest are counted, with the CSV one link away.
+    static let statementRowsShown = 100
 
     /// `/ui/compensation`: the last quarter that has ended, the one a regulator closes next.
     func compensationIndex(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
@@ -29,16 +32,20 @@ extension ConsolePages {
         var page = Self.base(context, names: names, title: "\(text.prefix(7)) 跨区域处置补偿", tab: "compensation")
         do {
             let quarter = try Self.quarter(text, principal: principal)
+            let rows = try Self.rowsParameter(request, default: Self.statementRowsShown)
             let today = UTCInstant(seconds: services.authenticator.currentTime).shanghaiDate
             let view = try await Blocking.run { () -> TemplateValues in
                 let statements = try Self.compensationDirections.map { try ledger.statement(quarter: quarter, payer: $0.payer, payee: $0.payee) }
                 let closed = try ledger.closedStatements().filter { $0.quarter == quarter }
                 let closes = try ledger.signatures(of: closed.map(\.closedAt))
-                let numbers = Set(statements.flatMap { ($0.items + $0.adjustments).map(\.manifestNo) })
-                return TemplateValues(CompensationView(
-                    quarter: quarter, statements: statements, closed: closed, closes: closes, manifests: try ledger.manifests(numbered: numbers),
-                    names: names, principal: principal, today: today
-                ).context)
+                var view = CompensationView(
+                    quarter: quarter, statements: statements, closed: closed, closes: closes, manifests: [:], rows: rows,
+                    names: names, principal: principal, today: today)
+                // Only the shown lines' manifests are read (for their parties' names): a quarter at national volume has
+                // hundreds of thousands of lines.
+                let numbers = Set(statements.flatMap { view.shown($0.items) + view.shown($0.adjustments) }.map(\.manifestNo))
+                view.manifests = try ledger.manifests(numbered: numbers)
+                return TemplateValues(view.context)
             }
             page.merge(view.values) { _, new in new }
             return Page.html(Templates.render("compensation", page))
@@ -102,6 +109,8 @@ struct CompensationView {
     /// The close entries' signatures: who signed, with which key, when.
     var closes: [EntrySignature]
     var manifests: [String: ManifestRecord]
+    /// Lines shown of each list (nil: all).
+    var rows: Int?
     var names: Names
     var principal: ReadPrincipal
     var today: CivilDate
@@ -121,11 +130,15 @@ struct CompensationView {
         return out
     }
 
+    /// The lines of `list` the page shows.
+    func shown(_ list: [StatementItem]) -> ArraySlice<StatementItem> { rows.map { list.prefix($0) } ?? list[...] }
+
     func direction(_ s: Statement) -> [String: Any] {
+        let id = "\(s.payer)-\(s.payee)"
         var out: [String: Any] = [
-            "id": "\(s.payer)-\(s.payee)", "payer": Display.provinceName(s.payer), "payee": Display.provinceName(s.payee),
+            "id": id, "payer": Display.provinceName(s.payer), "payee": Display.provinceName(s.payee),
             "payeeRegulator": names.name(Principal.regulatorID(s.payee)),
-            "items": s.items.map(item), "adjustments": s.adjustments.map(item), "hasAdjustments": !s.adjustments.isEmpty,
+            "items": shown(s.items).map(item), "adjustments": shown(s.adjustments).map(item), "hasAdjustments": !s.adjustments.isEmpty,
             "empty": s.items.isEmpty && s.adjustments.isEmpty, "total": Display.yuan(s.totalFen), "totalFen": s.totalFen,
             "csv": "/ui/compensation/\(quarter)/\(s.payer)-\(s.payee).csv",
         ]
@@ -147,6 +160,12 @@ struct CompensationView {
             } else {
                 out["waiting"] = "待\(names.name(Principal.regulatorID(s.payee)))签署关闭"
             }
+        }
+        for (name, list) in [("items", s.items), ("adjustments", s.adjustments)] where shown(list).count < list.count {
+            out[name + "More"] = [
+                "count": list.count - shown(list).count, "link": "/ui/compensation/\(quarter)?all=1#statement-\(id)",
+                "csv": "/ui/compensation/\(quarter)/\(id).csv",
+            ] as [String: Any]
         }
         out["digest"] = digest
         return out

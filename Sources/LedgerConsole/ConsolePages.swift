@@ -72,6 +72,15 @@ struct ConsolePages: Sendable {
         return d
     }
 
+    /// Rows a long list shows (待办's sections, a statement's lines): `rows=N` (1…1000), else `shown`; nil (all) with
+    /// `all=1`. The rest are counted on the page, one link away.
+    static func rowsParameter(_ request: Request, default shown: Int) throws -> Int? {
+        if try parameter(request, "all") == "1" { return nil }
+        guard let text = try parameter(request, "rows") else { return shown }
+        guard let n = Int(text), (1...1000).contains(n) else { throw ServerError.usage("rows must be a whole number from 1 to 1000, got \(text)") }
+        return n
+    }
+
     // MARK: Operator
 
     /// Bytes as an operator reads them: 1.5 GiB, 820 MiB, 12 KiB.

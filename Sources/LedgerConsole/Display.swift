@@ -9,51 +9,29 @@ extension Display {
     static func beijingTime(_ text: String) -> String { UTCInstant(text).map { beijingTime($0) } ?? text }
 }
 
-/// Names of the principals a page mentions, each enterprise read once per page when first named (or with
-/// ``preload(_:)``, many in one read): never the whole registry, which grows with the ledger, unless a page lists it
-/// (``allEnterprises()``).
-final class Names: @unchecked Sendable {
-    private let ledger: TransferLedger
+/// Names of the principals a page mentions, through one ``EnterpriseLookup`` per page (which the page's visibility
+/// checks share): each enterprise read once when first named, never the whole registry unless a page lists it. A
+/// record that cannot be read shows as its id.
+final class Names: Sendable {
+    /// The page's enterprises, read as they are named.
+    let enterprises: EnterpriseLookup
     let regulators: [String: String]
     let reference: ReferenceData
-    private let lock = NSLock()
-    /// USCC → the enterprise, or nil when there is none.
-    private var known: [String: Enterprise?] = [:]
-    private var everyone: [Enterprise]?
 
     init(ledger: TransferLedger) throws {
-        self.ledger = ledger
+        enterprises = ledger.enterpriseLookup()
         regulators = Dictionary(try ledger.regulators().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         reference = ledger.reference
     }
 
     /// The enterprise `uscc` names, nil for none (or a principal that is not an enterprise).
-    func enterprise(_ uscc: String) -> Enterprise? {
-        if let hit = lock.withLock({ known[uscc] }) { return hit }
-        guard uscc.utf8.count == 18 else { return nil }
-        let found = try? ledger.enterprise(uscc)
-        lock.withLock { known[uscc] = .some(found) }
-        return found
-    }
+    func enterprise(_ uscc: String) -> Enterprise? { (try? enterprises.enterprise(uscc)) ?? nil }
 
     /// Reads the enterprises of `usccs` not read yet, in one transaction.
-    func preload(_ usccs: some Sequence<String>) throws {
-        let missing = Set(usccs.filter { $0.utf8.count == 18 }).subtracting(lock.withLock { Set(known.keys) })
-        guard !missing.isEmpty else { return }
-        let found = try ledger.enterprises(named: missing)
-        lock.withLock { for uscc in missing { known[uscc] = .some(found[uscc]) } }
-    }
+    func preload(_ usccs: some Sequence<String>) throws { try enterprises.preload(usccs) }
 
     /// Every registered enterprise, for a page that lists or offers them all (the registry, a choice of carriers).
-    func allEnterprises() throws -> [Enterprise] {
-        if let all = lock.withLock({ everyone }) { return all }
-        let all = try ledger.enterprises()
-        lock.withLock {
-            everyone = all
-            for e in all { known[e.uscc] = .some(e) }
-        }
-        return all
-    }
+    func allEnterprises() throws -> [Enterprise] { try enterprises.all() }
 
     func name(_ id: String) -> String {
         enterprise(id)?.name ?? regulators[id] ?? id

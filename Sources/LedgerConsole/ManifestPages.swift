@@ -98,7 +98,7 @@ extension ConsolePages {
             let (n, list) = try await Blocking.run { () -> (Names, (rows: ArraySlice<ManifestRecord>, total: Int, more: Bool)) in
                 let names = try Names(ledger: ledger)
                 guard query.isUnfiltered else {
-                    let provinces = ledger.enterpriseProvinces()
+                    let provinces = names.enterprises
                     var filter = query.filter
                     filter.visible = { m in Visibility.allows(principal, try .of(m, provinces: provinces)) }
                     return (names, query.newestFirst(try ledger.manifests(filter, limit: Int.max).manifests))
@@ -153,7 +153,7 @@ extension ConsolePages {
             }
             let sheet = try await Blocking.run { () -> ManifestSheet in
                 guard let m = try ledger.manifest(number) else { throw ServerError.notFound("manifest \(number) does not exist") }
-                try Visibility.require(principal, .of(m, provinces: ledger.enterpriseProvinces()), resource: "manifest \(number)")
+                try Visibility.require(principal, .of(m, provinces: names.enterprises), resource: "manifest \(number)")
                 var permits: [String: [PermitRecord]] = [:]
                 for party in m.namedParties { permits[party] = try ledger.permits(of: party) }
                 let size = try ledger.latestCheckpoint().size

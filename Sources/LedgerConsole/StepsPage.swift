@@ -27,7 +27,7 @@ extension ConsolePages {
             }
             let m = try await Blocking.run { () -> ManifestRecord in
                 guard let m = try ledger.manifest(number) else { throw ServerError.notFound("manifest \(number) does not exist") }
-                try Visibility.require(principal, .of(m, provinces: ledger.enterpriseProvinces()), resource: "manifest \(number)")
+                try Visibility.require(principal, .of(m, provinces: names.enterprises), resource: "manifest \(number)")
                 return m
             }
             for (k, v) in StepsView(manifest: m, me: me, names: names).context { page[k] = v }

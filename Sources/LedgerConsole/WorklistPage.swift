@@ -94,13 +94,7 @@ extension ConsolePages {
             guard let names = loaded else { throw ServerError.notFound("the ledger cannot be read") }
             let asOf = try Self.dateParameter(request, "asOf") ?? UTCInstant(seconds: services.authenticator.currentTime).shanghaiDate
             let filter = try AnomalyFilter(request)
-            var rows: Int? = Self.worklistRowsShown
-            if let text = try Self.parameter(request, "rows") {
-                guard let n = Int(text), (1...1000).contains(n) else { throw ServerError.usage("rows must be a whole number from 1 to 1000, got \(text)") }
-                rows = n
-            }
-            if try Self.parameter(request, "all") == "1" { rows = nil }
-            let shown = rows
+            let shown = try Self.rowsParameter(request, default: Self.worklistRowsShown)
             let page = try await Blocking.run { () -> TemplateValues in
                 TemplateValues(try Self.worklistContext(ledger: ledger, principal: principal, asOf: asOf, filter: filter, names: names, rows: shown))
             }

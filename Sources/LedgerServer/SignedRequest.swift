@@ -180,12 +180,12 @@ public struct ResourceScope: Sendable, Equatable {
     public static let operatorOnly = ResourceScope()
 
     /// A manifest: its named parties (carriers included), and the provinces of its generator and receiver.
-    public static func of(_ m: ManifestRecord, provinces: EnterpriseProvinces) throws -> ResourceScope {
+    public static func of(_ m: ManifestRecord, provinces: EnterpriseLookup) throws -> ResourceScope {
         ResourceScope(parties: m.namedParties, provinces: try regulatorProvinces(of: m, provinces: provinces))
     }
 
     /// The provinces whose regulator may read manifest `m`: those of its generator and receiver (not its carriers).
-    public static func regulatorProvinces(of m: ManifestRecord, provinces: EnterpriseProvinces) throws -> Set<String> {
+    public static func regulatorProvinces(of m: ManifestRecord, provinces: EnterpriseLookup) throws -> Set<String> {
         Set([try provinces.province(m.generator), try provinces.province(m.receiver)].compactMap { $0 })
     }
 

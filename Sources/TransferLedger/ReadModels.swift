@@ -25,6 +25,8 @@ enum ReadModelKind {
     static let manifestByParty = "manifestByParty"
     /// `<state>/<manifestNo>` → empty: the manifests in a state.
     static let manifestByState = "manifestByState"
+    /// `<approvalNo>/<manifestNo>` → empty: the manifests whose basis is an approval (the approval page lists them).
+    static let manifestByApproval = "manifestByApproval"
 
     /// `<quarter>/d/<payer>><payee>/<manifestNo>` and `<quarter>/v/<payer>><payee>/<manifestNo>` → empty: a received
     /// manifest (not a return) under the quarter of its delivery (`d`) and of each version's entry (`v`), with its
@@ -97,6 +99,7 @@ struct ReadModelWriter {
                          new: new.namedParties.map { "\($0)/\(new.manifestNo)" })
         try replaceIndex(ReadModelKind.manifestByState, old: old.map { ["\($0.state.rawValue)/\(new.manifestNo)"] } ?? [],
                          new: ["\(new.state.rawValue)/\(new.manifestNo)"])
+        try replaceIndex(ReadModelKind.manifestByApproval, old: old.flatMap(Self.approvalKey).map { [$0] } ?? [], new: Self.approvalKey(new).map { [$0] } ?? [])
         try replaceIndex(ReadModelKind.statementManifest, old: try old.map(statementKeys) ?? [], new: try statementKeys(new))
         try addUsage(old.flatMap(Self.usage), sign: -1)
         try addUsage(Self.usage(new), sign: 1)
@@ -147,6 +150,12 @@ struct ReadModelWriter {
             }
         }
         return keys.sorted()
+    }
+
+    /// The `manifestByApproval` key of a manifest filed under an approval; nil for any other basis.
+    static func approvalKey(_ m: ManifestRecord) -> String? {
+        guard case .approval(let no) = m.basis else { return nil }
+        return "\(no)/\(m.manifestNo)"
     }
 
     /// What a manifest adds to its approval's usage; nil when it is not under an approval (or is a return).

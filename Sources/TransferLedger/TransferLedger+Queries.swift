@@ -14,6 +14,8 @@ public struct ManifestFilter: Sendable {
     public var wasteCode: String?
     /// Part of the name of a party (generator, listed carrier or receiver).
     public var name: String?
+    /// An approval number the manifests were filed under (`basis.approval`).
+    public var approval: String?
     /// Planned pickup dates, both inclusive.
     public var pickupFrom: CivilDate?
     public var pickupTo: CivilDate?
@@ -39,6 +41,7 @@ public struct ManifestFilter: Sendable {
         if let party, !m.namedParties.contains(party) { return false }
         if let from, m.filedOn < from { return false }
         if let to, m.filedOn > to { return false }
+        if let approval, m.basis != .approval(approval) { return false }
         if let wasteCode, !m.lines.contains(where: { $0.wasteCode == wasteCode }) { return false }
         if let pickupFrom, m.plannedPickup < pickupFrom { return false }
         if let pickupTo, m.plannedPickup > pickupTo { return false }
@@ -120,9 +123,10 @@ extension TransferLedger {
         }
     }
 
-    /// A page of manifests in number order, starting after `cursor`. A party (`party`, else `visibleParty`) or a state
-    /// reads its index (`manifestByParty`, `manifestByState`) and only the manifests it names; otherwise the manifests
-    /// in number order until the page is full.
+    /// A page of manifests in number order, starting after `cursor`. An approval, a party (`party`, else
+    /// `visibleParty`) or a state reads its index (`manifestByApproval`, `manifestByParty`, `manifestByState`, the
+    /// first given in that order) and only the manifests it names; otherwise the manifests in number order until the
+    /// page is full.
     public func manifests(_ filter: ManifestFilter, cursor: String? = nil, limit: Int = 100) throws -> ManifestPage {
         var page: [ManifestRecord] = []
         var more = false
@@ -139,7 +143,9 @@ extension TransferLedger {
             return true
         }
         let index: (kind: String, value: String)? =
-            (filter.party ?? filter.visibleParty).map { (ReadModelKind.manifestByParty, $0) } ?? filter.status.map { (ReadModelKind.manifestByState, $0.rawValue) }
+            filter.approval.map { (ReadModelKind.manifestByApproval, $0) }
+            ?? (filter.party ?? filter.visibleParty).map { (ReadModelKind.manifestByParty, $0) }
+            ?? filter.status.map { (ReadModelKind.manifestByState, $0.rawValue) }
         // Batches read in one transaction each, filtered after it (a filter may read: a visibility check reads the
         // parties' provinces, and reads do not nest); a batch is what the page still needs, at most 256.
         var after = cursor

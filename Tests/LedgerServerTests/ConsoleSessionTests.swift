@@ -222,6 +222,30 @@ struct ConsoleSessionTests {
         #expect(index.status == 303 && index.headers["location"]?.hasPrefix("/ui/compensation/") == true)
     }
 
+    @Test("补偿结算 with rows=N or all=1 shows this fixture's one line per direction and the same totals; rows outside 1…1000 is 400 naming rows (paging itself: the browser test on 2025Q3)")
+    func compensationPageRows() throws {
+        let d = try daemon()
+        let cq = try cookie(try signIn(d, key: RegimeDaemon.key(RegimeDaemon.cq), challenge: try challenge(d)))
+        let plain = try page(d, "/ui/compensation/2025Q1", cookie: cq)
+        try #require(plain.status == 200, "\(plain.text.prefix(300))")
+        for query in ["?rows=1", "?all=1", "?rows=1000"] {
+            let r = try page(d, "/ui/compensation/2025Q1\(query)", cookie: cq)
+            #expect(r.status == 200 && r.text.contains(d.known("X").no) && !r.text.contains("未列出"), "\(query)")
+            #expect(total(r.text, "510000-500000") == total(plain.text, "510000-500000") && total(r.text, "510000-500000") != nil, "\(query)")
+        }
+        for bad in ["0", "1001", "x"] {
+            let r = try page(d, "/ui/compensation/2025Q1?rows=\(bad)", cookie: cq)
+            #expect(r.status == 400 && r.text.contains("rows"), "rows=\(bad): \(r.status)")
+        }
+    }
+
+    /// The 合计 of a direction's section.
+    func total(_ text: String, _ id: String) -> String? {
+        guard let start = text.range(of: "id=\"statement-\(id)\"") else { return nil }
+        guard let t = text[start.upperBound...].range(of: "<strong class=\"total\">") else { return nil }
+        return String(text[t.upperBound...].prefix { $0 != "<" })
+    }
+
     @Test("我的联单: todo=1 keeps the manifests with a step of this enterprise's (pickup, receipt), not those with none; the shared filters apply; a bad todo is 400")
     func mineNeedsMe() throws {
         let d = try daemon()

@@ -9,7 +9,7 @@ import TransferRules
 /// the console), run through the built `hwledger manifest list` on a SQLite ledger.
 @Suite("manifest filters by code, name and pickup")
 struct ManifestFilterLedgerTests {
-    @Test("--waste-code, --name (part of a party's name, not its USCC) and --pickup-from/--pickup-to select exactly the matching manifests, combined with AND")
+    @Test("--waste-code, --name (part of a party's name, not its USCC), --pickup-from/--pickup-to and an approval number select exactly the matching manifests, combined with AND")
     func filters() throws {
         let l = try CompensationOutputTests.prepared()
         let m1 = l.numbers["m1"]!, m2 = l.numbers["m2"]!
@@ -51,6 +51,13 @@ struct ManifestFilterLedgerTests {
         #expect(try l.ledger.manifests(text).manifests.map(\.manifestNo) == [m3], "the console's search box: a USCC part, either case")
         text.text = String(m2.dropFirst(2))
         #expect(try l.ledger.manifests(text).manifests.map(\.manifestNo) == [m2], "the console's search box: a 联单编号 part")
+
+        // The approval page's question, answered from the manifestByApproval index.
+        var byApproval = ManifestFilter()
+        byApproval.approval = approval
+        #expect(try l.ledger.manifests(byApproval).manifests.map(\.manifestNo) == [m3], "the manifests filed under the approval")
+        byApproval.approval = approval + "X"
+        #expect(try l.ledger.manifests(byApproval).manifests.isEmpty, "an approval number no manifest names")
     }
 }
 

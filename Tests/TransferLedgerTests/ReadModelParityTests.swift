@@ -141,6 +141,7 @@ struct ReadModelTamperTests {
             ("UPDATE projections SET value = CAST('20250101|20250102' AS BLOB) WHERE kind = 'work' AND key = '\(work)';", "projection work/\(work) differs"),
             ("DELETE FROM projections WHERE kind = 'manifestByState' AND key = 'inTransit/\(no)';", "projection manifestByState/inTransit/\(no) differs"),
             ("INSERT INTO projections (kind, key, value) VALUES ('manifestByParty', 'X/\(no)', X'');", "projection manifestByParty/X/\(no) differs"),
+            ("INSERT INTO projections (kind, key, value) VALUES ('manifestByApproval', 'X/\(no)', X'');", "projection manifestByApproval/X/\(no) differs"),
         ]
         for (i, c) in cases.enumerated() {
             let copy = s.dir.path("tampered-\(i).sqlite")

@@ -202,6 +202,23 @@ def main():
         for path, status_expected in (("/ui/compensation/2025Q9", 400), ("/ui/compensation/2025Q3/other.csv", 404)):
             status, _, _ = http("GET", base + path, headers=cookie)
             check(status == status_expected, f"{path} is {status_expected}, got {status}")
+        # A long quarter shows its first lines: rows=1 keeps one line per list, counts the rest, links to all of them
+        # and to the CSV; the totals are the whole statement's.
+        d.get(base + "/ui/compensation/2025Q3?rows=1")
+        sections = {s.get_attribute("id"): s for s in d.find_elements("css selector", "section.statement")}
+        cq_sc = sections["statement-500000-510000"]
+        lines = cq_sc.find_elements("css selector", "table.statement-lines tbody tr:not(.adjustment):not(.more):not(.total-row)")
+        lines = [r for r in lines if r.find_elements("css selector", "td a")]
+        check(len(lines) == 1, f"rows=1 shows one line of Chongqing → Sichuan, got {len(lines)}")
+        more = cq_sc.find_elements("css selector", "tr.more")
+        check(more and re.search(r"另有 \d+ 行未列出", more[0].text), f"the rest are counted: {[m.text for m in more]}")
+        check("10045.00" in cq_sc.find_element("css selector", ".total").text, "the total is still the whole statement's")
+        browser.shot("08-compensation-rows-1", full=True)
+        more[0].find_element("link text", "全部列出").click()
+        cq_sc = d.find_element("id", "statement-500000-510000")
+        check(not cq_sc.find_elements("css selector", "tr.more"), "全部列出 lists every line")
+        check(len([r for r in cq_sc.find_elements("css selector", "table.statement-lines tbody tr") if r.find_elements("css selector", "td a")]) > 1,
+              "全部列出 shows more than one line")
 
     def compensation_close():
         d.get(base + "/ui/compensation/2025Q3")
