@@ -139,6 +139,38 @@ public final class IncrementalVerifier: @unchecked Sendable {
         resumed = false
     }
 
+    /// The replayed projections in `scratch` must be of the version the ledger's rows are written in (the
+    /// scratch's meta says which): after an upgrade that changed the read models (or a holiday calendar), or with a
+    /// state saved before the scratch recorded its version, the verified prefix is replayed again into an emptied
+    /// scratch (no signature checks: those entries were verified), its leaves recomputed on the way and required to
+    /// give the verified root, so a log changed below the verified size still fails (check `state`). Logged at notice.
+    /// The rotating comparison starts again from the first row.
+    private func alignScratch(_ reader: any LedgerReader, version: String?, processor: EventProcessor) throws {
+        guard let version, try scratch.read({ try $0.meta(ProjectionCodec.metaKey) }) != version else { return }
+        let size = cursor.size
+        if size > 0 {
+            try VerificationFailure.wrap(.state) {
+                let stored = try scratch.read { try $0.meta(ProjectionCodec.metaKey) }
+                ledger.logger.notice(
+                    "the verifier's replayed projections are not of this version; replaying the verified entries again",
+                    metadata: ["replayed": "\(stored ?? "unrecorded")", "current": "\(version)", "entries": "\(size)"])
+                let started = ContinuousClock.now
+                try scratch.write { try $0.deleteAllProjections() }
+                var range = CompactRange()
+                try TransferLedger.forEachEntryChunk(reader, size: size, leaf: { _ = range.append($0) }) { entries in
+                    try ledger.replay(entries, into: scratch, processor: processor)
+                }
+                guard range.root == cursor.range.root else {
+                    throw LedgerError.integrity(index: size - 1, "the entries below \(size) no longer give the verified root")
+                }
+                let elapsed = ContinuousClock.now - started
+                ledger.logger.notice("the verifier's projections were replayed again", metadata: ["entries": "\(size)", "s": "\(elapsed.components.seconds)"])
+            }
+        }
+        try VerificationFailure.wrap(.state) { try scratch.write { try $0.setMeta(ProjectionCodec.metaKey, version) } }
+        projectionPosition = nil
+    }
+
     /// The log extends `trusted`: a consistency proof from the stored nodes between it and the verified root.
     private func checkTrusted(_ reader: any LedgerReader, _ trusted: SignedCheckpoint?) throws {
         guard let trusted else { return }
@@ -165,13 +197,14 @@ public final class IncrementalVerifier: @unchecked Sendable {
     public func advance() throws(VerificationFailure) -> VerifiedTip {
         lock.lock()
         defer { lock.unlock() }
-        let (keys, processor) = try VerificationFailure.wrap(.entries) {
+        let (keys, processor, version) = try VerificationFailure.wrap(.entries) {
             try ledger.requireCurrentProjections()
-            return (try ledger.operatorVerifierKeys(), try ledger.processor())
+            return (try ledger.operatorVerifierKeys(), try ledger.processor(), try ledger.projectionVersion())
         }
         return try VerificationFailure.wrap(.entries) {
             try ledger.store.read { reader in
                 try checkResumed(reader)
+                try alignScratch(reader, version: version, processor: processor)
                 return try advance(in: reader, keys: keys, processor: processor)
             }
         }
@@ -181,13 +214,14 @@ public final class IncrementalVerifier: @unchecked Sendable {
     public func advanceAndSign<T>(_ sign: (VerifiedTip) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
-        let (keys, processor) = try VerificationFailure.wrap(.entries) {
+        let (keys, processor, version) = try VerificationFailure.wrap(.entries) {
             try ledger.requireCurrentProjections()
-            return (try ledger.operatorVerifierKeys(), try ledger.processor())
+            return (try ledger.operatorVerifierKeys(), try ledger.processor(), try ledger.projectionVersion())
         }
         let tip = try VerificationFailure.wrap(.entries) {
             try ledger.store.read { reader in
                 try checkResumed(reader)
+                try alignScratch(reader, version: version, processor: processor)
                 return try advance(in: reader, keys: keys, processor: processor)
             }
         }
@@ -201,13 +235,14 @@ public final class IncrementalVerifier: @unchecked Sendable {
     public func run(sample: Int, trusted: SignedCheckpoint? = nil) throws(VerificationFailure) -> VerifiedTip {
         lock.lock()
         defer { lock.unlock() }
-        let (keys, processor) = try VerificationFailure.wrap(.entries) {
+        let (keys, processor, version) = try VerificationFailure.wrap(.entries) {
             try ledger.requireCurrentProjections()
-            return (try ledger.operatorVerifierKeys(), try ledger.processor())
+            return (try ledger.operatorVerifierKeys(), try ledger.processor(), try ledger.projectionVersion())
         }
         return try VerificationFailure.wrap(.entries) {
             try ledger.store.read { reader in
                 try checkResumed(reader)
+                try alignScratch(reader, version: version, processor: processor)
                 var tip = try advance(in: reader, keys: keys, processor: processor)
                 try checkTrusted(reader, trusted)
                 try recheck(reader, sample: sample)

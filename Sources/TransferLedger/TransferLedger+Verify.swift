@@ -101,13 +101,14 @@ extension TransferLedger {
     }
 
     /// Reads entries `[0, size)` parsed, in chunks of 4,096; an entry that does not parse is an integrity failure
-    /// naming its index.
-    static func forEachEntryChunk(_ reader: any LedgerReader, size: UInt64, _ body: ([Entry]) throws -> Void) throws {
+    /// naming its index. `leaf`, if given, is told each entry's leaf hash in order.
+    static func forEachEntryChunk(_ reader: any LedgerReader, size: UInt64, leaf: ((Hash) -> Void)? = nil, _ body: ([Entry]) throws -> Void) throws {
         var start: UInt64 = 0
         while start < size {
             let end = min(size, start + 4096)
             var entries: [Entry] = []
             try reader.forEachEntry(from: start, to: end) { index, bytes in
+                leaf?(TreeHasher.leafHash(bytes))
                 do { entries.append(try Entry(bytes: bytes)) } catch {
                     throw LedgerError.integrity(index: index, "entry does not parse: \(error)")
                 }

@@ -100,17 +100,10 @@ struct ScaleBench {
             let port = daemon.port
             let regulatorCookie = try Self.signIn(port: port, key: regulator)
             let enterpriseCookie = try Self.signIn(port: port, key: enterprise)
-            let pages: [(name: String, limit: Double?, request: () throws -> WireResponse)] = [
-                ("待办 page, regulator REG-510000 (console /ui/worklist)", 100, { try Self.get(port, "/ui/worklist?asOf=\(asOf)", cookie: regulatorCookie) }),
-                ("待办 page, enterprise (busiest generator, console)", 100, { try Self.get(port, "/ui/worklist?asOf=\(asOf)", cookie: enterpriseCookie) }),
-                ("/v1/manifests?status=inTransit, regulator", 50, { try Self.get(port, "/v1/manifests?status=inTransit&limit=100", key: regulator) }),
-                ("/v1/manifests?party=&status=received, enterprise", 50,
-                 { try Self.get(port, "/v1/manifests?party=\(enterprise.name)&status=received&limit=100", key: enterprise) }),
-                ("console manifest list /ui/manifests, regulator", 50, { try Self.get(port, "/ui/manifests", cookie: regulatorCookie) }),
-                ("/v1/whitelists/report?year=2025, regulator", nil, { try Self.get(port, "/v1/whitelists/report?year=2025", key: regulator) }),
-                ("/v1/compensation/statements 2025Q3 510000→500000", nil,
-                 { try Self.get(port, "/v1/compensation/statements?quarter=2025Q3&payer=510000&payee=500000", key: regulator) }),
-            ]
+            var pages = try Self.regulatorPages(port: port, cookie: regulatorCookie, key: regulator)
+            pages.insert(("待办 page, enterprise (busiest generator, console)", 100, { try Self.get(port, "/ui/worklist?asOf=\(asOf)", cookie: enterpriseCookie) }), at: 1)
+            pages.insert(("/v1/manifests?party=&status=received, enterprise", 50,
+                          { try Self.get(port, "/v1/manifests?party=\(enterprise.name)&status=received&limit=100", key: enterprise) }), at: 3)
             // A started daemon verifies the log before anything else (the new entries and the re-checks when it resumes
             // a saved state, else the whole log): the regulator's page while that runs, then the time it takes; the page
             // figures below are of the daemon after it.
@@ -178,19 +171,35 @@ struct ScaleBench {
         let verified = try Self.waitForVerification(daemon.port, since: Date())
         print(String(format: "  daemon start-up verification %.2f s", verified))
         let cookie = try Self.signIn(port: daemon.port, key: regulator)
-        let asOf = ScaleWorkload.asOf.description
-        let pages: [(String, () throws -> WireResponse)] = [
-            ("待办 page, regulator REG-510000 (console /ui/worklist)", { try Self.get(daemon.port, "/ui/worklist?asOf=\(asOf)", cookie: cookie) }),
-            ("/v1/manifests?status=inTransit, regulator", { try Self.get(daemon.port, "/v1/manifests?status=inTransit&limit=100", key: regulator) }),
-            ("console manifest list /ui/manifests, regulator", { try Self.get(daemon.port, "/ui/manifests", cookie: cookie) }),
-            ("/v1/whitelists/report?year=2025, regulator", { try Self.get(daemon.port, "/v1/whitelists/report?year=2025", key: regulator) }),
-        ]
-        for (name, request) in pages {
+        for (name, _, request) in try Self.regulatorPages(port: daemon.port, cookie: cookie, key: regulator) {
             let (p50, p99, count, size) = try Self.sample(samples: samples, request)
             print("  " + Report.pad(name, 60) + String(format: "p50 %8.2f ms  p99 %8.2f ms  (%d samples, %d bytes)", p50, p99, count, size))
         }
         let (rss, hwm) = Self.residentMiB(pid: daemon.process.processIdentifier)
         print(String(format: "  daemon RSS %.0f MiB (peak %.0f MiB); load average after ", rss, hwm) + Self.loadAverage())
+    }
+
+    /// The regulator's pages the bench samples, in order, with their limits (p99 ms; nil: none): 待办, the manifest
+    /// lists, the whitelist report, a quarter's statement (the API's and the console's) and the console's approvals
+    /// (the list, and the page of the first approved application it shows, with its shipments).
+    static func regulatorPages(port: Int, cookie: String, key: SigningKey) throws -> [(name: String, limit: Double?, request: () throws -> WireResponse)] {
+        let asOf = ScaleWorkload.asOf.description
+        let approvals = try get(port, "/ui/approvals?state=approved", cookie: cookie)
+        guard approvals.status == 200, let link = approvals.text.firstMatch(of: /href="(\/ui\/approvals\/[^"?#]+)"/)?.1 else {
+            throw BenchError("the approvals page lists no approved application: \(approvals.status)")
+        }
+        let approval = String(link)
+        return [
+            ("待办 page, regulator REG-510000 (console /ui/worklist)", 100, { try get(port, "/ui/worklist?asOf=\(asOf)", cookie: cookie) }),
+            ("/v1/manifests?status=inTransit, regulator", 50, { try get(port, "/v1/manifests?status=inTransit&limit=100", key: key) }),
+            ("console manifest list /ui/manifests, regulator", 50, { try get(port, "/ui/manifests", cookie: cookie) }),
+            ("/v1/whitelists/report?year=2025, regulator", nil, { try get(port, "/v1/whitelists/report?year=2025", key: key) }),
+            ("console approvals /ui/approvals?state=approved", nil, { try get(port, "/ui/approvals?state=approved", cookie: cookie) }),
+            ("console approval page with its shipments", 50, { try get(port, approval, cookie: cookie) }),
+            ("/v1/compensation/statements 2025Q3 510000→500000", nil,
+             { try get(port, "/v1/compensation/statements?quarter=2025Q3&payer=510000&payee=500000", key: key) }),
+            ("console 补偿结算 /ui/compensation/2025Q3 (both directions)", nil, { try get(port, "/ui/compensation/2025Q3", cookie: cookie) }),
+        ]
     }
 
     // MARK: HTTP

@@ -88,7 +88,7 @@ extension HWLedgerCommand {
             } catch {
                 throw CLIFailure(code: 66, id: "IO", message: "\(error)")
             }
-            let scratch = try SQLiteLedgerStore(path: directory.projectionsPath, create: true, durable: false)
+            let scratch = try SQLiteLedgerStore(path: directory.projectionsPath, create: true, durable: false, writerCacheKiB: SQLiteLedgerStore.scratchCacheKiB)
             let tip: VerifiedTip
             let verifier: IncrementalVerifier
             do {
