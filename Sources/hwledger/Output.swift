@@ -56,6 +56,10 @@ enum Output {
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 
+    static func bytes(_ bytes: [UInt8]) {
+        FileHandle.standardOutput.write(Data(bytes))
+    }
+
     /// One JSON document, canonical and compact, on its own line.
     static func json(_ value: JSONValue) {
         line(value.canonicalString)

@@ -36,13 +36,12 @@ extension HWLedgerCommand {
                 }
             }
 
-            /// The normative statement document (SPEC §2.6) of one direction, from the ledger or from hwledgerd.
+            /// The statement (SPEC §2.6) of one direction, from the ledger or from hwledgerd's normative document.
             func statement(_ q: Quarter, payer: String, payee: String) throws -> Statement {
                 let path = "/v1/compensation/statements" + LedgerClient.query([("quarter", q.description), ("payer", payer), ("payee", payee)])
-                let document = try source.document(path, what: "the \(q) statement \(payer) → \(payee)") { facade in
-                    StatementJSON.json(try facade.statement(quarter: q, payer: payer, payee: payee))
-                }
-                return try document.decoded(as: Statement.self)
+                return try source.value(path, what: "the \(q) statement \(payer) → \(payee)") { facade in
+                    try facade.statement(quarter: q, payer: payer, payee: payee)
+                } decode: { try $0.decoded(as: Statement.self) }
             }
 
             /// The direction asked for; with --net either may be left out (Sichuan and Chongqing, either way round).
@@ -60,7 +59,9 @@ extension HWLedgerCommand {
                     return
                 }
                 let s = try statement(q, payer: payer!, payee: payee!)
-                if csv { Output.raw(StatementJSON.csv(s, chinese: labels == "zh", excel: excel)) } else { Output.json(StatementJSON.json(s)) }
+                // The document written item by item (a quarter at national volume has ~10^5 lines): the bytes of
+                // StatementJSON.json(s), without the tree.
+                if csv { Output.raw(StatementJSON.csv(s, chinese: labels == "zh", excel: excel)) } else { Output.bytes(StatementJSON.canonicalBytes(s) + [0x0A]) }
             }
         }
 

@@ -19,7 +19,13 @@ struct ReadTarget: ParsableArguments {
 
     /// The document of a read: `local` on the ledger of `--db`, or the answer to a signed `GET path` on `--server`.
     func document(_ path: String, what: String, local: (TransferLedger) throws -> JSONValue) throws -> JSONValue {
+        try value(path, what: what, local: local) { $0 }
+    }
+
+    /// A read's value: `local` on the ledger of `--db` (no JSON document in between), or the answer to a signed
+    /// `GET path` on `--server`, read by `decode`.
+    func value<T>(_ path: String, what: String, local: (TransferLedger) throws -> T, decode: (JSONValue) throws -> T) throws -> T {
         guard let client = try target.client() else { return try local(try target.ledgerOptions().openLedger()) }
-        return try client.signedGet(path, key: try InputFiles.signingKey(key!), what: what)
+        return try decode(try client.signedGet(path, key: try InputFiles.signingKey(key!), what: what))
     }
 }
