@@ -21,6 +21,9 @@ extension ConsolePages {
         ("replied", "已复函，待决定"), ("approved", "已批准"), ("denied", "不予批准"),
     ]
 
+    /// Applications listed on `/ui/approvals` unless the page asks for all (`all=1`) or another number (`rows=N`).
+    static let approvalRowsShown = 100
+
     func approvals(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let ledger = self.ledger
@@ -57,8 +60,14 @@ extension ConsolePages {
                 if let to, a.appliedOn > to { return false }
                 return true
             }.sorted { $0.appliedOn != $1.appliedOn ? $0.appliedOn > $1.appliedOn : $0.applicationId < $1.applicationId }
+            // The newest `shown` rows (100 unless rows=N or all=1); the rest counted, one link away.
+            let shown = try Self.rowsParameter(request, default: Self.approvalRowsShown).map { rows.prefix($0) } ?? rows[...]
+            try await Blocking.run { try names.preload(shown.flatMap { [$0.generator, $0.receiver] }) }
             var out = base
-            out["rows"] = rows.map { a -> [String: Any] in
+            if shown.count < rows.count {
+                out["more"] = ["count": rows.count - shown.count, "link": "/ui/approvals?" + (request.uri.query.map { $0 + "&" } ?? "") + "all=1"]
+            }
+            out["rows"] = shown.map { a -> [String: Any] in
                 var row: [String: Any] = [
                     "id": a.applicationId, "state": Self.approvalState(a).label, "generator": names.party(a.generator),
                     "receiver": names.party(a.receiver), "code": a.wasteCode, "tonnes": Display.tonnes(a.grams),

@@ -67,6 +67,29 @@ struct RegulatorPagesTests {
         }
     }
 
+    @Test("审批 lists the newest rows=N applications and counts the rest with a link that keeps the filters; all=1 lists all; a bad rows is 400")
+    func approvalsListBounded() throws {
+        let d = try Self.fixture.get()
+        let cookie = try signedIn(d, RegimeDaemon.sc)
+        func rows(_ html: String) -> [String] {
+            let regex = try! NSRegularExpression(pattern: #"<tr><td><a href="/ui/approvals/([^"]+)">"#)
+            return regex.matches(in: html, range: NSRange(html.startIndex..., in: html)).map { (html as NSString).substring(with: $0.range(at: 1)) }
+        }
+        let all = try session.page(d, "/ui/approvals?all=1", cookie: cookie)
+        try #require(all.status == 200 && rows(all.text).count >= 2, "the fixture shows 四川 two applications or more: \(rows(all.text))")
+        #expect(!all.text.contains("未列出"))
+        let one = try session.page(d, "/ui/approvals?rows=1", cookie: cookie)
+        #expect(rows(one.text) == [rows(all.text)[0]], "rows=1 shows the newest")
+        #expect(one.text.contains("另有 \(rows(all.text).count - 1) 条未列出") && one.text.contains("href=\"/ui/approvals?rows=1&amp;all=1\""), "\(one.text.suffix(1500))")
+        #expect(rows(try session.page(d, "/ui/approvals", cookie: cookie).text) == rows(all.text), "under 100 the list is whole")
+        let filtered = try session.page(d, "/ui/approvals?from=2000-01-01&rows=1", cookie: cookie)
+        #expect(rows(filtered.text).count == 1 && filtered.text.contains("href=\"/ui/approvals?from=2000-01-01&amp;rows=1&amp;all=1\""), "the link keeps the filter")
+        for bad in ["0", "1001", "x"] {
+            let r = try session.page(d, "/ui/approvals?rows=\(bad)", cookie: cookie)
+            #expect(r.status == 400 && r.text.contains("rows"), "rows=\(bad): \(r.status)")
+        }
+    }
+
     @Test("/ui/whitelist opens the current year; the registry and 点对点 pages are regulators' own, enterprises get 403")
     func regulatorsOwnPages() throws {
         let d = try Self.fixture.get()
