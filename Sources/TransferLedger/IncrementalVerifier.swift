@@ -103,6 +103,8 @@ public final class IncrementalVerifier: @unchecked Sendable {
 
     /// Set when resuming from persisted state: the first run checks that the log still holds the verified prefix.
     private var resumed = false
+    /// The projection version the scratch's rows were found or made to be in (``alignScratch(_:version:processor:)``).
+    private var alignedVersion: String?
 
     var snapshot: (VerifierCursor, KeyReplay, CheckpointDigest, TransferLedger.ProjectionPosition?) {
         lock.withLock { (cursor, authority, checkpointDigest, projectionPosition) }
@@ -146,7 +148,11 @@ public final class IncrementalVerifier: @unchecked Sendable {
     /// give the verified root, so a log changed below the verified size still fails (check `state`). Logged at notice.
     /// The rotating comparison starts again from the first row.
     private func alignScratch(_ reader: any LedgerReader, version: String?, processor: EventProcessor) throws {
-        guard let version, try scratch.read({ try $0.meta(ProjectionCodec.metaKey) }) != version else { return }
+        guard let version, version != alignedVersion else { return }
+        if try scratch.read({ try $0.meta(ProjectionCodec.metaKey) }) == version {
+            alignedVersion = version
+            return
+        }
         let size = cursor.size
         if size > 0 {
             try VerificationFailure.wrap(.state) {
@@ -168,6 +174,7 @@ public final class IncrementalVerifier: @unchecked Sendable {
             }
         }
         try VerificationFailure.wrap(.state) { try scratch.write { try $0.setMeta(ProjectionCodec.metaKey, version) } }
+        alignedVersion = version
         projectionPosition = nil
     }
 
