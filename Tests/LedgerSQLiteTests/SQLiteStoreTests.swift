@@ -48,6 +48,17 @@ struct SQLiteStoreTests {
         #expect(try scratch.synchronousMode() == 0)
     }
 
+    @Test("secure_delete is FAST on the writer and the readers (Debian's libsqlite3 defaults to zeroing every deleted page)")
+    func secureDelete() throws {
+        let f = try StoreKind.sqlite.make()
+        let store = try #require(f.store as? SQLiteLedgerStore)
+        let modes = try store.secureDeleteModes()
+        #expect(modes.writer == 2 && modes.reader == 2, "\(modes)")
+        let scratch = try SQLiteLedgerStore.scratch()
+        defer { scratch.removeScratch() }
+        #expect(try scratch.secureDeleteModes().writer == 2)
+    }
+
     @Test("the database is in WAL journal mode")
     func wal() throws {
         let f = try Self.populated()
