@@ -45,6 +45,7 @@ extension ConsolePages {
                 // hundreds of thousands of lines.
                 let numbers = Set(statements.flatMap { view.shown($0.items) + view.shown($0.adjustments) }.map(\.manifestNo))
                 view.manifests = try ledger.manifests(numbered: numbers)
+                try names.preload(view.manifests.values.flatMap { [$0.generator, $0.receiver] })
                 return TemplateValues(view.context)
             }
             page.merge(view.values) { _, new in new }
