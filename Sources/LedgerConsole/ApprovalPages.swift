@@ -8,14 +8,11 @@ import TransferRules
 extension ConsolePages {
     /// Where an application stands, in the words of the 审批 desk.
     static func approvalState(_ a: ApplicationRecord) -> (key: String, label: String) {
-        if let d = a.decision { return d.decision == Decision.Outcome.approved ? ("approved", "已批准") : ("denied", "不予批准") }
-        if a.incomplete != nil && a.supplementedOn == nil { return ("incomplete", "待补正") }
-        if a.reply != nil { return ("replied", "已复函，待决定") }
-        if a.consultationRequestedOn != nil { return ("consulting", "商请中，待复函") }
-        if a.review != nil { return ("reviewed", "已初审，待商请或决定") }
-        return ("applied", "待初审或决定")
+        let stage = a.stage
+        return (stage.rawValue, approvalStates.first { $0.0 == stage.rawValue }?.1 ?? stage.rawValue)
     }
 
+    /// Every ``ApplicationStage`` with its label, in the list's order.
     static let approvalStates = [
         ("applied", "待初审或决定"), ("incomplete", "待补正"), ("reviewed", "已初审，待商请或决定"), ("consulting", "商请中，待复函"),
         ("replied", "已复函，待决定"), ("approved", "已批准"), ("denied", "不予批准"),
@@ -40,32 +37,24 @@ extension ConsolePages {
             let receiver = try Self.parameter(request, "receiver")
             let code = try Self.parameter(request, "code")
             let from = try Self.dateParameter(request, "from"), to = try Self.dateParameter(request, "to")
-            let apps = try await Blocking.run { try ledger.applications() }
-            let myProvince: String? = {
-                switch principal {
-                case .regulator(_, let p): p
-                default: nil
-                }
-            }()
-            let rows = apps.filter { a in
-                guard Visibility.allows(principal, .of(a)) else { return false }
-                if let state, Self.approvalState(a).key != state { return false }
-                if let direction, let p = myProvince {
-                    if direction == "out" && a.originProvince != p { return false }
-                    if direction == "in" && a.destinationProvince != p { return false }
-                }
-                if let receiver, !(a.receiver.contains(receiver.uppercased()) || names.name(a.receiver).contains(receiver)) { return false }
-                if let code, a.wasteCode != code { return false }
-                if let from, a.appliedOn < from { return false }
-                if let to, a.appliedOn > to { return false }
-                return true
-            }.sorted { $0.appliedOn != $1.appliedOn ? $0.appliedOn > $1.appliedOn : $0.applicationId < $1.applicationId }
-            // The newest `shown` rows (100 unless rows=N or all=1); the rest counted, one link away.
-            let shown = try Self.rowsParameter(request, default: Self.approvalRowsShown).map { rows.prefix($0) } ?? rows[...]
+            var filter = ApplicationListFilter()
+            filter.stage = state.flatMap(ApplicationStage.init(rawValue:))
+            if let direction, case .regulator(_, let p) = principal {
+                if direction == "out" { filter.origin = p } else { filter.destination = p }
+            }
+            if let receiver { filter.receiver = { uscc in uscc.contains(receiver.uppercased()) || names.name(uscc).contains(receiver) } }
+            filter.wasteCode = code
+            filter.from = from
+            filter.to = to
+            let limit = try Self.rowsParameter(request, default: Self.approvalRowsShown)
+            // The scope's rows of the applicationList read model: what the principal sees, newest first; the first
+            // `limit` decoded, the rest counted, one link away.
+            let listed = filter
+            let (shown, total) = try await Blocking.run { try ledger.applicationList(scope: principal.manifestScope, filter: listed, limit: limit) }
             try await Blocking.run { try names.preload(shown.flatMap { [$0.generator, $0.receiver] }) }
             var out = base
-            if shown.count < rows.count {
-                out["more"] = ["count": rows.count - shown.count, "link": "/ui/approvals?" + (request.uri.query.map { $0 + "&" } ?? "") + "all=1"]
+            if shown.count < total {
+                out["more"] = ["count": total - shown.count, "link": "/ui/approvals?" + (request.uri.query.map { $0 + "&" } ?? "") + "all=1"]
             }
             out["rows"] = shown.map { a -> [String: Any] in
                 var row: [String: Any] = [
@@ -77,8 +66,8 @@ extension ConsolePages {
                 if let no = a.decision?.approvalNo { row["approvalNo"] = no }
                 return row
             }
-            out["empty"] = rows.isEmpty
-            out["count"] = rows.count
+            out["empty"] = total == 0
+            out["count"] = total
             out["states"] = Self.approvalStates.map { ["key": $0.0, "label": $0.1, "selected": state == $0.0] as [String: Any] }
             var form: [String: Any] = [:]
             if let direction { form["direction_\(direction)"] = true }
@@ -87,7 +76,7 @@ extension ConsolePages {
             if let from { form["from"] = from.description }
             if let to { form["to"] = to.description }
             out["form"] = form
-            if myProvince != nil { out["showDirection"] = true }
+            if case .regulator = principal { out["showDirection"] = true }
             return Page.html(Templates.render("approvals", out))
         } catch {
             return Page.error(error, base: base)
@@ -118,16 +107,19 @@ extension ConsolePages {
             guard let names = loaded else { throw ServerError.notFound("the ledger cannot be read") }
             guard !id.isEmpty, id.utf8.count <= 128 else { throw ServerError.notFound("\(id.prefix(40)) is not an application id") }
             let today = UTCInstant(seconds: services.authenticator.currentTime).shanghaiDate
-            let (a, shipments, acts) = try await Blocking.run { () -> (ApplicationRecord, [ManifestRecord], ApprovalActsView) in
+            // The first `rows` shipments (100 unless rows=N or all=1), in number order; more are one link away.
+            let rows = try Self.rowsParameter(request, default: Self.approvalRowsShown)
+            let (a, shipments, more, acts) = try await Blocking.run { () -> (ApplicationRecord, [ManifestRecord], Bool, ApprovalActsView) in
                 guard let a = try ledger.application(id) else { throw ServerError.notFound("application \(id) does not exist") }
                 try Visibility.require(principal, .of(a), resource: "application \(id)")
                 let acts = try Self.approvalActs(a, principal: principal, today: today, ledger: ledger, names: names)
-                guard let no = a.decision?.approvalNo else { return (a, [], acts) }
+                guard let no = a.decision?.approvalNo else { return (a, [], false, acts) }
                 let provinces = names.enterprises
                 var filter = ManifestFilter()
                 filter.approval = no
                 filter.visible = { m in try m.returnOf == nil && Visibility.allows(principal, .of(m, provinces: provinces)) }
-                return (a, try ledger.manifests(filter, limit: 1000).manifests, acts)
+                let page = try ledger.manifests(filter, limit: rows ?? Int.max)
+                return (a, page.manifests, page.nextCursor != nil, acts)
             }
             var out = base
             let origin = names.name(a.originRegulator), destination = names.name(a.destinationRegulator)
@@ -187,7 +179,8 @@ extension ConsolePages {
                 out["shipments"] = shipments.map { m -> [String: Any] in
                     ["no": m.manifestNo, "state": Display.state(m.state), "tonnes": Display.tonnes(m.totalGrams), "plannedPickup": m.plannedPickup.description]
                 }
-                out["shipmentCount"] = shipments.count
+                out["shipmentCount"] = more ? "前 \(shipments.count) 张" : "\(shipments.count)"
+                if more { out["shipmentsMore"] = "/ui/approvals/\(id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? id)?all=1#shipments" }
             }
             return Page.html(Templates.render("approval", out))
         } catch {

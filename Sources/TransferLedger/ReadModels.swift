@@ -44,6 +44,11 @@ enum ReadModelKind {
     /// of the approvals charged to a whitelist entry, so the whitelist report reads one row per entry.
     static let whitelistUsage = "whitelistUsage"
 
+    /// `<scope>/<99999999 − applied yyyymmdd>/<applicationId>` → `<stage>|<origin>|<destination>|<receiver>|<wasteCode>`:
+    /// the applications a reader sees, newest application date first (then by id), with what the list filters on;
+    /// scope is a province (origin's or destination's regulator), a party (generator, receiver) or `all`.
+    static let applicationList = "applicationList"
+
     /// The `whitelistUsage` key of a charge.
     static func chargeKey(_ c: ApplicationRecord.WhitelistCharge) -> String { "\(c.year)/\(c.listingProvince)/\(digits(c.entry, width: 4))" }
 
@@ -86,6 +91,7 @@ struct ReadModelWriter {
             try writer.putProjection(kind: ReadModelKind.approvalCharge, key: no, value: Array(ReadModelKind.chargeKey(charge).utf8))
         }
         let scopes = [new.originProvince, new.destinationProvince, ReadModelKind.allScope]
+        try replaceRows(ReadModelKind.applicationList, before: old.map(Self.applicationListRows) ?? [:], after: Self.applicationListRows(new))
         try replaceWork(old.map(context.workSpans(of:)) ?? [], new: context.workSpans(of: new))
         try replaceAnomalies(old.map(context.anomalySpans(of:)) ?? [], new: context.anomalySpans(of: new), scopes: scopes)
     }
@@ -193,9 +199,23 @@ struct ReadModelWriter {
     }
 
     func replaceWork(_ old: [StepSpan], new: [StepSpan]) throws {
-        let before = Self.workRows(old), after = Self.workRows(new)
-        for (key, _) in before where after[key] == nil { try writer.deleteProjection(kind: ReadModelKind.work, key: key) }
-        for (key, value) in after where before[key] != value { try writer.putProjection(kind: ReadModelKind.work, key: key, value: value) }
+        try replaceRows(ReadModelKind.work, before: Self.workRows(old), after: Self.workRows(new))
+    }
+
+    /// Writes the `after` rows of `kind` in place of the `before` ones: deletes the keys gone, puts the changed.
+    func replaceRows(_ kind: String, before: [String: [UInt8]], after: [String: [UInt8]]) throws {
+        for (key, _) in before where after[key] == nil { try writer.deleteProjection(kind: kind, key: key) }
+        for (key, value) in after where before[key] != value { try writer.putProjection(kind: kind, key: key, value: value) }
+    }
+
+    /// The `applicationList` rows of an application: one per scope that sees it (``ReadModelKind/applicationList``).
+    static func applicationListRows(_ a: ApplicationRecord) -> [String: [UInt8]] {
+        let day = a.appliedOn.year * 10_000 + a.appliedOn.month * 100 + a.appliedOn.day
+        let key = "\(ReadModelKind.digits(99_999_999 - day, width: 8))/\(a.applicationId)"
+        let value = Array("\(a.stage.rawValue)|\(a.originProvince)|\(a.destinationProvince)|\(a.receiver)|\(a.wasteCode)".utf8)
+        var rows: [String: [UInt8]] = [:]
+        for scope in [a.originProvince, a.destinationProvince, a.generator, a.receiver, ReadModelKind.allScope] { rows["\(scope)/\(key)"] = value }
+        return rows
     }
 
     static func workRows(_ spans: [StepSpan]) -> [String: [UInt8]] {

@@ -1,6 +1,23 @@
 import LedgerCore
 import TransferRules
 
+/// What the regulators' application list (`/ui/approvals`) filters on, answered from the `applicationList` rows.
+public struct ApplicationListFilter: Sendable {
+    public var stage: ApplicationStage?
+    /// Only applications out of this province.
+    public var origin: String?
+    /// Only applications into this province.
+    public var destination: String?
+    public var wasteCode: String?
+    /// Application dates, both inclusive.
+    public var from: CivilDate?
+    public var to: CivilDate?
+    /// Only applications whose receiver (USCC) passes: a part of its USCC or name, the caller's test.
+    public var receiver: (@Sendable (String) throws -> Bool)?
+
+    public init() {}
+}
+
 /// Reads of the read models (decision 020): each a range scan bounded by what it answers, never all history.
 extension TransferLedger {
     /// The deadline steps of applications and manifests on `principal`'s worklist as of `asOf`: the principal's
@@ -91,6 +108,45 @@ extension TransferLedger {
                 return try body(String(key.dropFirst(prefix.count)))
             }
         }
+    }
+
+    /// The applications `scope` sees (a province, a party; nil: all) that pass `filter`, newest application date
+    /// first (then by id): the first `limit` of them (all when nil) decoded, and how many pass in all. Reads the
+    /// scope's `applicationList` rows (one short row per application), not the application records.
+    public func applicationList(scope: String?, filter: ApplicationListFilter, limit: Int?) throws -> (applications: [ApplicationRecord], total: Int) {
+        let prefix = (scope ?? ReadModelKind.allScope) + "/"
+        var passing: [(id: String, receiver: String)] = []
+        try store.read { r in
+            try r.forEachProjection(kind: ReadModelKind.applicationList, after: prefix) { key, value in
+                guard key.hasPrefix(prefix) else { return false }
+                let rest = key.dropFirst(prefix.count)
+                let f = String(decoding: value, as: UTF8.self).split(separator: "|", omittingEmptySubsequences: false)
+                guard let slash = rest.firstIndex(of: "/"), let inverted = Int(rest[..<slash]), f.count == 5,
+                    let appliedOn = CivilDate(year: (99_999_999 - inverted) / 10_000, month: (99_999_999 - inverted) / 100 % 100, day: (99_999_999 - inverted) % 100)
+                else {
+                    throw LedgerError.integrity(index: nil, "read model \(ReadModelKind.applicationList)/\(key) does not decode")
+                }
+                if let stage = filter.stage, f[0] != stage.rawValue { return true }
+                if let origin = filter.origin, f[1] != origin { return true }
+                if let destination = filter.destination, f[2] != destination { return true }
+                if let code = filter.wasteCode, f[4] != code { return true }
+                if let from = filter.from, appliedOn < from { return true }
+                if let to = filter.to, appliedOn > to { return true }
+                passing.append((String(rest[rest.index(after: slash)...]), String(f[3])))
+                return true
+            }
+        }
+        // Outside the read: the receiver's test may read names.
+        if let receiver = filter.receiver { passing = try passing.filter { try receiver($0.receiver) } }
+        let shown = limit.map { passing.prefix($0) } ?? passing[...]
+        let records = try records(Set(shown.map(\.id))) { try $0.application($1) }
+        let applications = try shown.map { row -> ApplicationRecord in
+            guard let a = records[row.id] else {
+                throw LedgerError.integrity(index: nil, "read model \(ReadModelKind.applicationList) names application \(row.id), which does not exist")
+            }
+            return a
+        }
+        return (applications, passing.count)
     }
 
     /// The manifests of `numbers`, by number (the ones that exist).

@@ -11,7 +11,7 @@ import TransferRules
 /// did: on the 2025 fixture ledger, at every third day from 2025-01-01 to 2026-03-31.
 @Suite("Read models agree with the reports they replaced")
 struct ReadModelParityTests {
-    @Test("2025 fixture ledger: every principal's worklist, the anomalies (all and each province's), every statement, the whitelist report and the newest-first manifest list equal the pre-read-model computation",
+    @Test("2025 fixture ledger: every principal's worklist, the anomalies (all and each province's), every statement, the whitelist report, the newest-first manifest list and the applications list equal the pre-read-model computation",
         .enabled(if: TestDatabase.isSQLite, "builds its own SQLite fixture ledger: the PostgreSQL pass would repeat it unchanged"))
     func fixtureLedger() throws {
         let dir = TempDirectory()
@@ -78,6 +78,35 @@ struct ReadModelParityTests {
                 #expect(page.manifests.map(\.manifestNo) == visible.dropFirst(offset).prefix(20).map(\.manifestNo), "\(scope ?? "all") from \(offset)")
             }
         }
+
+        // The applications list: each scope's, newest application date first, with and without filters, as the
+        // records filtered by visibility and sorted (what /ui/approvals computed before the read model).
+        let newestApplications = legacy.applications.sorted { $0.appliedOn != $1.appliedOn ? $0.appliedOn > $1.appliedOn : $0.applicationId < $1.applicationId }
+        let applicant = try #require(legacy.applications.first?.generator)
+        for scope in [nil, "510000", "500000", applicant] as [String?] {
+            let visible = newestApplications.filter { a in
+                scope.map { [a.generator, a.receiver, a.originProvince, a.destinationProvince].contains($0) } ?? true
+            }
+            let whole = try ledger.applicationList(scope: scope, filter: ApplicationListFilter(), limit: nil)
+            #expect(whole.applications == visible && whole.total == visible.count, "applications of \(scope ?? "all")")
+            let firstTwo = try ledger.applicationList(scope: scope, filter: ApplicationListFilter(), limit: 2)
+            #expect(firstTwo.applications == Array(visible.prefix(2)) && firstTwo.total == visible.count, "the first two of \(scope ?? "all")")
+            for stage in ApplicationStage.allCases {
+                var filter = ApplicationListFilter()
+                filter.stage = stage
+                filter.from = CivilDate("2025-03-01")
+                #expect(try ledger.applicationList(scope: scope, filter: filter, limit: nil).applications
+                    == visible.filter { $0.stage == stage && $0.appliedOn >= CivilDate("2025-03-01")! }, "\(stage) of \(scope ?? "all")")
+            }
+            var out = ApplicationListFilter()
+            out.origin = "510000"
+            out.wasteCode = visible.first?.wasteCode
+            out.receiver = { $0 == visible.first?.receiver }
+            #expect(try ledger.applicationList(scope: scope, filter: out, limit: nil).applications
+                == visible.filter { $0.originProvince == "510000" && $0.wasteCode == visible.first?.wasteCode && $0.receiver == visible.first?.receiver },
+                "origin, code and receiver of \(scope ?? "all")")
+        }
+        #expect(Set(legacy.applications.map(\.stage)).count >= 2, "the fixture has applications in more than one stage")
 
         var quarter = Quarter(year: 2025, q: 1)!
         while quarter <= Quarter(year: 2026, q: 1)! {

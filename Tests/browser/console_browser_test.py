@@ -155,6 +155,26 @@ def main():
         check("重庆市生态环境局" in timeline and "四川省生态环境厅" in timeline, "with who signed each step")
         check("剩余可转移量" in d.find_element("id", "quota").text, "and the grams left against it")
         browser.shot("06-approval", full=True)
+        # A long list of shipments shows its first rows=N, and 全部列出 shows them all.
+        d.get(base + "/ui/approvals/SQ-510000-2025-001?rows=2")
+        shipments = [r for r in d.find_elements("css selector", "h3#shipments + table tbody tr:not(.more)") if r.find_elements("css selector", "td a")]
+        heading = d.find_element("id", "shipments").text
+        check(len(shipments) == 2 and "前 2 张" in heading, f"rows=2 shows two shipments: {len(shipments)}, {heading}")
+        more = d.find_elements("css selector", "h3#shipments + table tr.more a")
+        check(more and more[0].text == "全部列出", "the rest are one link away")
+        browser.shot("06-approval-rows-2", full=True)
+        more[0].click()
+        shipments = [r for r in d.find_elements("css selector", "h3#shipments + table tbody tr:not(.more)") if r.find_elements("css selector", "td a")]
+        check(len(shipments) == 4 and "（4）" in d.find_element("id", "shipments").text, f"全部列出 lists all four: {len(shipments)}")
+        # The applications list, one row: the newest, the rest counted with a link that keeps the filter.
+        d.get(base + "/ui/approvals?state=approved&rows=1")
+        rows = d.find_elements("css selector", "#approval-list tbody tr:not(.more)")
+        more = d.find_elements("css selector", "#approval-list tr.more")
+        check(len(rows) == 1 and more and re.search(r"另有 \d+ 条未列出", more[0].text), f"rows=1 lists one application and counts the rest: {len(rows)}")
+        browser.shot("05-approvals-rows-1")
+        more[0].find_element("link text", "全部列出").click()
+        rows = d.find_elements("css selector", "#approval-list tbody tr:not(.more)")
+        check(len(rows) > 1 and all("已批准" in r.text for r in rows), "全部列出 keeps the state filter")
 
     def whitelist():
         d.get(base + "/ui/whitelist/2025")
