@@ -118,6 +118,7 @@ extension ConsolePages {
                 var filter = ManifestFilter()
                 filter.approval = no
                 filter.visible = { m in try m.returnOf == nil && Visibility.allows(principal, .of(m, provinces: provinces)) }
+                filter.parties = provinces
                 let page = try ledger.manifests(filter, limit: rows ?? Int.max)
                 return (a, page.manifests, page.nextCursor != nil, acts)
             }

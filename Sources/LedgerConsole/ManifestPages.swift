@@ -101,6 +101,7 @@ extension ConsolePages {
                     let provinces = names.enterprises
                     var filter = query.filter
                     filter.visible = { m in Visibility.allows(principal, try .of(m, provinces: provinces)) }
+                    filter.parties = provinces
                     return (names, query.newestFirst(try ledger.manifests(filter, limit: Int.max).manifests))
                 }
                 // No filter: the page of the reader's newest-first read model and its count.

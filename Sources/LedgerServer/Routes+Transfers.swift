@@ -62,6 +62,7 @@ extension LedgerRoutes {
             let provinces = ledger.enterpriseLookup()
             var visibleFilter = base
             visibleFilter.visible = { m in Visibility.allows(principal, try LedgerRoutes.scope(of: m, provinces: provinces)) }
+            visibleFilter.parties = provinces
             if case .enterprise(let uscc, _) = principal { visibleFilter.visibleParty = uscc }
             return try ledger.manifestPageDocument(try ledger.manifests(visibleFilter, cursor: cursor, limit: limit))
         }

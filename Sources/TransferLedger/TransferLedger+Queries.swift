@@ -23,6 +23,9 @@ public struct ManifestFilter: Sendable {
     public var text: String?
     /// Only manifests this predicate keeps (the daemon's visibility rule; the console's 待本单位办理).
     public var visible: (@Sendable (ManifestRecord) throws -> Bool)?
+    /// The enterprises `visible` looks up: each batch's generators and receivers are read into it in one transaction
+    /// before the batch is tested (not one read per party).
+    public var parties: EnterpriseLookup?
     /// A party every manifest the caller may see names (an enterprise reader): the list reads that party's index.
     /// Narrows nothing by itself; `visible` still decides.
     public var visibleParty: String?
@@ -172,6 +175,7 @@ extension TransferLedger {
                     return batch.count < size
                 }
             }
+            try filter.parties?.preload(batch.flatMap { [$0.generator, $0.receiver] })
             for m in batch where try !take(m) { return ManifestPage(manifests: page, nextCursor: page.last?.manifestNo) }
             guard batch.count == size else { break }
             after = batch.last!.manifestNo
