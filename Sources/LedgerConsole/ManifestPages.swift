@@ -97,17 +97,22 @@ extension ConsolePages {
             let query = try ManifestQuery(request)
             let (n, list) = try await Blocking.run { () -> (Names, (rows: ArraySlice<ManifestRecord>, total: Int, more: Bool)) in
                 let names = try Names(ledger: ledger)
-                guard query.isUnfiltered else {
+                let list: (rows: ArraySlice<ManifestRecord>, total: Int, more: Bool)
+                if query.isUnfiltered {
+                    // No filter: the page of the reader's newest-first read model and its count.
+                    let offset = (query.page - 1) * ConsolePages.pageSize
+                    let (rows, total) = try ledger.manifestsNewestFirst(scope: principal.manifestScope, offset: offset, limit: ConsolePages.pageSize)
+                    list = (rows[...], total, offset + rows.count < total)
+                } else {
                     let provinces = names.enterprises
                     var filter = query.filter
                     filter.visible = { m in Visibility.allows(principal, try .of(m, provinces: provinces)) }
                     filter.parties = provinces
-                    return (names, query.newestFirst(try ledger.manifests(filter, limit: Int.max).manifests))
+                    list = query.newestFirst(try ledger.manifests(filter, limit: Int.max).manifests)
                 }
-                // No filter: the page of the reader's newest-first read model and its count.
-                let offset = (query.page - 1) * ConsolePages.pageSize
-                let (rows, total) = try ledger.manifestsNewestFirst(scope: principal.manifestScope, offset: offset, limit: ConsolePages.pageSize)
-                return (names, (rows[...], total, offset + rows.count < total))
+                // The shown rows' parties, read in one transaction (the rows name them).
+                try names.preload(list.rows.flatMap { [$0.generator, $0.receiver] })
+                return (names, list)
             }
             names = n
             var out = Self.base(context, names: n, title: "联单查询", tab: "manifests")
