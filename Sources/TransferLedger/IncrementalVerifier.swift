@@ -198,12 +198,10 @@ public final class IncrementalVerifier: @unchecked Sendable {
         }
     }
 
-    /// Verifies the entries appended since the last call (all of them the first time), replaying them into the
-    /// projections kept in `scratch`.
-    @discardableResult
-    public func advance() throws(VerificationFailure) -> VerifiedTip {
-        lock.lock()
-        defer { lock.unlock() }
+    /// The entries appended since the last run verified in one snapshot — after the resumed state's check and the
+    /// scratch's version — then `more` on the same snapshot. The keys, processor and version are read before it
+    /// (SQLite reads do not nest). Callers hold the lock.
+    private func advanceInSnapshot<T>(_ more: (any LedgerReader, VerifiedTip) throws -> T) throws(VerificationFailure) -> T {
         let (keys, processor, version) = try VerificationFailure.wrap(.entries) {
             try ledger.requireCurrentProjections()
             return (try ledger.operatorVerifierKeys(), try ledger.processor(), try ledger.projectionVersion())
@@ -212,27 +210,25 @@ public final class IncrementalVerifier: @unchecked Sendable {
             try ledger.store.read { reader in
                 try checkResumed(reader)
                 try alignScratch(reader, version: version, processor: processor)
-                return try advance(in: reader, keys: keys, processor: processor)
+                return try more(reader, try advance(in: reader, keys: keys, processor: processor))
             }
         }
+    }
+
+    /// Verifies the entries appended since the last call (all of them the first time), replaying them into the
+    /// projections kept in `scratch`.
+    @discardableResult
+    public func advance() throws(VerificationFailure) -> VerifiedTip {
+        lock.lock()
+        defer { lock.unlock() }
+        return try advanceInSnapshot { $1 }
     }
 
     /// ``advance()``, then `sign(tip)` while no other run can advance: the checkpoint is of exactly the verified size.
     public func advanceAndSign<T>(_ sign: (VerifiedTip) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
-        let (keys, processor, version) = try VerificationFailure.wrap(.entries) {
-            try ledger.requireCurrentProjections()
-            return (try ledger.operatorVerifierKeys(), try ledger.processor(), try ledger.projectionVersion())
-        }
-        let tip = try VerificationFailure.wrap(.entries) {
-            try ledger.store.read { reader in
-                try checkResumed(reader)
-                try alignScratch(reader, version: version, processor: processor)
-                return try advance(in: reader, keys: keys, processor: processor)
-            }
-        }
-        return try sign(tip)
+        return try sign(try advanceInSnapshot { $1 })
     }
 
     /// ``advance()``, then every re-check on the same snapshot.
@@ -242,20 +238,12 @@ public final class IncrementalVerifier: @unchecked Sendable {
     public func run(sample: Int, trusted: SignedCheckpoint? = nil) throws(VerificationFailure) -> VerifiedTip {
         lock.lock()
         defer { lock.unlock() }
-        let (keys, processor, version) = try VerificationFailure.wrap(.entries) {
-            try ledger.requireCurrentProjections()
-            return (try ledger.operatorVerifierKeys(), try ledger.processor(), try ledger.projectionVersion())
-        }
-        return try VerificationFailure.wrap(.entries) {
-            try ledger.store.read { reader in
-                try checkResumed(reader)
-                try alignScratch(reader, version: version, processor: processor)
-                var tip = try advance(in: reader, keys: keys, processor: processor)
-                try checkTrusted(reader, trusted)
-                try recheck(reader, sample: sample)
-                tip.entriesChecked += UInt64(min(sample, Int(clamping: tip.size)))
-                return tip
-            }
+        return try advanceInSnapshot { reader, advanced in
+            var tip = advanced
+            try checkTrusted(reader, trusted)
+            try recheck(reader, sample: sample)
+            tip.entriesChecked += UInt64(min(sample, Int(clamping: tip.size)))
+            return tip
         }
     }
 
