@@ -135,11 +135,12 @@ public final class TransferLedger: Sendable {
     /// Judges and appends submissions in input order, `batchSize` per transaction. Each is judged alone against
     /// the log including the earlier accepted ones; a rejected one writes nothing.
     ///
-    /// Signatures are checked in parallel before the transaction against the keys known then; inside the
-    /// transaction a pre-check is used only if the key it used is still the actor's valid key.
+    /// What needs no log state (canonical bytes, JSON limits, the event's shape, `signedAt`) is done before the
+    /// transaction, and signatures are checked in parallel against the keys known then; inside the transaction a
+    /// signature pre-check is used only if the key it used is still the actor's valid key.
     ///
-    /// Batches are pipelined: while one batch's transaction runs on this thread, the next batch's signatures are
-    /// checked on the other cores.
+    /// Batches are pipelined: while one batch's transaction runs on this thread, the next batch is prepared and its
+    /// signatures checked on the other cores.
     public func submit(_ items: [SignedSubmission]) throws -> [SubmitOutcome] {
         try upgradeProjectionsIfNeeded()
         let origin = try origin()
@@ -155,7 +156,7 @@ public final class TransferLedger: Sendable {
         return outcomes
     }
 
-    func submitBatch(_ items: [SignedSubmission], origin: String, prechecked: [Precheck?]) throws -> [SubmitOutcome] {
+    func submitBatch(_ items: [SignedSubmission], origin: String, prechecked: [Precheck]) throws -> [SubmitOutcome] {
         let processor = try processor()
         let now = clock()
         let outcomes = try store.write { w in
@@ -173,9 +174,10 @@ public final class TransferLedger: Sendable {
         var violations: [RuleViolation]
     }
 
-    /// Judges and appends `items` in order inside the write transaction `w`.
+    /// Judges and appends `items` in order inside the write transaction `w`; `prechecked` is empty or holds each
+    /// item's ``Precheck``.
     func judgeAndAppend(
-        _ items: [SignedSubmission], origin: String, prechecked: [Precheck?], processor: EventProcessor, now: UTCInstant,
+        _ items: [SignedSubmission], origin: String, prechecked: [Precheck], processor: EventProcessor, now: UTCInstant,
         writer w: any LedgerWriter, explain: Bool
     ) throws -> [JudgedItem] {
         let time = now.description
@@ -184,14 +186,15 @@ public final class TransferLedger: Sendable {
         var judged: [JudgedItem] = []
         for (i, item) in items.enumerated() {
             var event: LedgerEvent?
+            let pre = prechecked.isEmpty ? Precheck(item) : prechecked[i]
             do {
-                do { try item.submission.json.checkLimits(path: "submission", depth: 1) } catch { throw RuleViolation(.schema, "\(error)") }
-                let submissionBytes = item.submission.canonicalBytes
+                if let violation = pre.limits { throw violation }
+                let submissionBytes = pre.submissionBytes
                 let size = Entry.size(submissionBytes: submissionBytes.count, index: appender.size)
                 guard size < CanonicalJSON.maxEntryBytes else {
                     throw RuleViolation(.schema, "the entry would be \(size) bytes, reaching the limit of \(CanonicalJSON.maxEntryBytes)")
                 }
-                let decoded = try checkEnvelope(item, state: state, precheck: prechecked.isEmpty ? nil : prechecked[i], now: now)
+                let decoded = try checkEnvelope(item, state: state, precheck: pre, now: now)
                 event = decoded
                 let assigned = try processor.judge(decoded, actor: item.submission.actor, time: now, state: state)
                 let appended: (entry: Entry, bytes: [UInt8], leafHash: Hash)
@@ -253,13 +256,33 @@ public final class TransferLedger: Sendable {
         }
     }
 
-    /// The key a signature was checked against before the transaction, and the result.
+    /// What is judged of a submission before the write transaction, without the log's state: on the other cores
+    /// while the batch before it is appended.
     struct Precheck: Sendable {
-        var key: String
-        var valid: Bool
+        /// R-SCHEMA when the submission's JSON exceeds the limits.
+        var limits: RuleViolation?
+        var submissionBytes: [UInt8]
+        /// The event its type and body give, and its `signedAt`; or the error reading them gave (R-SCHEMA).
+        var shape: Result<(event: LedgerEvent, signedAt: UTCInstant), any Error>
+        /// The key the signature was checked against and the result; nil when the actor held no such key then.
+        var signature: (key: String, valid: Bool)?
+
+        init(_ item: SignedSubmission) {
+            let s = item.submission
+            do { try s.json.checkLimits(path: "submission", depth: 1) } catch { limits = RuleViolation(.schema, "\(error)") }
+            submissionBytes = s.canonicalBytes
+            shape = Result { () throws -> (event: LedgerEvent, signedAt: UTCInstant) in
+                let event = try LedgerEvent.decode(type: s.type, body: s.body)
+                guard let signedAt = UTCInstant(s.signedAt) else {
+                    throw RuleViolation(.schema, "submission.signedAt \(s.signedAt) is not a real calendar instant")
+                }
+                return (event, signedAt)
+            }
+        }
     }
 
-    func precheckSignatures(_ items: [SignedSubmission], origin: String) throws -> [Precheck?] {
+    /// Each item's ``Precheck``, signatures checked on every core against the keys the log holds now.
+    func precheckSignatures(_ items: [SignedSubmission], origin: String) throws -> [Precheck] {
         let keys: [String?] = try store.read { r in
             let state = ProjectionState(reader: r, origin: origin, cache: ProjectionCache())
             return try items.map { try state.key(principal: $0.submission.actor, keyId: $0.submission.keyID)?.key }
@@ -275,20 +298,17 @@ public final class TransferLedger: Sendable {
                 positions.append(i)
             }
         }
-        var prechecks = [Precheck?](repeating: nil, count: items.count)
+        var prechecks = items.map(Precheck.init)
         for (position, valid) in zip(positions, SignatureBatch.verify(checks)) {
-            prechecks[position] = Precheck(key: keys[position]!, valid: valid)
+            prechecks[position].signature = (keys[position]!, valid)
         }
         return prechecks
     }
 
     /// R-SCHEMA (event shape), R-SIG, R-NONCE and R-TIME (against the ledger's time `now`), in that order.
-    func checkEnvelope(_ item: SignedSubmission, state: ProjectionState, precheck: Precheck?, now: UTCInstant) throws -> LedgerEvent {
+    func checkEnvelope(_ item: SignedSubmission, state: ProjectionState, precheck: Precheck, now: UTCInstant) throws -> LedgerEvent {
         let s = item.submission
-        let event = try LedgerEvent.decode(type: s.type, body: s.body)
-        guard let signedAt = UTCInstant(s.signedAt) else {
-            throw RuleViolation(.schema, "submission.signedAt \(s.signedAt) is not a real calendar instant")
-        }
+        let (event, signedAt) = try precheck.shape.get()
         guard let record = try state.key(principal: s.actor, keyId: s.keyID) else {
             throw RuleViolation(.signature, "key \(s.keyID) is not a key of \(s.actor)")
         }
@@ -296,8 +316,8 @@ public final class TransferLedger: Sendable {
             throw RuleViolation(.signature, "key \(s.keyID) of \(s.actor) was revoked at entry \(revokedAt)")
         }
         let valid: Bool
-        if let precheck, precheck.key == record.key {
-            valid = precheck.valid
+        if let checked = precheck.signature, checked.key == record.key {
+            valid = checked.valid
         } else {
             valid = (try? VerifierKey(parsing: record.key))?.isValidSignature(item.signature, for: s.signedMessage) ?? false
         }
@@ -346,10 +366,10 @@ final class Cached<Value: Sendable>: @unchecked Sendable {
     }
 }
 
-/// The signature pre-checks of one batch, running in the background.
+/// The pre-checks of one batch, running in the background.
 final class PrecheckJob: @unchecked Sendable {
     private let group = DispatchGroup()
-    private var outcome: Result<[TransferLedger.Precheck?], any Error> = .success([])
+    private var outcome: Result<[TransferLedger.Precheck], any Error> = .success([])
 
     init(ledger: TransferLedger, items: [SignedSubmission], origin: String) {
         DispatchQueue.global().async(group: group) { [self] in
@@ -357,7 +377,7 @@ final class PrecheckJob: @unchecked Sendable {
         }
     }
 
-    func result() throws -> [TransferLedger.Precheck?] {
+    func result() throws -> [TransferLedger.Precheck] {
         group.wait()
         return try outcome.get()
     }

@@ -43,6 +43,17 @@ struct EntryTests {
         }
     }
 
+    @Test("Entry.size is the byte count of the entry without assigned, at one- to twenty-digit indexes")
+    func sizeBeforeAppend() throws {
+        let s = Fixtures.submission(3)
+        for index: UInt64 in [0, 9, 10, 99_999, 3_191_800, UInt64(Int64.max)] {
+            let entry = Entry(
+                index: index, prev: TreeHasher.leafHash(Array("x".utf8)), submission: s, signature: s.signature(with: Fixtures.partyKey),
+                time: "2025-03-01T08:00:01Z")
+            #expect(Entry.size(submissionBytes: s.canonicalBytes.count, index: index) == entry.canonicalBytes.count, "index \(index)")
+        }
+    }
+
     @Test("the entry JSON has exactly the fields of SPEC §3 in canonical order")
     func shape() throws {
         let text = String(decoding: sampleEntry().canonicalBytes, as: UTF8.self)

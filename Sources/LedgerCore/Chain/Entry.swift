@@ -36,13 +36,16 @@ public struct Entry: Sendable, Equatable {
     /// The size of an entry at `index` without `assigned`, for a submission of `submissionBytes` canonical bytes:
     /// lets the ledger refuse an oversized entry (R-SCHEMA) before judging anything else.
     public static func size(submissionBytes: Int, index: UInt64) -> Int {
-        let shell = JSONValue.object([
-            "index": .int(Int64(index)), "prev": .string(String(repeating: "0", count: 64)),
-            "sig": .string(String(repeating: "A", count: 88)), "submission": .object([:]),
-            "time": .string("2000-01-01T00:00:00Z"),
-        ])
-        return CanonicalJSON.encode(shell).count - 2 + submissionBytes
+        shellBytes - 1 + String(index).utf8.count + submissionBytes
     }
+
+    /// The canonical bytes of an entry at index 0 with an empty submission, less the submission's `{}`: everything
+    /// but the index's digits is of fixed width (the hex `prev`, the base64 of 64 bytes, an RFC 3339 time).
+    static let shellBytes = CanonicalJSON.encode(.object([
+        "index": .int(0), "prev": .string(String(repeating: "0", count: 64)),
+        "sig": .string(String(repeating: "A", count: 88)), "submission": .object([:]),
+        "time": .string("2000-01-01T00:00:00Z"),
+    ])).count - 2
 
     /// The exact bytes stored and hashed.
     public var canonicalBytes: [UInt8] { canonicalBytes(submissionBytes: submission.canonicalBytes) }
