@@ -20,8 +20,9 @@ struct CompensationReader {
     func closes() throws -> [ClosedStatementRecord] { try all(ClosedStatementRecord.self, ProjectionKind.statementClosed) }
 
     /// The manifests a statement of `quarter` for one direction can hold, each once, in index order (that quarter's
-    /// deliveries first), read `chunk` index rows at a time; `body` returns false to stop.
-    func forEachCandidate(from quarter: Quarter, payer: String, payee: String, chunk: Int = 256, _ body: (ManifestRecord) throws -> Bool) throws {
+    /// deliveries first), read `chunk` index rows at a time, as much of each as statements read; `body` returns false
+    /// to stop.
+    func forEachCandidate(from quarter: Quarter, payer: String, payee: String, chunk: Int = 256, _ body: (StatementManifest) throws -> Bool) throws {
         var after: String?
         var seen: Set<String> = []
         while true {
@@ -32,10 +33,10 @@ struct CompensationReader {
             }) else { return }
             after = last
             for no in numbers {
-                guard let m = try state.manifest(no) else {
+                guard let bytes = try state.reader.projection(kind: ProjectionKind.manifest, key: no) else {
                     throw LedgerError.integrity(index: nil, "read model \(ReadModelKind.statementManifest) names \(no), which is not a manifest")
                 }
-                guard try body(m) else { return }
+                guard try body(try ProjectionCodec.decode(StatementManifest.self, from: bytes, kind: ProjectionKind.manifest, key: no)) else { return }
             }
         }
     }

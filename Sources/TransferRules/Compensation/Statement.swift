@@ -46,7 +46,7 @@ extension RegimeContext {
     /// The statement of `quarter` for one direction over all of `inputs` (``StatementBuilder``, one manifest at a time).
     public func statement(quarter: Quarter, payer: String, payee: String, inputs: CompensationInputs) -> Statement {
         var builder = StatementBuilder(quarter: quarter, payer: payer, payee: payee, tables: inputs.tables, closes: inputs.closes)
-        for m in inputs.manifests { builder.add(m, provinces: inputs.provinces) }
+        for m in inputs.manifests { builder.add(StatementManifest(m), provinces: inputs.provinces) }
         return builder.statement
     }
 }
@@ -90,7 +90,7 @@ public struct StatementBuilder: Sendable {
     }
 
     /// Adds the items and adjustments of `m` (each manifest once); `provinces` gives its generator's and receiver's.
-    public mutating func add(_ m: ManifestRecord, provinces: [String: String]) {
+    public mutating func add(_ m: StatementManifest, provinces: [String: String]) {
         guard m.returnOf == nil, let receipt = m.receipt, provinces[m.generator] == payer, provinces[m.receiver] == payee else { return }
         let limit = closes[quarter] ?? UInt64.max
         let delivered = receipt.deliveredAt.shanghaiDate
@@ -128,7 +128,7 @@ public struct StatementBuilder: Sendable {
 
     /// The items of one version of a manifest's receipt, priced with the table in force at delivery among those
     /// confirmed before entry `asOf`.
-    func evaluate(_ m: ManifestRecord, _ v: ManifestRecord.Version, delivered: CivilDate, asOf: UInt64) -> [StatementItem] {
+    func evaluate(_ m: StatementManifest, _ v: ManifestRecord.Version, delivered: CivilDate, asOf: UInt64) -> [StatementItem] {
         let table = tables
             .filter { ($0.confirmedAt ?? UInt64.max) < asOf && $0.table.effectiveFrom <= delivered && $0.base(payer: payer, payee: payee) != nil }
             .max { ($0.table.effectiveFrom, $0.confirmedAt ?? 0) < ($1.table.effectiveFrom, $1.confirmedAt ?? 0) }
