@@ -1,8 +1,13 @@
-/// What a compensation statement reads of a manifest (SPEC §2.6): its number, parties, basis, lines, delivery time and
-/// received versions. Decoded from a stored ``ManifestRecord``'s bytes by field name, it leaves the fields statements
+/// What a compensation statement reads of a manifest (SPEC §2.6): its number, parties, basis, each line's waste code,
+/// delivery time and received versions. Decoded from a stored ``ManifestRecord``'s bytes by field name, it leaves the fields statements
 /// never read (events, pickup, handovers, corrections …) undecoded: a quarter's statement reads ~10^5 manifests at
 /// national volume, and decoding whole records was half its time.
 public struct StatementManifest: Sendable, Equatable, Decodable {
+    /// The one member of a ``ManifestLine`` a statement reads.
+    public struct Line: Sendable, Equatable, Decodable {
+        public var wasteCode: String
+    }
+
     /// The one member of ``ManifestRecord/Receipt`` a statement reads.
     public struct Delivery: Sendable, Equatable, Decodable {
         public var deliveredAt: UTCInstant
@@ -12,7 +17,7 @@ public struct StatementManifest: Sendable, Equatable, Decodable {
     public var generator: String
     public var receiver: String
     public var basis: Basis
-    public var lines: [ManifestLine]
+    public var lines: [Line]
     public var returnOf: String?
     public var receipt: Delivery?
     public var versions: [ManifestRecord.Version]
@@ -22,7 +27,7 @@ public struct StatementManifest: Sendable, Equatable, Decodable {
         generator = m.generator
         receiver = m.receiver
         basis = m.basis
-        lines = m.lines
+        lines = m.lines.map { Line(wasteCode: $0.wasteCode) }
         returnOf = m.returnOf
         receipt = m.receipt.map { Delivery(deliveredAt: $0.deliveredAt) }
         versions = m.versions
