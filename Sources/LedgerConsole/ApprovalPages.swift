@@ -114,11 +114,9 @@ extension ConsolePages {
                 try Visibility.require(principal, .of(a), resource: "application \(id)")
                 let acts = try Self.approvalActs(a, principal: principal, today: today, ledger: ledger, names: names)
                 guard let no = a.decision?.approvalNo else { return (a, [], false, acts) }
-                let provinces = names.enterprises
                 var filter = ManifestFilter()
                 filter.approval = no
-                filter.visible = { m in try m.returnOf == nil && Visibility.allows(principal, .of(m, provinces: provinces)) }
-                filter.parties = provinces
+                filter.restrict(to: principal, lookup: names.enterprises, also: { $0.returnOf == nil })
                 let page = try ledger.manifests(filter, limit: rows ?? Int.max)
                 return (a, page.manifests, page.nextCursor != nil, acts)
             }

@@ -104,10 +104,8 @@ extension ConsolePages {
                     let (rows, total) = try ledger.manifestsNewestFirst(scope: principal.manifestScope, offset: offset, limit: ConsolePages.pageSize)
                     list = (rows[...], total, offset + rows.count < total)
                 } else {
-                    let provinces = names.enterprises
                     var filter = query.filter
-                    filter.visible = { m in Visibility.allows(principal, try .of(m, provinces: provinces)) }
-                    filter.parties = provinces
+                    filter.restrict(to: principal, lookup: names.enterprises)
                     list = query.newestFirst(try ledger.manifests(filter, limit: Int.max).manifests)
                 }
                 // The shown rows' parties, read in one transaction (the rows name them).

@@ -7,9 +7,6 @@ import TransferRules
 /// Signed reads of the regime's records (SPEC §4.2): manifests, applications, the whitelist report, anomalies,
 /// compensation statements. Each answers the facade's document for the read, the one `hwledger` prints.
 extension LedgerRoutes {
-    /// The provinces a manifest touches: the generator's and the receiver's (carriers do not count).
-    static func scope(of m: ManifestRecord, provinces: EnterpriseLookup) throws -> ResourceScope { try .of(m, provinces: provinces) }
-
     /// `GET /v1/manifests/{no}`: parties and the regulators of the provinces it touches.
     func manifest(_ request: Request, _ context: LedgerRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
@@ -17,7 +14,7 @@ extension LedgerRoutes {
         let ledger = self.ledger
         let found = try await Blocking.run { () -> ManifestRecord? in
             guard let m = try ledger.manifest(number) else { return nil }
-            try Visibility.require(principal, Self.scope(of: m, provinces: ledger.enterpriseLookup()), resource: "manifest \(number)")
+            try Visibility.require(principal, .of(m, provinces: ledger.enterpriseLookup()), resource: "manifest \(number)")
             return m
         }
         guard let m = found else { throw ServerError.notFound("manifest \(number) does not exist") }
@@ -59,11 +56,8 @@ extension LedgerRoutes {
         let base = filter
         let cursor = after
         let document = try await Blocking.run { () -> JSONValue in
-            let provinces = ledger.enterpriseLookup()
             var visibleFilter = base
-            visibleFilter.visible = { m in Visibility.allows(principal, try LedgerRoutes.scope(of: m, provinces: provinces)) }
-            visibleFilter.parties = provinces
-            if case .enterprise(let uscc, _) = principal { visibleFilter.visibleParty = uscc }
+            visibleFilter.restrict(to: principal, lookup: ledger.enterpriseLookup())
             return try ledger.manifestPageDocument(try ledger.manifests(visibleFilter, cursor: cursor, limit: limit))
         }
         return JSONResponse.make(document)

@@ -246,6 +246,18 @@ public enum Visibility {
     }
 }
 
+extension ManifestFilter {
+    /// Keeps only the manifests `principal` may read (``Visibility/allows(_:_:)``) and, when given, those `also`
+    /// keeps; the parties are looked up in `lookup`, each batch's at once. An enterprise reader's own index is read.
+    public mutating func restrict(
+        to principal: ReadPrincipal, lookup: EnterpriseLookup, also: (@Sendable (ManifestRecord) -> Bool)? = nil
+    ) {
+        visible = { m in try (also?(m) ?? true) && Visibility.allows(principal, .of(m, provinces: lookup)) }
+        parties = lookup
+        if case .enterprise(let uscc, _) = principal { visibleParty = uscc }
+    }
+}
+
 /// A request context that carries the authenticated principal.
 public struct LedgerRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
