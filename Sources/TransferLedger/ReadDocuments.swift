@@ -63,11 +63,14 @@ extension TransferLedger {
         throws -> DocumentLabels
     {
         var labels = DocumentLabels()
-        for id in Set(ids) {
-            if let e = try enterprise(id) {
-                labels.parties[id] = .init(name: e.name, place: fullPlace(e.division))
-            } else if let r = try regulator(id) {
-                labels.parties[id] = .init(name: r.name, place: nil)
+        // One read transaction for every party (a page of 100 manifests names ~300).
+        try withState { state in
+            for id in Set(ids) {
+                if let e = try state.enterprise(id) {
+                    labels.parties[id] = .init(name: e.name, place: fullPlace(e.division))
+                } else if let r = try state.regulator(id) {
+                    labels.parties[id] = .init(name: r.name, place: nil)
+                }
             }
         }
         for code in Set(places) { if let d = reference.divisions[code] { labels.places[code] = d.name } }
