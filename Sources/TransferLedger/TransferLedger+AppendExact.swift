@@ -49,7 +49,7 @@ extension TransferLedger {
             parsed.append(entry)
         }
         let items = parsed.map { SignedSubmission(submission: $0.submission, signature: $0.signature) }
-        let prechecked = try precheckSignatures(items, origin: origin)
+        let prechecked = try prechecks(items, origin: origin)
         let total = UInt64(entries.count)
         return try store.write { w in
             if try w.treeSize() == 0, let first = parsed.first, first.submission.type == "ledger.genesis",

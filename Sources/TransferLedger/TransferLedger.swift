@@ -282,7 +282,7 @@ public final class TransferLedger: Sendable {
     }
 
     /// Each item's ``Precheck``, signatures checked on every core against the keys the log holds now.
-    func precheckSignatures(_ items: [SignedSubmission], origin: String) throws -> [Precheck] {
+    func prechecks(_ items: [SignedSubmission], origin: String) throws -> [Precheck] {
         let keys: [String?] = try store.read { r in
             let state = ProjectionState(reader: r, origin: origin, cache: ProjectionCache())
             return try items.map { try state.key(principal: $0.submission.actor, keyId: $0.submission.keyID)?.key }
@@ -373,7 +373,7 @@ final class PrecheckJob: @unchecked Sendable {
 
     init(ledger: TransferLedger, items: [SignedSubmission], origin: String) {
         DispatchQueue.global().async(group: group) { [self] in
-            outcome = Result { try ledger.precheckSignatures(items, origin: origin) }
+            outcome = Result { try ledger.prechecks(items, origin: origin) }
         }
     }
 
