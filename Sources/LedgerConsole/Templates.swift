@@ -28,11 +28,14 @@ enum Templates {
         ("whitelist-forms", PackageResources.whitelist_forms_mustache),
     ]
 
-    /// Parsed once; a template that does not parse is a build defect the console tests catch at start.
+    /// Parsed once; a template that does not parse is a build defect the console tests catch at start. Each renders
+    /// its values through ``HTMLEscaping`` (the pragma put before its text).
     static let library: MustacheLibrary = {
+        MustacheContentTypes.register(HTMLEscaping(), named: HTMLEscaping.name)
         var library = MustacheLibrary()
         for (name, bytes) in sources {
-            do { try library.register(String(decoding: bytes, as: UTF8.self), named: name) } catch {
+            let text = "{{% CONTENT_TYPE: \(HTMLEscaping.name)}}" + String(decoding: bytes, as: UTF8.self)
+            do { try library.register(text, named: name) } catch {
                 fatalError("console template \(name) does not parse: \(error)")
             }
         }
@@ -41,6 +44,31 @@ enum Templates {
 
     static func render(_ name: String, _ context: [String: Any]) -> String {
         library.render(context, withTemplate: name) ?? ""
+    }
+}
+
+/// HTML escaping of a template's values, byte by byte: the same five characters as Mustache's own `HTML` content
+/// type (`<`, `>`, `&`, `"`, `'`), which walks a value's characters through a dictionary and was a third of the
+/// 待办 page's rendering at 10^6 manifests. A value with none of them is returned as it is.
+struct HTMLEscaping: MustacheContentType {
+    static let name = "HTML-BYTES"
+
+    func escapeText(_ text: String) -> String {
+        let utf8 = text.utf8
+        guard utf8.contains(where: { $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0x22 || $0 == 0x27 }) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count + 16)
+        for byte in utf8 {
+            switch byte {
+            case 0x3C: out.append(contentsOf: "&lt;".utf8)
+            case 0x3E: out.append(contentsOf: "&gt;".utf8)
+            case 0x26: out.append(contentsOf: "&amp;".utf8)
+            case 0x22: out.append(contentsOf: "&quot;".utf8)
+            case 0x27: out.append(contentsOf: "&#39;".utf8)
+            default: out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -55,12 +55,12 @@ extension LedgerRoutes {
         let ledger = self.ledger
         let base = filter
         let cursor = after
-        let document = try await Blocking.run { () -> JSONValue in
+        let document = try await Blocking.run { () -> [UInt8] in
             var visibleFilter = base
             visibleFilter.restrict(to: principal, lookup: ledger.enterpriseLookup())
-            return try ledger.manifestPageDocument(try ledger.manifests(visibleFilter, cursor: cursor, limit: limit))
+            return try ledger.manifestPageBytes(try ledger.manifests(visibleFilter, cursor: cursor, limit: limit))
         }
-        return JSONResponse.make(document)
+        return JSONResponse.make(canonical: document)
     }
 
     /// `GET /v1/approvals/{id}`: the application's generator and receiver, and the regulators of both provinces.

@@ -95,13 +95,29 @@ extension TransferLedger {
     }
 
     /// `{"manifests":[…],"labels","nextCursor"}` (`GET /v1/manifests`, `manifest list`); the cursor is opaque.
-    public func manifestPageDocument(_ page: ManifestPage) throws -> JSONValue {
-        var o: [String: JSONValue] = [
-            "manifests": .array(try page.manifests.map { try $0.jsonValue() }),
-            "labels": try labels(of: page.manifests).jsonValue(),
+    public func manifestPageDocument(_ page: ManifestPage) throws -> JSONValue { try CanonicalJSON.decode(try manifestPageBytes(page)) }
+
+    /// The canonical bytes of ``manifestPageDocument(_:)``, written record by record without the document's tree
+    /// (hwledgerd serves these).
+    public func manifestPageBytes(_ page: ManifestPage) throws -> [UInt8] {
+        let manifests = try page.manifests.map { try CanonicalJSON.encode(encoding: $0) }
+        let labels = try CanonicalJSON.encode(encoding: try labels(of: page.manifests))
+        var members: [(key: String, value: (inout [UInt8]) -> Void)] = [
+            ("manifests", { out in
+                out.append(UInt8(ascii: "["))
+                for (i, m) in manifests.enumerated() {
+                    if i > 0 { out.append(UInt8(ascii: ",")) }
+                    out.append(contentsOf: m)
+                }
+                out.append(UInt8(ascii: "]"))
+            }),
+            ("labels", { $0.append(contentsOf: labels) }),
         ]
-        if let next = page.nextCursor { o["nextCursor"] = .string(ManifestCursor.encode(next)) }
-        return .object(o)
+        if let next = page.nextCursor { members.append(("nextCursor", { CanonicalJSON.write(.string(ManifestCursor.encode(next)), into: &$0) })) }
+        var out: [UInt8] = []
+        out.reserveCapacity(64 + labels.count + manifests.reduce(0) { $0 + $1.count + 1 })
+        CanonicalJSON.writeObject(members, into: &out)
+        return out
     }
 
     func labels(of manifests: [ManifestRecord]) throws -> DocumentLabels {

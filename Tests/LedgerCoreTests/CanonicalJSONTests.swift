@@ -97,9 +97,31 @@ struct CanonicalJSONTests {
             "list": .array([.null, .object(["n": .int(0), "tags": .array([])])]), "bytes": .string("/wA="), "flag": .bool(false), "explicit": .null,
         ])
         #expect(try JSONValueEncoder.encode(value) == expected)
+        #expect(try CanonicalJSON.encode(encoding: value) == CanonicalJSON.encode(expected), "the bytes from the slots are the tree's")
         #expect(try JSONValueEncoder.encode(Int64.min) == .int(Int64.min))
         #expect(throws: EncodingError.self) { try JSONValueEncoder.encode(UInt64.max) }
         #expect(throws: EncodingError.self) { try JSONValueEncoder.encode(["x": 1.5]) }
+    }
+
+    @Test("encoding's canonical bytes: keys in byte order past the members' index (17 and more), a key encoded twice keeps its last value, empty containers")
+    func encodingBytes() throws {
+        struct Twice: Encodable {
+            enum CodingKeys: String, CodingKey { case b, a }
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode("first", forKey: .b)
+                try c.encode(1, forKey: .a)
+                try c.encode("second", forKey: .b)
+            }
+        }
+        #expect(String(decoding: try CanonicalJSON.encode(encoding: Twice()), as: UTF8.self) == #"{"a":1,"b":"second"}"#)
+        #expect(try JSONValueEncoder.encode(Twice()) == .object(["a": .int(1), "b": .string("second")]))
+        let many = Dictionary(uniqueKeysWithValues: (0..<40).map { ("k\($0)", [$0]) } + [("é", []), ("Z", [])])
+        let tree = try JSONValueEncoder.encode(many)
+        #expect(try CanonicalJSON.encode(encoding: many) == CanonicalJSON.encode(tree))
+        #expect(try CanonicalJSON.encode(encoding: many).starts(with: Array(#"{"Z":[],"k0":[0],"k1":[1],"k10":[10]"#.utf8)))
+        #expect(try CanonicalJSON.encode(encoding: [String: Int]()) == Array("{}".utf8))
+        #expect(try CanonicalJSON.encode(encoding: [Int]()) == Array("[]".utf8))
     }
 
     @Test("every control character is escaped and every other scalar below U+0100 is raw")

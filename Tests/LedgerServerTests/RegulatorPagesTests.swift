@@ -89,6 +89,17 @@ struct RegulatorPagesTests {
             #expect(r.status == 400 && r.text.contains("rows"), "rows=\(bad): \(r.status)")
         }
     }
+    @Test("a value a page shows is HTML-escaped: < > & \" ' of the 审批 receiver filter come back as entities, never raw; Chinese text as it is")
+    func pageValuesEscaped() throws {
+        let d = try Self.fixture.get()
+        let typed = "<b>\"危废'&x"
+        let query = typed.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        let page = try session.page(d, "/ui/approvals?receiver=\(query)", cookie: try signedIn(d, RegimeDaemon.sc))
+        #expect(page.status == 200, "\(page.text.prefix(300))")
+        #expect(page.text.contains("name=\"receiver\" value=\"&lt;b&gt;&quot;危废&#39;&amp;x\""), "\(page.text.prefix(2000))")
+        #expect(!page.text.contains(typed) && !page.text.contains("<b>\""))
+    }
+
 
     @Test("/ui/whitelist opens the current year; the registry and 点对点 pages are regulators' own, enterprises get 403")
     func regulatorsOwnPages() throws {

@@ -127,7 +127,8 @@ struct ReadModelParityTests {
             }
         }
 
-        // Every record the API serves encodes to the same JSON value as through Foundation's JSON text (the old path).
+        // Every record the API serves encodes to the same JSON value as through Foundation's JSON text (the old path),
+        // and its canonical bytes written from the encoder's slots are those of that value.
         func viaFoundation<T: Encodable>(_ value: T) throws -> JSONValue {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -135,7 +136,10 @@ struct ReadModelParityTests {
         }
         func same<T: Encodable>(_ records: [T], _ what: String) throws {
             #expect(!records.isEmpty, "\(what): none in the fixture")
-            for r in records { #expect(try r.jsonValue() == viaFoundation(r), "\(what)") }
+            for r in records {
+                #expect(try r.jsonValue() == viaFoundation(r), "\(what)")
+                #expect(try CanonicalJSON.encode(encoding: r) == viaFoundation(r).canonicalBytes, "\(what)")
+            }
         }
         try same(manifests, "manifests")
         try same(legacy.applications, "applications")

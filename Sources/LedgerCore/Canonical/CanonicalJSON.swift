@@ -28,7 +28,7 @@ public enum CanonicalJSON {
         case .array(let items): writeArray(items, into: &out) { $0 }
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            let keys = members.keys.sorted(by: keyPrecedes)
             for (i, key) in keys.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 writeString(key, into: &out)
@@ -39,11 +39,14 @@ public enum CanonicalJSON {
         }
     }
 
+    /// The order of an object's keys: by their UTF-8 bytes.
+    static func keyPrecedes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+
     /// Appends an object whose member values are written by closures, keys sorted as ``write(_:into:)`` sorts them:
     /// a large document written piece by piece, without its whole tree in memory.
     public static func writeObject(_ members: [(key: String, value: (inout [UInt8]) -> Void)], into out: inout [UInt8]) {
         out.append(UInt8(ascii: "{"))
-        for (i, member) in members.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }).enumerated() {
+        for (i, member) in members.sorted(by: { keyPrecedes($0.key, $1.key) }).enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
             writeString(member.key, into: &out)
             out.append(UInt8(ascii: ":"))

@@ -4,11 +4,42 @@ import Foundation
 /// ``CanonicalJSON/decode(_:)`` gives (`Data` as base64, `nil` members left out unless encoded as null), without the
 /// JSON text in between — a page of 100 manifests spent most of its time there. Integers must fit in Int64 and there
 /// are no floating-point numbers, as in every JSON value hwledger hashes or serves (SPEC §3.1).
+///
+/// ``CanonicalJSON/encode(encoding:)`` writes the same value's canonical bytes from the same slots, without building
+/// the tree's dictionaries (a read document of 100 manifests spent most of its time hashing and then sorting their
+/// keys).
 public enum JSONValueEncoder {
     public static func encode<T: Encodable>(_ value: T) throws -> JSONValue {
+        try slots(value).value
+    }
+
+    static func slots<T: Encodable>(_ value: T) throws -> Slot {
         let root = Slot()
         try root.store(value, path: [])
-        return root.value
+        return root
+    }
+
+    /// An object's members in the order they were first encoded; a key encoded again reaches its first slot, as a
+    /// dictionary would (looked up through an index once an object is large, e.g. a dictionary of labels).
+    struct Members {
+        var pairs: [(key: String, slot: Slot)] = []
+        var index: [String: Int]?
+
+        mutating func slot(_ key: String) -> Slot {
+            if let index {
+                if let i = index[key] { return pairs[i].slot }
+            } else if let i = pairs.firstIndex(where: { $0.key == key }) {
+                return pairs[i].slot
+            }
+            let child = Slot()
+            pairs.append((key, child))
+            if index != nil {
+                index![key] = pairs.count - 1
+            } else if pairs.count > 16 {
+                index = Dictionary(uniqueKeysWithValues: pairs.enumerated().map { ($1.key, $0) })
+            }
+            return child
+        }
     }
 
     /// One value under construction: a scalar, or the members or elements containers add to it.
@@ -16,7 +47,7 @@ public enum JSONValueEncoder {
         enum Content {
             case empty
             case scalar(JSONValue)
-            case object([String: Slot])
+            case object(Members)
             case array([Slot])
         }
         var content = Content.empty
@@ -25,8 +56,32 @@ public enum JSONValueEncoder {
             switch content {
             case .empty: .object([:])
             case .scalar(let v): v
-            case .object(let members): .object(members.mapValues(\.value))
+            case .object(let members): .object(Dictionary(uniqueKeysWithValues: members.pairs.map { ($0.key, $0.slot.value) }))
             case .array(let items): .array(items.map(\.value))
+            }
+        }
+
+        /// Appends the canonical encoding of ``value`` to `out`.
+        func write(into out: inout [UInt8]) {
+            switch content {
+            case .empty: out.append(contentsOf: [UInt8(ascii: "{"), UInt8(ascii: "}")])
+            case .scalar(let v): CanonicalJSON.write(v, into: &out)
+            case .object(let members):
+                out.append(UInt8(ascii: "{"))
+                for (i, member) in members.pairs.sorted(by: { CanonicalJSON.keyPrecedes($0.key, $1.key) }).enumerated() {
+                    if i > 0 { out.append(UInt8(ascii: ",")) }
+                    CanonicalJSON.writeString(member.key, into: &out)
+                    out.append(UInt8(ascii: ":"))
+                    member.slot.write(into: &out)
+                }
+                out.append(UInt8(ascii: "}"))
+            case .array(let items):
+                out.append(UInt8(ascii: "["))
+                for (i, item) in items.enumerated() {
+                    if i > 0 { out.append(UInt8(ascii: ",")) }
+                    item.write(into: &out)
+                }
+                out.append(UInt8(ascii: "]"))
             }
         }
 
@@ -38,17 +93,17 @@ public enum JSONValueEncoder {
             try value.encode(to: SlotEncoder(slot: self, codingPath: path))
         }
 
-        /// The slot of member `key` (made an object if it is not one). The dictionary is taken out of `content` while
-        /// it changes, so it is changed in place rather than copied per member.
+        /// The slot of member `key` (made an object if it is not one). The members are taken out of `content` while
+        /// they change, so they are changed in place rather than copied per member.
         func member(_ key: String) -> Slot {
             guard case .object(var members) = content else {
-                let child = Slot()
-                content = .object([key: child])
+                var members = Members()
+                let child = members.slot(key)
+                content = .object(members)
                 return child
             }
             content = .empty
-            let child = members[key] ?? Slot()
-            members[key] = child
+            let child = members.slot(key)
             content = .object(members)
             return child
         }
@@ -66,7 +121,7 @@ public enum JSONValueEncoder {
             return child
         }
 
-        func becomeObject() { if case .object = content {} else { content = .object([:]) } }
+        func becomeObject() { if case .object = content {} else { content = .object(Members()) } }
         func becomeArray() { if case .array = content {} else { content = .array([]) } }
     }
 
@@ -199,4 +254,20 @@ extension JSONValueEncoder.ScalarSink {
     mutating func encode(_ value: UInt32) throws { put(try JSONValueEncoder.integer(value, codingPath)) }
     mutating func encode(_ value: UInt64) throws { put(try JSONValueEncoder.integer(value, codingPath)) }
     mutating func encode<T: Encodable>(_ value: T) throws { try put(value) }
+}
+
+extension CanonicalJSON {
+    /// The canonical bytes of `value` as ``JSONValueEncoder`` encodes it: `encode(JSONValueEncoder.encode(value))`,
+    /// written from the encoder's slots without the tree.
+    public static func encode<T: Encodable>(encoding value: T) throws -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(1024)
+        try write(encoding: value, into: &out)
+        return out
+    }
+
+    /// Appends the canonical bytes of `value` (``encode(encoding:)``) to `out`.
+    public static func write<T: Encodable>(encoding value: T, into out: inout [UInt8]) throws {
+        try JSONValueEncoder.slots(value).write(into: &out)
+    }
 }
