@@ -56,7 +56,7 @@ extension ConsolePages {
                 }
                 return FilingChoices(
                     generator: me,
-                    approvals: try ledger.applications().filter { $0.generator == uscc && $0.decision?.decision == .approved },
+                    approvals: try ledger.applications(inScope: uscc).filter { $0.generator == uscc && $0.decision?.decision == .approved },
                     registrations: try ledger.p2pRegistrations().filter { $0.generator == uscc && $0.revokedOn == nil },
                     receivers: receivers, carriers: carriers, permits: permits, copy: copy)
             }

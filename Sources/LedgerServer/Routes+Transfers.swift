@@ -80,7 +80,7 @@ extension LedgerRoutes {
         let principal = try context.requirePrincipal()
         let ledger = self.ledger
         let document = try await Blocking.run {
-            try ledger.applicationListDocument(try ledger.applications().filter { Visibility.allows(principal, .of($0)) })
+            try ledger.applicationListDocument(try ledger.applications(inScope: principal.manifestScope).filter { Visibility.allows(principal, .of($0)) })
         }
         return JSONResponse.make(document)
     }

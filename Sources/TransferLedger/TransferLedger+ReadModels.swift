@@ -149,6 +149,12 @@ extension TransferLedger {
         return (applications, passing.count)
     }
 
+    /// The applications of `scope` (a province, a USCC; nil: all) in id order, read through its `applicationList`
+    /// rows: what a principal may see, without decoding the other scopes' applications.
+    public func applications(inScope scope: String?) throws -> [ApplicationRecord] {
+        try applicationList(scope: scope, filter: ApplicationListFilter(), limit: nil).applications.sorted { $0.applicationId.utf8.lexicographicallyPrecedes($1.applicationId.utf8) }
+    }
+
     /// The manifests of `numbers`, by number (the ones that exist).
     public func manifests(numbered numbers: Set<String>) throws -> [String: ManifestRecord] { try records(numbers) { try $0.manifest($1) } }
 

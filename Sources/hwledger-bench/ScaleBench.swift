@@ -108,18 +108,18 @@ struct ScaleBench {
             // a saved state, else the whole log): the regulator's page while that runs, then the time it takes; the page
             // figures below are of the daemon after it.
             if try Self.verifiedSize(port) == nil {
-                let (p50, p99, count, _) = try Self.sample(samples: samples, pages[0].request)
-                add(Row(name: "待办 page, regulator, during the daemon's start-up verification p50", value: p50, unit: "ms", note: "\(count) samples"))
-                add(Row(name: "待办 page, regulator, during the daemon's start-up verification p99", value: p99, unit: "ms"))
+                let s = try Self.sample(samples: samples, daemon: daemon.process.processIdentifier, pages[0].request)
+                add(Row(name: "待办 page, regulator, during the daemon's start-up verification p50", value: s.p50, unit: "ms", note: "\(s.count) samples"))
+                add(Row(name: "待办 page, regulator, during the daemon's start-up verification p99", value: s.p99, unit: "ms"))
             }
             let verified = try Self.waitForVerification(port, since: daemonStarted)
             add(Row(name: "daemon start-up verification (start → first verification passed)", value: verified, unit: "s",
                     note: String(format: "%.0f entries/s", Double(built.events) / max(verified, 0.001))))
             for page in pages {
-                let (p50, p99, count, size) = try Self.sample(samples: samples, page.request)
-                add(Row(name: page.name + " p50", value: p50, unit: "ms", note: "\(count) samples, \(size) bytes"))
-                add(Row(name: page.name + " p99", value: p99, unit: "ms", limit: page.limit.map { ($0, true) }))
-                p99s[page.name] = p99
+                let s = try Self.sample(samples: samples, daemon: daemon.process.processIdentifier, page.request)
+                add(Row(name: page.name + " p50", value: s.p50, unit: "ms", note: s.note))
+                add(Row(name: page.name + " p99", value: s.p99, unit: "ms", limit: page.limit.map { ($0, true) }))
+                p99s[page.name] = s.p99
             }
             let (rss, hwm) = Self.residentMiB(pid: daemon.process.processIdentifier)
             add(Row(name: "daemon RSS after the page runs", value: rss, unit: "MiB", limit: (300, true)))
@@ -170,10 +170,12 @@ struct ScaleBench {
         defer { _ = daemon.stop(timeout: 120) }
         let verified = try Self.waitForVerification(daemon.port, since: Date())
         print(String(format: "  daemon start-up verification %.2f s", verified))
+        fflush(nil)
         let cookie = try Self.signIn(port: daemon.port, key: regulator)
         for (name, _, request) in try Self.regulatorPages(port: daemon.port, cookie: cookie, key: regulator) {
-            let (p50, p99, count, size) = try Self.sample(samples: samples, request)
-            print("  " + Report.pad(name, 60) + String(format: "p50 %8.2f ms  p99 %8.2f ms  (%d samples, %d bytes)", p50, p99, count, size))
+            let s = try Self.sample(samples: samples, daemon: daemon.process.processIdentifier, request)
+            print("  " + Report.pad(name, 60) + String(format: "p50 %8.2f ms  p99 %8.2f ms  (", s.p50, s.p99) + s.note + ")")
+            fflush(nil)
         }
         let (rss, hwm) = Self.residentMiB(pid: daemon.process.processIdentifier)
         print(String(format: "  daemon RSS %.0f MiB (peak %.0f MiB); load average after ", rss, hwm) + Self.loadAverage())
@@ -248,22 +250,48 @@ struct ScaleBench {
         return try WireConnection(port: port, timeoutSeconds: Self.timeout).request("GET", target, headers: [("Authorization", auth)])
     }
 
-    /// One warm-up request, then up to `samples` timed ones (at least 3; no new one after 60 s): p50, p99 in ms, the
-    /// count and the last body's size. Any status but 200 stops the bench.
-    static func sample(samples: Int, _ request: () throws -> WireResponse) throws -> (Double, Double, Int, Int) {
+    /// What ``sample(samples:daemon:_:)`` measured: p50 and p99 in ms, the count, the last body's size, and the
+    /// daemon's CPU time (user + system, all threads) per timed request in ms.
+    struct Sampled {
+        var p50: Double
+        var p99: Double
+        var count: Int
+        var size: Int
+        var cpuPerRequest: Double
+
+        /// `(N samples, S bytes, daemon CPU C ms per request)`.
+        var note: String { String(format: "%d samples, %d bytes, daemon CPU %.2f ms per request", count, size, cpuPerRequest) }
+    }
+
+    /// One warm-up request, then up to `samples` timed ones (at least 3; no new one after 60 s), and the CPU time the
+    /// daemon `daemon` spent meanwhile (a figure the client and the machine's other load do not move as they move
+    /// latency). Any status but 200 stops the bench.
+    static func sample(samples: Int, daemon: Int32, _ request: () throws -> WireResponse) throws -> Sampled {
         var response = try request()
         guard response.status == 200 else { throw BenchError("\(response.status): \(response.text.prefix(300))") }
         var times: [Double] = []
         let started = Date()
+        let cpuBefore = cpuSeconds(pid: daemon)
         while times.count < samples && (times.count < 3 || Date().timeIntervalSince(started) < 60) {
             let t = DispatchTime.now().uptimeNanoseconds
             response = try request()
             times.append(Double(DispatchTime.now().uptimeNanoseconds - t) / 1e6)
             guard response.status == 200 else { throw BenchError("\(response.status): \(response.text.prefix(300))") }
         }
+        let cpu = cpuSeconds(pid: daemon) - cpuBefore
         times.sort()
         func pct(_ p: Double) -> Double { times[min(times.count - 1, max(0, Int((Double(times.count) * p).rounded(.up)) - 1))] }
-        return (pct(0.5), pct(0.99), times.count, response.body.count)
+        return Sampled(p50: pct(0.5), p99: pct(0.99), count: times.count, size: response.body.count, cpuPerRequest: cpu * 1000 / Double(times.count))
+    }
+
+    /// User + system CPU seconds of process `pid`, all its threads (`/proc/PID/stat`, in clock ticks of 1/100 s).
+    static func cpuSeconds(pid: Int32) -> Double {
+        let text = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        // Fields after the command's closing parenthesis: state is field 3, utime 14 and stime 15.
+        guard let close = text.lastIndex(of: ")") else { return 0 }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     /// The 1, 5 and 15 minute load averages.

@@ -90,6 +90,24 @@ struct CivilDateTests {
         #expect(try #require(CivilDate(year: 5, month: 1, day: 9)).description == "0005-01-09")
     }
 
+    @Test("dates and instants print as String(format:) prints their fields, year 1 to 9999 and past it, midnight to 23:59:59")
+    func textAgainstFormat() throws {
+        var rng = SystemRandomNumberGenerator()
+        let last = try #require(CivilDate(year: 9999, month: 12, day: 31)).dayNumber
+        let first = try #require(CivilDate(year: 1, month: 1, day: 1)).dayNumber
+        for n in [first, first + 59, 0, 20_362, last] + (0..<300).map({ _ in Int.random(in: first...last, using: &rng) }) {
+            let d = CivilDate(dayNumber: n)
+            #expect(d.description == String(format: "%04d-%02d-%02d", d.year, d.month, d.day), "day \(n)")
+            for rem in [0, 59, 3_600 * 23 + 60 * 59 + 59, Int.random(in: 0..<86_400, using: &rng)] {
+                let t = UTCInstant(seconds: Int64(n) * 86_400 + Int64(rem))
+                let want = String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", d.year, d.month, d.day, rem / 3600, rem / 60 % 60, rem % 60)
+                #expect(t.description == want && UTCInstant(want) == t, "\(n) \(rem)")
+            }
+        }
+        #expect(CivilDate(dayNumber: last + 1).description == "10000-01-01")
+        #expect(UTCInstant(seconds: Int64(last + 1) * 86_400 + 61).description == "10000-01-01T00:01:01Z")
+    }
+
     // MARK: UTCInstant
 
     @Test("Shanghai date of an instant changes at 16:00Z", arguments: [

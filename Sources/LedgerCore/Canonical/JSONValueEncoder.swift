@@ -86,7 +86,8 @@ public enum JSONValueEncoder {
         }
 
         func store<T: Encodable>(_ value: T, path: [any CodingKey]) throws {
-            if let data = value as? Data {
+            // A type comparison, not a cast: this runs for every value encoded.
+            if T.self == Data.self, let data = value as? Data {
                 content = .scalar(.string(data.base64EncodedString()))
                 return
             }

@@ -67,8 +67,33 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     public static func < (a: CivilDate, b: CivilDate) -> Bool { a.dayNumber < b.dayNumber }
 
     public var description: String {
-        func pad(_ v: Int, _ w: Int) -> String { String(repeating: "0", count: max(0, w - String(v).count)) + String(v) }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+        guard (0...9999).contains(year) else {
+            func pad(_ v: Int, _ w: Int) -> String { String(repeating: "0", count: max(0, w - String(v).count)) + String(v) }
+            return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+        }
+        // Written byte by byte: a page of 100 manifests prints ~2,000 dates and times.
+        return String(unsafeUninitializedCapacity: 10) { text in
+            write(into: text)
+            return 10
+        }
+    }
+
+    /// Writes `YYYY-MM-DD` into the first 10 bytes of `text` (a year of four digits).
+    func write(into text: UnsafeMutableBufferPointer<UInt8>) {
+        Self.digits(year, 4, into: text, at: 0)
+        text[4] = UInt8(ascii: "-")
+        Self.digits(month, 2, into: text, at: 5)
+        text[7] = UInt8(ascii: "-")
+        Self.digits(day, 2, into: text, at: 8)
+    }
+
+    /// Writes the `width` last decimal digits of `value` (≥ 0) at `at`, zero-padded.
+    static func digits(_ value: Int, _ width: Int, into text: UnsafeMutableBufferPointer<UInt8>, at: Int) {
+        var v = value
+        for i in stride(from: at + width - 1, through: at, by: -1) {
+            text[i] = UInt8(ascii: "0") + UInt8(v % 10)
+            v /= 10
+        }
     }
 }
 
@@ -100,8 +125,22 @@ public struct UTCInstant: Hashable, Comparable, Sendable, CustomStringConvertibl
     public var description: String {
         let day = Int(seconds.floorDiv(86400))
         let rem = Int(seconds - Int64(day) * 86400)
-        func pad(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(CivilDate(dayNumber: day))T\(pad(rem / 3600)):\(pad(rem / 60 % 60)):\(pad(rem % 60))Z"
+        let date = CivilDate(dayNumber: day)
+        guard (0...9999).contains(date.year) else {
+            func pad(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+            return "\(date)T\(pad(rem / 3600)):\(pad(rem / 60 % 60)):\(pad(rem % 60))Z"
+        }
+        return String(unsafeUninitializedCapacity: 20) { text in
+            date.write(into: text)
+            text[10] = UInt8(ascii: "T")
+            CivilDate.digits(rem / 3600, 2, into: text, at: 11)
+            text[13] = UInt8(ascii: ":")
+            CivilDate.digits(rem / 60 % 60, 2, into: text, at: 14)
+            text[16] = UInt8(ascii: ":")
+            CivilDate.digits(rem % 60, 2, into: text, at: 17)
+            text[19] = UInt8(ascii: "Z")
+            return 20
+        }
     }
 }
 
