@@ -30,9 +30,10 @@ struct Bench {
                 if options.scale.isEmpty { options.scale = [0] }
             case "--build-only": options.scaleBuildOnly = true
             case "--pages": options.pagesDirectory = args.popFirst()
+            case "--only": options.only = args.popFirst()
             case "--seed": options.seed = UInt64(args.popFirst() ?? "") ?? options.seed
             default:
-                FileHandle.standardError.write(Data("usage: hwledger-bench [--entries N] [--cli-entries N] [--samples N] [--manifests N]\n       hwledger-bench --worklist-page [--db DB --as PRINCIPAL --as-of DATE | --manifests N] [--samples N]\n       hwledger-bench --scale N[,N2,...] [--seed S] [--samples N] [--build-only]\n       hwledger-bench --pages DIR [--seed S] [--samples N]\n".utf8))
+                FileHandle.standardError.write(Data("usage: hwledger-bench [--entries N] [--cli-entries N] [--samples N] [--manifests N]\n       hwledger-bench --worklist-page [--db DB --as PRINCIPAL --as-of DATE | --manifests N] [--samples N]\n       hwledger-bench --scale N[,N2,...] [--seed S] [--samples N] [--build-only]\n       hwledger-bench --pages DIR [--seed S] [--samples N] [--only TEXT]\n".utf8))
                 exit(64)
             }
         }
@@ -71,6 +72,8 @@ struct Bench {
         var scaleBuildOnly = false
         /// `--pages DIR`: the regulator's pages of a ledger an `HWLEDGER_BENCH_KEEP=1` scale run left in DIR.
         var pagesDirectory: String?
+        /// `--only TEXT`: with `--pages`, sample only the pages whose name contains TEXT (e.g. `inTransit`, to profile one).
+        var only: String?
     }
 
     let options: Options

@@ -172,7 +172,7 @@ struct ScaleBench {
         print(String(format: "  daemon start-up verification %.2f s", verified))
         fflush(nil)
         let cookie = try Self.signIn(port: daemon.port, key: regulator)
-        for (name, _, request) in try Self.regulatorPages(port: daemon.port, cookie: cookie, key: regulator) {
+        for (name, _, request) in try Self.regulatorPages(port: daemon.port, cookie: cookie, key: regulator) where options.only.map(name.contains) ?? true {
             let s = try Self.sample(samples: samples, daemon: daemon.process.processIdentifier, request)
             print("  " + Report.pad(name, 60) + String(format: "p50 %8.2f ms  p99 %8.2f ms  (", s.p50, s.p99) + s.note + ")")
             fflush(nil)

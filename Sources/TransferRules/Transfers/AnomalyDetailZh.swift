@@ -6,7 +6,7 @@
 /// expressions: a 待办 page reads up to 700 details.
 public enum AnomalyDetailZh {
     enum Token: Sendable, Equatable {
-        case literal(String)
+        case literal([UInt8])
         /// `yyyy-mm-dd`.
         case date
         /// Digits.
@@ -17,26 +17,29 @@ public enum AnomalyDetailZh {
         case code
     }
 
-    /// A sentence's English template (`{d}` date, `{n}` number, `{t}` tonnes, `{c}` code) and its Chinese with `$1…`.
+    /// A sentence's English template (`{d}` date, `{n}` number, `{t}` tonnes, `{c}` code) and its Chinese with `$1…`,
+    /// matched and filled in UTF-8 bytes (the 待办 page reads one per row).
     struct Sentence: Sendable {
         let tokens: [Token]
-        let zh: String
+        let zh: [UInt8]
 
         init(_ english: String, _ zh: String) {
             var tokens: [Token] = []
-            var literal = ""
-            var rest = Substring(english)
+            var literal: [UInt8] = []
+            var rest = Array(english.utf8)[...]
             while let c = rest.first {
-                let hole: Token? = switch rest.prefix(3) {
-                case "{d}": .date
-                case "{n}": .number
-                case "{t}": .decimal
-                case "{c}": .code
-                default: nil
-                }
+                let braced = rest.count >= 3 && c == UInt8(ascii: "{") && rest[rest.startIndex + 2] == UInt8(ascii: "}")
+                let hole: Token? =
+                    switch braced ? rest[rest.startIndex + 1] : 0 {
+                    case UInt8(ascii: "d"): .date
+                    case UInt8(ascii: "n"): .number
+                    case UInt8(ascii: "t"): .decimal
+                    case UInt8(ascii: "c"): .code
+                    default: nil
+                    }
                 if let hole {
                     if !literal.isEmpty { tokens.append(.literal(literal)) }
-                    literal = ""
+                    literal = []
                     tokens.append(hole)
                     rest = rest.dropFirst(3)
                 } else {
@@ -46,29 +49,32 @@ public enum AnomalyDetailZh {
             }
             if !literal.isEmpty { tokens.append(.literal(literal)) }
             self.tokens = tokens
-            self.zh = zh
+            self.zh = Array(zh.utf8)
         }
 
+        static func digit(_ b: UInt8) -> Bool { (0x30...0x39).contains(b) }
+
         /// The captures and what follows, when `text` starts with this sentence.
-        func match(_ text: Substring) -> (captures: [Substring], rest: Substring)? {
+        func match(_ text: ArraySlice<UInt8>) -> (captures: [ArraySlice<UInt8>], rest: ArraySlice<UInt8>)? {
             var rest = text
-            var captures: [Substring] = []
+            var captures: [ArraySlice<UInt8>] = []
             for token in tokens {
-                let run: (Character) -> Bool
+                let run: (UInt8) -> Bool
                 switch token {
                 case .literal(let s):
-                    guard rest.hasPrefix(s) else { return nil }
+                    guard rest.starts(with: s) else { return nil }
                     rest = rest.dropFirst(s.count)
                     continue
                 case .date:
                     let d = rest.prefix(10)
-                    guard d.count == 10, d.enumerated().allSatisfy({ $0.offset == 4 || $0.offset == 7 ? $0.element == "-" : $0.element.isASCII && $0.element.isNumber }) else { return nil }
+                    guard d.count == 10, d.enumerated().allSatisfy({ $0.offset == 4 || $0.offset == 7 ? $0.element == UInt8(ascii: "-") : Self.digit($0.element) })
+                    else { return nil }
                     captures.append(d)
                     rest = rest.dropFirst(10)
                     continue
-                case .number: run = { $0.isASCII && $0.isNumber }
-                case .decimal: run = { $0 == "." || ($0.isASCII && $0.isNumber) }
-                case .code: run = { $0.isASCII && ($0.isLetter || $0.isNumber) }
+                case .number: run = Self.digit
+                case .decimal: run = { $0 == UInt8(ascii: ".") || Self.digit($0) }
+                case .code: run = { Self.digit($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }
                 }
                 let taken = rest.prefix(while: run)
                 guard !taken.isEmpty else { return nil }
@@ -78,19 +84,18 @@ public enum AnomalyDetailZh {
             return (captures, rest)
         }
 
-        func chinese(_ captures: [Substring]) -> String {
-            var out = ""
-            var rest = Substring(zh)
-            while let c = rest.first {
-                if c == "$", let digit = rest.dropFirst().first?.wholeNumberValue, digit >= 1, digit <= captures.count {
-                    out += captures[digit - 1]
-                    rest = rest.dropFirst(2)
+        /// Appends the Chinese sentence with `$1…` filled from `captures`.
+        func chinese(_ captures: [ArraySlice<UInt8>], into out: inout [UInt8]) {
+            var i = zh.startIndex
+            while i < zh.endIndex {
+                if zh[i] == UInt8(ascii: "$"), i + 1 < zh.endIndex, case let n = Int(zh[i + 1]) - 0x30, (1...9).contains(n), n <= captures.count {
+                    out.append(contentsOf: captures[n - 1])
+                    i += 2
                 } else {
-                    out.append(c)
-                    rest = rest.dropFirst()
+                    out.append(zh[i])
+                    i += 1
                 }
             }
-            return out
         }
     }
 
@@ -117,15 +122,15 @@ public enum AnomalyDetailZh {
 
     /// The detail in Chinese; the English detail when it is not one of the rules' sentences.
     public static func text(_ detail: String) -> String {
-        var rest = Substring(detail)
-        var out = ""
+        var rest = Array(detail.utf8)[...]
+        var out: [UInt8] = []
         var candidates = sentences
         while !rest.isEmpty {
             guard let (sentence, match) = candidates.lazy.compactMap({ s in s.match(rest).map { (s, $0) } }).first else { return detail }
-            out += sentence.chinese(match.captures)
+            sentence.chinese(match.captures, into: &out)
             rest = match.rest
             candidates = suffixes
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }
