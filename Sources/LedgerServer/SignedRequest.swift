@@ -254,7 +254,11 @@ extension ManifestFilter {
     ) {
         visible = { m in try (also?(m) ?? true) && Visibility.allows(principal, .of(m, provinces: lookup)) }
         parties = lookup
-        if case .enterprise(let uscc, _) = principal { visibleParty = uscc }
+        switch principal {
+        case .enterprise(let uscc, _): visibleParty = uscc
+        case .regulator(_, let province): visibleProvince = province
+        case .operatorOf: break
+        }
     }
 }
 

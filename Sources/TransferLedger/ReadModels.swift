@@ -23,7 +23,9 @@ enum ReadModelKind {
     static let capacity = "capacity"
     /// `<uscc>/<manifestNo>` → empty: the manifests naming a party (generator, listed carrier, receiver).
     static let manifestByParty = "manifestByParty"
-    /// `<state>/<manifestNo>` → empty: the manifests in a state.
+    /// `<scope>/<state>/<manifestNo>` → empty: the manifests in a state, under ``allScope`` and under the province of
+    /// its generator and of its receiver (a regulator's list reads its province's rows, not the other province's
+    /// manifests it may not see; an enterprise's province never changes, so a row never moves).
     static let manifestByState = "manifestByState"
     /// `<approvalNo>/<manifestNo>` → empty: the manifests whose basis is an approval (the approval page lists them).
     static let manifestByApproval = "manifestByApproval"
@@ -103,8 +105,8 @@ struct ReadModelWriter {
         try replaceAnomalies(old.map(context.anomalySpans(of:)) ?? [], new: context.anomalySpans(of: new), scopes: scopes)
         try replaceIndex(ReadModelKind.manifestByParty, old: old.map { $0.namedParties.map { "\($0)/\(new.manifestNo)" } } ?? [],
                          new: new.namedParties.map { "\($0)/\(new.manifestNo)" })
-        try replaceIndex(ReadModelKind.manifestByState, old: old.map { ["\($0.state.rawValue)/\(new.manifestNo)"] } ?? [],
-                         new: ["\(new.state.rawValue)/\(new.manifestNo)"])
+        try replaceIndex(ReadModelKind.manifestByState, old: try old.map { o in try self.scopes(of: o).map { "\($0)/\(o.state.rawValue)/\(new.manifestNo)" } } ?? [],
+                         new: scopes.map { "\($0)/\(new.state.rawValue)/\(new.manifestNo)" })
         try replaceIndex(ReadModelKind.manifestByApproval, old: old.flatMap(Self.approvalKey).map { [$0] } ?? [], new: Self.approvalKey(new).map { [$0] } ?? [])
         try replaceIndex(ReadModelKind.statementManifest, old: try old.map(statementKeys) ?? [], new: try statementKeys(new))
         try addUsage(old.flatMap(Self.usage), sign: -1)

@@ -29,6 +29,9 @@ public struct ManifestFilter: Sendable {
     /// A party every manifest the caller may see names (an enterprise reader): the list reads that party's index.
     /// Narrows nothing by itself; `visible` still decides.
     public var visibleParty: String?
+    /// The province of a regulator reader: a state's list reads that province's rows of its index. Narrows nothing by
+    /// itself (a manifest is under the provinces of its generator and receiver, as visibility is); `visible` decides.
+    public var visibleProvince: String?
 
     public init(status: ManifestState? = nil, party: String? = nil, from: CivilDate? = nil, to: CivilDate? = nil) {
         self.status = status
@@ -148,7 +151,7 @@ extension TransferLedger {
         let index: (kind: String, value: String)? =
             filter.approval.map { (ReadModelKind.manifestByApproval, $0) }
             ?? (filter.party ?? filter.visibleParty).map { (ReadModelKind.manifestByParty, $0) }
-            ?? filter.status.map { (ReadModelKind.manifestByState, $0.rawValue) }
+            ?? filter.status.map { (ReadModelKind.manifestByState, "\(filter.visibleProvince ?? ReadModelKind.allScope)/\($0.rawValue)") }
         // Batches read in one transaction each, filtered after it (a filter may read: a visibility check reads the
         // parties' provinces, and reads do not nest); a batch is what the page still needs, at most 256.
         var after = cursor

@@ -190,6 +190,15 @@ struct ManifestReadTests {
         #expect(filtered == d.known.filter { $0.carriers.contains(D.cqCarrier) }.map(\.no).sorted())
         let (scFiltered, _) = try Self.walk(d, "from=2025-03-10", as: D.sc, limit: 2)
         #expect(scFiltered == d.visible(to: D.sc).filter { $0.filedOn >= "2025-03-10" }.map(\.no))
+        // A regulator's state list reads its province's rows of manifestByState: the same manifests, page by page,
+        // as its visible ones in that state (a cross-province manifest under both provinces).
+        for principal in [D.sc, D.cq, Self.op] {
+            for state in ["filed", "inTransit", "received"] {
+                let (numbers, _) = try Self.walk(d, "status=\(state)", as: principal, limit: 1)
+                #expect(numbers == d.visible(to: principal).filter { $0.state == state }.map(\.no), "\(principal) \(state)")
+            }
+        }
+        #expect(d.visible(to: D.sc).contains { $0.ref == "X" } && d.visible(to: D.cq).contains { $0.ref == "X" }, "X crosses the provinces")
     }
 
     @Test("GET /v1/manifests: limit outside 1…1000, a bad status or date, and a cursor the server never issued are 400")

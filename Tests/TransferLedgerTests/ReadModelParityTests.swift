@@ -172,7 +172,7 @@ struct ReadModelTamperTests {
         let work = try #require(try Self.sqlite(db, "SELECT key FROM projections WHERE kind = 'work' ORDER BY key LIMIT 1;").split(separator: "\n").first.map(String.init))
         let cases: [(sql: String, named: String)] = [
             ("UPDATE projections SET value = CAST('20250101|20250102' AS BLOB) WHERE kind = 'work' AND key = '\(work)';", "projection work/\(work) differs"),
-            ("DELETE FROM projections WHERE kind = 'manifestByState' AND key = 'inTransit/\(no)';", "projection manifestByState/inTransit/\(no) differs"),
+            ("DELETE FROM projections WHERE kind = 'manifestByState' AND key = '510000/inTransit/\(no)';", "projection manifestByState/510000/inTransit/\(no) differs"),
             ("INSERT INTO projections (kind, key, value) VALUES ('manifestByParty', 'X/\(no)', X'');", "projection manifestByParty/X/\(no) differs"),
             ("INSERT INTO projections (kind, key, value) VALUES ('manifestByApproval', 'X/\(no)', X'');", "projection manifestByApproval/X/\(no) differs"),
         ]
