@@ -103,14 +103,7 @@ extension TransferLedger {
         let manifests = try page.manifests.map { try CanonicalJSON.encode(encoding: $0) }
         let labels = try CanonicalJSON.encode(encoding: try labels(of: page.manifests))
         var members: [(key: String, value: (inout [UInt8]) -> Void)] = [
-            ("manifests", { out in
-                out.append(UInt8(ascii: "["))
-                for (i, m) in manifests.enumerated() {
-                    if i > 0 { out.append(UInt8(ascii: ",")) }
-                    out.append(contentsOf: m)
-                }
-                out.append(UInt8(ascii: "]"))
-            }),
+            ("manifests", { CanonicalJSON.writeElements(manifests, into: &$0) { $1.append(contentsOf: $0) } }),
             ("labels", { $0.append(contentsOf: labels) }),
         ]
         if let next = page.nextCursor { members.append(("nextCursor", { CanonicalJSON.write(.string(ManifestCursor.encode(next)), into: &$0) })) }

@@ -25,44 +25,48 @@ public enum CanonicalJSON {
         case .bool(false): out.append(contentsOf: [0x66, 0x61, 0x6C, 0x73, 0x65])
         case .int(let n): writeInteger(n, into: &out)
         case .string(let s): writeString(s, into: &out)
-        case .array(let items): writeArray(items, into: &out) { $0 }
-        case .object(let members):
-            out.append(UInt8(ascii: "{"))
-            let keys = members.keys.sorted(by: keyPrecedes)
-            for (i, key) in keys.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                writeString(key, into: &out)
-                out.append(UInt8(ascii: ":"))
-                write(members[key]!, into: &out)
-            }
-            out.append(UInt8(ascii: "}"))
+        case .array(let items): writeElements(items, into: &out) { write($0, into: &$1) }
+        case .object(let members): writeMembers(members, key: \.key, into: &out) { write($0.value, into: &$1) }
         }
     }
 
     /// The order of an object's keys: by their UTF-8 bytes.
     static func keyPrecedes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
 
-    /// Appends an object whose member values are written by closures, keys sorted as ``write(_:into:)`` sorts them:
-    /// a large document written piece by piece, without its whole tree in memory.
-    public static func writeObject(_ members: [(key: String, value: (inout [UInt8]) -> Void)], into out: inout [UInt8]) {
+    /// Appends an object of `members`, keys (`key`) sorted by ``keyPrecedes(_:_:)``, each value written by `value`:
+    /// every object hwledger writes goes through here.
+    static func writeMembers<Member>(
+        _ members: some Sequence<Member>, key: (Member) -> String, into out: inout [UInt8], _ value: (Member, inout [UInt8]) -> Void
+    ) {
         out.append(UInt8(ascii: "{"))
-        for (i, member) in members.sorted(by: { keyPrecedes($0.key, $1.key) }).enumerated() {
+        for (i, member) in members.sorted(by: { keyPrecedes(key($0), key($1)) }).enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
-            writeString(member.key, into: &out)
+            writeString(key(member), into: &out)
             out.append(UInt8(ascii: ":"))
-            member.value(&out)
+            value(member, &out)
         }
         out.append(UInt8(ascii: "}"))
     }
 
-    /// Appends an array of `elements`, each written as the value `transform` gives (one element's tree at a time).
-    public static func writeArray<S: Sequence>(_ elements: S, into out: inout [UInt8], _ transform: (S.Element) -> JSONValue) {
+    /// Appends an array of `elements`, each written by `element`: every array hwledger writes goes through here.
+    public static func writeElements<S: Sequence>(_ elements: S, into out: inout [UInt8], _ element: (S.Element, inout [UInt8]) -> Void) {
         out.append(UInt8(ascii: "["))
-        for (i, element) in elements.enumerated() {
+        for (i, e) in elements.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
-            write(transform(element), into: &out)
+            element(e, &out)
         }
         out.append(UInt8(ascii: "]"))
+    }
+
+    /// Appends an object whose member values are written by closures, keys sorted as ``write(_:into:)`` sorts them:
+    /// a large document written piece by piece, without its whole tree in memory.
+    public static func writeObject(_ members: [(key: String, value: (inout [UInt8]) -> Void)], into out: inout [UInt8]) {
+        writeMembers(members, key: \.key, into: &out) { $0.value(&$1) }
+    }
+
+    /// Appends an array of `elements`, each written as the value `transform` gives (one element's tree at a time).
+    public static func writeArray<S: Sequence>(_ elements: S, into out: inout [UInt8], _ transform: (S.Element) -> JSONValue) {
+        writeElements(elements, into: &out) { write(transform($0), into: &$1) }
     }
 
     static func writeInteger(_ n: Int64, into out: inout [UInt8]) {

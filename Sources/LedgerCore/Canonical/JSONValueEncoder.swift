@@ -66,22 +66,8 @@ public enum JSONValueEncoder {
             switch content {
             case .empty: out.append(contentsOf: [UInt8(ascii: "{"), UInt8(ascii: "}")])
             case .scalar(let v): CanonicalJSON.write(v, into: &out)
-            case .object(let members):
-                out.append(UInt8(ascii: "{"))
-                for (i, member) in members.pairs.sorted(by: { CanonicalJSON.keyPrecedes($0.key, $1.key) }).enumerated() {
-                    if i > 0 { out.append(UInt8(ascii: ",")) }
-                    CanonicalJSON.writeString(member.key, into: &out)
-                    out.append(UInt8(ascii: ":"))
-                    member.slot.write(into: &out)
-                }
-                out.append(UInt8(ascii: "}"))
-            case .array(let items):
-                out.append(UInt8(ascii: "["))
-                for (i, item) in items.enumerated() {
-                    if i > 0 { out.append(UInt8(ascii: ",")) }
-                    item.write(into: &out)
-                }
-                out.append(UInt8(ascii: "]"))
+            case .object(let members): CanonicalJSON.writeMembers(members.pairs, key: \.key, into: &out) { $0.slot.write(into: &$1) }
+            case .array(let items): CanonicalJSON.writeElements(items, into: &out) { $0.write(into: &$1) }
             }
         }
 
