@@ -46,10 +46,16 @@ enum ReadModelKind {
     /// of the approvals charged to a whitelist entry, so the whitelist report reads one row per entry.
     static let whitelistUsage = "whitelistUsage"
 
-    /// `<scope>/<99999999 − applied yyyymmdd>/<applicationId>` → `<stage>|<origin>|<destination>|<receiver>|<wasteCode>`:
-    /// the applications a reader sees, newest application date first (then by id), with what the list filters on;
-    /// scope is a province (origin's or destination's regulator), a party (generator, receiver) or `all`.
+    /// `<scope>/<stage>/<99999999 − applied yyyymmdd>/<applicationId>` → `<origin>|<destination>|<receiver>|<wasteCode>`:
+    /// the applications a reader sees, newest application date first (then by id), with what the list filters on,
+    /// once under the application's stage and once under ``anyStage``; scope is a province (origin's or destination's
+    /// regulator), a party (generator, receiver) or `all`. A list of one stage reads that stage's rows only.
     static let applicationList = "applicationList"
+    /// `<scope>/<stage>` → how many applications are under that scope and stage of `applicationList` (``anyStage``:
+    /// all of the scope's), so a list that filters on nothing else counts without reading the rows.
+    static let applicationCount = "applicationCount"
+    /// The stage part of the `applicationList` rows that hold every application of a scope.
+    static let anyStage = "any"
 
     /// The `whitelistUsage` key of a charge.
     static func chargeKey(_ c: ApplicationRecord.WhitelistCharge) -> String { "\(c.year)/\(c.listingProvince)/\(digits(c.entry, width: 4))" }
@@ -75,6 +81,14 @@ enum ReadModelKind {
         return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
     static let never = "99999999"
+    /// `99999999 − yyyymmdd`: a date in a key that sorts newest first.
+    static func invertedDate(_ d: CivilDate) -> String { digits(99_999_999 - (d.year * 10_000 + d.month * 100 + d.day), width: 8) }
+    /// The inverse of ``invertedDate(_:)``.
+    static func parseInvertedDate(_ s: Substring) -> CivilDate? {
+        guard s.count == 8, let inverted = Int(s) else { return nil }
+        let n = 99_999_999 - inverted
+        return CivilDate(year: n / 10_000, month: n / 100 % 100, day: n % 100)
+    }
     /// The inverse of ``date(_:none:)``; nil for the sentinels.
     static func parseDate(_ s: Substring) -> CivilDate? {
         guard s.count == 8, s != "00000000", s != never, let n = Int(s) else { return nil }
@@ -94,6 +108,7 @@ struct ReadModelWriter {
         }
         let scopes = [new.originProvince, new.destinationProvince, ReadModelKind.allScope]
         try replaceRows(ReadModelKind.applicationList, before: old.map(Self.applicationListRows) ?? [:], after: Self.applicationListRows(new))
+        try adjustCounts(ReadModelKind.applicationCount, before: old.map(Self.applicationCountKeys) ?? [], after: Self.applicationCountKeys(new))
         try replaceWork(old.map(context.workSpans(of:)) ?? [], new: context.workSpans(of: new))
         try replaceAnomalies(old.map(context.anomalySpans(of:)) ?? [], new: context.anomalySpans(of: new), scopes: scopes)
     }
@@ -210,14 +225,40 @@ struct ReadModelWriter {
         for (key, value) in after where before[key] != value { try writer.putProjection(kind: kind, key: key, value: value) }
     }
 
-    /// The `applicationList` rows of an application: one per scope that sees it (``ReadModelKind/applicationList``).
+    /// The `applicationList` rows of an application: one per scope that sees it and stage part (its stage and
+    /// ``ReadModelKind/anyStage``).
     static func applicationListRows(_ a: ApplicationRecord) -> [String: [UInt8]] {
-        let day = a.appliedOn.year * 10_000 + a.appliedOn.month * 100 + a.appliedOn.day
-        let key = "\(ReadModelKind.digits(99_999_999 - day, width: 8))/\(a.applicationId)"
-        let value = Array("\(a.stage.rawValue)|\(a.originProvince)|\(a.destinationProvince)|\(a.receiver)|\(a.wasteCode)".utf8)
+        let key = "\(ReadModelKind.invertedDate(a.appliedOn))/\(a.applicationId)"
+        let value = Array("\(a.originProvince)|\(a.destinationProvince)|\(a.receiver)|\(a.wasteCode)".utf8)
         var rows: [String: [UInt8]] = [:]
-        for scope in [a.originProvince, a.destinationProvince, a.generator, a.receiver, ReadModelKind.allScope] { rows["\(scope)/\(key)"] = value }
+        for prefix in applicationCountKeys(a) { rows["\(prefix)/\(key)"] = value }
         return rows
+    }
+
+    /// The `applicationCount` keys an application counts under, which are also its `applicationList` rows' prefixes.
+    static func applicationCountKeys(_ a: ApplicationRecord) -> Set<String> {
+        var keys: Set<String> = []
+        for scope in [a.originProvince, a.destinationProvince, a.generator, a.receiver, ReadModelKind.allScope] {
+            for stage in [a.stage.rawValue, ReadModelKind.anyStage] { keys.insert("\(scope)/\(stage)") }
+        }
+        return keys
+    }
+
+    /// Takes one from the count of each key only in `before` and adds one to each only in `after`.
+    func adjustCounts(_ kind: String, before: Set<String>, after: Set<String>) throws {
+        for (keys, delta) in [(before.subtracting(after), -1), (after.subtracting(before), 1)] {
+            for key in keys.sorted() {
+                let text = try writer.projection(kind: kind, key: key).map { String(decoding: $0, as: UTF8.self) }
+                guard let count = Int(text ?? "0"), count + delta >= 0 else {
+                    throw LedgerError.integrity(index: nil, "read model \(kind)/\(key) does not decode")
+                }
+                if count + delta == 0 {
+                    try writer.deleteProjection(kind: kind, key: key)
+                } else {
+                    try writer.putProjection(kind: kind, key: key, value: Array(String(count + delta).utf8))
+                }
+            }
+        }
     }
 
     static func workRows(_ spans: [StepSpan]) -> [String: [UInt8]] {

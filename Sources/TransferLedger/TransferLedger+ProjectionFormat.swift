@@ -3,7 +3,7 @@ import TransferRules
 
 extension TransferLedger {
     /// The version of the read models' rows (decision 020); raised when a read model changes shape.
-    static let readModelVersion = "readmodels-5"
+    static let readModelVersion = "readmodels-6"
 
     /// What the projection rows are written with, recorded in the meta under ``ProjectionCodec/metaKey``: the value
     /// format (decision 019), the read models' version, and a fingerprint of the working calendar the read models'

@@ -111,29 +111,38 @@ extension TransferLedger {
     }
 
     /// The applications `scope` sees (a province, a party; nil: all) that pass `filter`, newest application date
-    /// first (then by id): the first `limit` of them (all when nil) decoded, and how many pass in all. Reads the
-    /// scope's `applicationList` rows (one short row per application), not the application records.
+    /// first (then by id): the first `limit` of them (all when nil) decoded, and how many pass in all. Reads the rows
+    /// of the scope and the filter's stage in `applicationList` (one short row per application), from the filter's
+    /// last date to its first; when the filter asks nothing else, only the first `limit` rows and the count row.
     public func applicationList(scope: String?, filter: ApplicationListFilter, limit: Int?) throws -> (applications: [ApplicationRecord], total: Int) {
-        let prefix = (scope ?? ReadModelKind.allScope) + "/"
+        let prefix = "\(scope ?? ReadModelKind.allScope)/\(filter.stage?.rawValue ?? ReadModelKind.anyStage)/"
+        let onlyStage = filter.origin == nil && filter.destination == nil && filter.wasteCode == nil && filter.from == nil && filter.to == nil
+            && filter.receiver == nil
         var passing: [(id: String, receiver: String)] = []
+        var counted: Int?
         try store.read { r in
-            try r.forEachProjection(kind: ReadModelKind.applicationList, after: prefix) { key, value in
+            if onlyStage {
+                let text = try r.projection(kind: ReadModelKind.applicationCount, key: String(prefix.dropLast())).map { String(decoding: $0, as: UTF8.self) }
+                guard let n = Int(text ?? "0") else {
+                    throw LedgerError.integrity(index: nil, "read model \(ReadModelKind.applicationCount)/\(prefix.dropLast()) does not decode")
+                }
+                counted = n
+            }
+            let start = filter.to.map { prefix + ReadModelKind.invertedDate($0) } ?? prefix
+            try r.forEachProjection(kind: ReadModelKind.applicationList, after: start) { key, value in
                 guard key.hasPrefix(prefix) else { return false }
                 let rest = key.dropFirst(prefix.count)
                 let f = String(decoding: value, as: UTF8.self).split(separator: "|", omittingEmptySubsequences: false)
-                guard let slash = rest.firstIndex(of: "/"), let inverted = Int(rest[..<slash]), f.count == 5,
-                    let appliedOn = CivilDate(year: (99_999_999 - inverted) / 10_000, month: (99_999_999 - inverted) / 100 % 100, day: (99_999_999 - inverted) % 100)
-                else {
+                guard let slash = rest.firstIndex(of: "/"), let appliedOn = ReadModelKind.parseInvertedDate(rest[..<slash]), f.count == 4 else {
                     throw LedgerError.integrity(index: nil, "read model \(ReadModelKind.applicationList)/\(key) does not decode")
                 }
-                if let stage = filter.stage, f[0] != stage.rawValue { return true }
-                if let origin = filter.origin, f[1] != origin { return true }
-                if let destination = filter.destination, f[2] != destination { return true }
-                if let code = filter.wasteCode, f[4] != code { return true }
-                if let from = filter.from, appliedOn < from { return true }
+                if let from = filter.from, appliedOn < from { return false }
                 if let to = filter.to, appliedOn > to { return true }
-                passing.append((String(rest[rest.index(after: slash)...]), String(f[3])))
-                return true
+                if let origin = filter.origin, f[0] != origin { return true }
+                if let destination = filter.destination, f[1] != destination { return true }
+                if let code = filter.wasteCode, f[3] != code { return true }
+                passing.append((String(rest[rest.index(after: slash)...]), String(f[2])))
+                return counted == nil || limit.map { passing.count < $0 } ?? true
             }
         }
         // Outside the read: the receiver's test may read names.
@@ -146,7 +155,7 @@ extension TransferLedger {
             }
             return a
         }
-        return (applications, passing.count)
+        return (applications, counted ?? passing.count)
     }
 
     /// The applications of `scope` (a province, a USCC; nil: all) in id order, read through its `applicationList`

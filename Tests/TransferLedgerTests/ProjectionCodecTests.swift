@@ -238,7 +238,7 @@ struct ProjectionCodecTests {
             return out
         }
         #expect(rows == expected)
-        #expect(try old.store.read { try $0.meta(ProjectionCodec.metaKey) }?.hasPrefix(ProjectionCodec.formatName + " readmodels-5 calendar-") == true)
+        #expect(try old.store.read { try $0.meta(ProjectionCodec.metaKey) }?.hasPrefix(ProjectionCodec.formatName + " readmodels-6 calendar-") == true)
         #expect(try !old.upgradeProjectionsIfNeeded())
         _ = try old.verify(trusted: nil, scratch: InMemoryLedgerStore())
     }

@@ -97,6 +97,21 @@ struct ReadModelParityTests {
                 filter.from = CivilDate("2025-03-01")
                 #expect(try ledger.applicationList(scope: scope, filter: filter, limit: nil).applications
                     == visible.filter { $0.stage == stage && $0.appliedOn >= CivilDate("2025-03-01")! }, "\(stage) of \(scope ?? "all")")
+                // One stage and nothing else: the first row from the stage's rows, the count from its count row.
+                filter.from = nil
+                let ofStage = visible.filter { $0.stage == stage }
+                let first = try ledger.applicationList(scope: scope, filter: filter, limit: 1)
+                #expect(first.applications == Array(ofStage.prefix(1)) && first.total == ofStage.count, "the first \(stage) of \(scope ?? "all")")
+            }
+            // A date range: from its last day back to its first, both inclusive.
+            let days = Set(visible.map(\.appliedOn)).sorted()
+            if days.count >= 3 {
+                var range = ApplicationListFilter()
+                range.from = days[1]
+                range.to = days[days.count - 2]
+                let inRange = visible.filter { $0.appliedOn >= days[1] && $0.appliedOn <= days[days.count - 2] }
+                let listed = try ledger.applicationList(scope: scope, filter: range, limit: 1)
+                #expect(listed.applications == Array(inRange.prefix(1)) && listed.total == inRange.count, "\(days[1])…\(days[days.count - 2]) of \(scope ?? "all")")
             }
             var out = ApplicationListFilter()
             out.origin = "510000"
@@ -107,6 +122,7 @@ struct ReadModelParityTests {
                 "origin, code and receiver of \(scope ?? "all")")
         }
         #expect(Set(legacy.applications.map(\.stage)).count >= 2, "the fixture has applications in more than one stage")
+        #expect(Set(legacy.applications.map(\.appliedOn)).count >= 3, "the fixture has applications on three days or more (the date range above)")
 
         var quarter = Quarter(year: 2025, q: 1)!
         while quarter <= Quarter(year: 2026, q: 1)! {
