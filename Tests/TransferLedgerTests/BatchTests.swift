@@ -54,6 +54,33 @@ struct BatchTests {
         #expect(outcomes.map(\.rule) == [nil, nil, .signature, nil])
     }
 
+    @Test("lines pre-checked ahead of the writer: a key revoked two pre-check chunks earlier no longer signs, a bad signature past the first chunk is R-SIG", arguments: StoreKind.available)
+    func precheckedAheadOfTheWriter(kind: StoreKind) throws {
+        let h = try Harness(kind)
+        let k2 = TestKeys.key("REG-510000", variant: 1)
+        try h.require(try h.submit("key.added", body: Body.keyAdded("REG-510000", k2)))
+        let chunk = TransferLedger.precheckChunk
+        var items: [SignedSubmission] = []
+        func register(_ serial: Int, key: SigningKey) -> SignedSubmission {
+            h.sign("enterprise.registered", actor: "REG-510000", key: key, body: Body.enterprise(TestKeys.uscc(division: "510100", serial: 1000 + serial)))
+        }
+        for i in 0..<(chunk / 2) { items.append(register(i, key: k2)) }
+        // Revoked in the first chunk; the lines signed with it two chunks later were pre-checked valid before it.
+        items.append(h.sign("key.revoked", actor: "REG-510000", key: Self.sc, body: Body.keyRevoked("REG-510000", k2)))
+        for i in items.count..<(2 * chunk + 3) { items.append(register(i, key: Self.sc)) }
+        let revokedAt = items.count
+        items.append(register(revokedAt, key: k2))
+        let corruptedAt = items.count
+        items.append(register(corruptedAt, key: Self.sc).corrupted())
+        items.append(register(corruptedAt + 1, key: Self.sc))
+        let outcomes = try h.ledger.submit(items)
+        #expect(outcomes.count == items.count)
+        for (i, outcome) in outcomes.enumerated() {
+            #expect(outcome.rule == ([revokedAt, corruptedAt].contains(i) ? .signature : nil), "line \(i): \(outcome)")
+        }
+        #expect(try h.size() == UInt64(2 + items.count - 2))
+    }
+
     @Test("the same nonce twice in one batch: the second is a replay")
     func nonceWithinBatch() throws {
         let h = try Harness()

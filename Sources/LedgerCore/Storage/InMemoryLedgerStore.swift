@@ -103,7 +103,10 @@ public final class InMemoryLedgerStore: LedgerStore, @unchecked Sendable {
         func setMeta(_ key: String, _ value: String) throws { metaRows[key] = value }
     }
 
+    /// Guards `state`, the committed snapshot (never changed once committed: a write works on a copy).
     let lock = NSLock()
+    /// One writer at a time; readers do not wait for it.
+    let writeLock = NSLock()
     var state = State()
 
     public init() {}
@@ -114,11 +117,11 @@ public final class InMemoryLedgerStore: LedgerStore, @unchecked Sendable {
     }
 
     public func write<T>(_ body: (any LedgerWriter) throws -> T) throws -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        let working = state.copy()
+        writeLock.lock()
+        defer { writeLock.unlock() }
+        let working = lock.withLock { state }.copy()
         let result = try body(working)
-        state = working
+        lock.withLock { state = working }
         return result
     }
 }

@@ -15,7 +15,8 @@ public struct StoredCheckpoint: Sendable, Equatable {
 ///
 /// Every `write` is one exclusive transaction: either all of its effects are durable when it returns, or none
 /// are. Two writers, in one process or in two, are serialised by the store; a writer must read the tree's right
-/// edge inside its transaction, never before it.
+/// edge inside its transaction, never before it. A `read` does not wait for a write transaction in progress: it sees
+/// the last committed state (`submit` reads keys on other threads while a batch is written).
 public protocol LedgerStore: Sendable {
     /// Runs `body` with a consistent snapshot for reading.
     func read<T>(_ body: (any LedgerReader) throws -> T) throws -> T
