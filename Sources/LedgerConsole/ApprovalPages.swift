@@ -90,9 +90,7 @@ extension ConsolePages {
         var acts: [OpenAct] = []
         if case .regulator(let me, _) = principal { acts = try ledger.openActs(onApplication: a.applicationId, for: me, asOf: today) ?? [] }
         let list = try ledger.whitelists(year: a.validFrom.year).first { $0.listingProvince == a.destinationProvince }
-        let decided = acts.contains { $0.kind == "approval.decided" }
-            ? try ledger.applications(inScope: a.originProvince).filter { $0.originProvince == a.originProvince && $0.decision?.decidedOn.year == today.year && $0.decision?.approvalNo != nil }.count
-            : 0
+        let decided = acts.contains { $0.kind == "approval.decided" } ? try ledger.approvalNumbersIssued(province: a.originProvince, year: today.year) : 0
         return ApprovalActsView(
             application: a, acts: acts, whitelist: list, decidedThisYear: decided, names: names, principal: principal.id, today: today)
     }

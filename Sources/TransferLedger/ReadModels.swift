@@ -54,6 +54,9 @@ enum ReadModelKind {
     /// `<scope>/<stage>` → how many applications are under that scope and stage of `applicationList` (``anyStage``:
     /// all of the scope's), so a list that filters on nothing else counts without reading the rows.
     static let applicationCount = "applicationCount"
+    /// `<origin province>/<decision year>` → how many of the province's applications were decided that year with an
+    /// approval number: what a regulator's decision form counts to offer the next number.
+    static let approvalNumbers = "approvalNumbers"
     /// The stage part of the `applicationList` rows that hold every application of a scope.
     static let anyStage = "any"
 
@@ -81,6 +84,15 @@ enum ReadModelKind {
         return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
     static let never = "99999999"
+    /// The count a count row (`manifestCount`, `applicationCount`, `approvalNumbers`) holds; 0 when there is none.
+    static func count(_ r: any LedgerReader, kind: String, key: String) throws -> Int {
+        guard let value = try r.projection(kind: kind, key: key) else { return 0 }
+        guard let n = Int(String(decoding: value, as: UTF8.self)), n >= 0 else {
+            throw LedgerError.integrity(index: nil, "read model \(kind)/\(key) does not decode")
+        }
+        return n
+    }
+
     /// `99999999 − yyyymmdd`: a date in a key that sorts newest first.
     static func invertedDate(_ d: CivilDate) -> String { digits(99_999_999 - (d.year * 10_000 + d.month * 100 + d.day), width: 8) }
     /// The inverse of ``invertedDate(_:)``.
@@ -109,6 +121,7 @@ struct ReadModelWriter {
         let scopes = [new.originProvince, new.destinationProvince, ReadModelKind.allScope]
         try replaceRows(ReadModelKind.applicationList, before: old.map(Self.applicationListRows) ?? [:], after: Self.applicationListRows(new))
         try adjustCounts(ReadModelKind.applicationCount, before: old.map(Self.applicationCountKeys) ?? [], after: Self.applicationCountKeys(new))
+        try adjustCounts(ReadModelKind.approvalNumbers, before: old.map(Self.approvalNumberKeys) ?? [], after: Self.approvalNumberKeys(new))
         try replaceWork(old.map(context.workSpans(of:)) ?? [], new: context.workSpans(of: new))
         try replaceAnomalies(old.map(context.anomalySpans(of:)) ?? [], new: context.anomalySpans(of: new), scopes: scopes)
     }
@@ -156,7 +169,7 @@ struct ReadModelWriter {
         let newest = ReadModelKind.digits(UInt64.max - (m.events.first?.index ?? 0), width: 20)
         for scope in provinceScopes + m.namedParties.sorted() {
             try writer.putProjection(kind: ReadModelKind.manifestFiled, key: "\(scope)/\(newest)/\(m.manifestNo)", value: [])
-            let count = try writer.projection(kind: ReadModelKind.manifestCount, key: scope).flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? 0
+            let count = try ReadModelKind.count(writer, kind: ReadModelKind.manifestCount, key: scope)
             try writer.putProjection(kind: ReadModelKind.manifestCount, key: scope, value: Array(String(count + 1).utf8))
         }
     }
@@ -244,14 +257,19 @@ struct ReadModelWriter {
         return keys
     }
 
+    /// The `approvalNumbers` key an application counts under: its province and decision year, when the decision gave
+    /// an approval number.
+    static func approvalNumberKeys(_ a: ApplicationRecord) -> Set<String> {
+        guard let d = a.decision, d.approvalNo != nil else { return [] }
+        return ["\(a.originProvince)/\(d.decidedOn.year)"]
+    }
+
     /// Takes one from the count of each key only in `before` and adds one to each only in `after`.
     func adjustCounts(_ kind: String, before: Set<String>, after: Set<String>) throws {
         for (keys, delta) in [(before.subtracting(after), -1), (after.subtracting(before), 1)] {
             for key in keys.sorted() {
-                let text = try writer.projection(kind: kind, key: key).map { String(decoding: $0, as: UTF8.self) }
-                guard let count = Int(text ?? "0"), count + delta >= 0 else {
-                    throw LedgerError.integrity(index: nil, "read model \(kind)/\(key) does not decode")
-                }
+                let count = try ReadModelKind.count(writer, kind: kind, key: key)
+                guard count + delta >= 0 else { throw LedgerError.integrity(index: nil, "read model \(kind)/\(key) counts below zero") }
                 if count + delta == 0 {
                     try writer.deleteProjection(kind: kind, key: key)
                 } else {

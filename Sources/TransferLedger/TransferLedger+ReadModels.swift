@@ -121,13 +121,7 @@ extension TransferLedger {
         var passing: [(id: String, receiver: String)] = []
         var counted: Int?
         try store.read { r in
-            if onlyStage {
-                let text = try r.projection(kind: ReadModelKind.applicationCount, key: String(prefix.dropLast())).map { String(decoding: $0, as: UTF8.self) }
-                guard let n = Int(text ?? "0") else {
-                    throw LedgerError.integrity(index: nil, "read model \(ReadModelKind.applicationCount)/\(prefix.dropLast()) does not decode")
-                }
-                counted = n
-            }
+            if onlyStage { counted = try ReadModelKind.count(r, kind: ReadModelKind.applicationCount, key: String(prefix.dropLast())) }
             let start = filter.to.map { prefix + ReadModelKind.invertedDate($0) } ?? prefix
             try r.forEachProjection(kind: ReadModelKind.applicationList, after: start) { key, value in
                 guard key.hasPrefix(prefix) else { return false }
@@ -156,6 +150,12 @@ extension TransferLedger {
             return a
         }
         return (applications, counted ?? passing.count)
+    }
+
+    /// How many of `province`'s applications were decided in `year` with an approval number (the
+    /// `approvalNumbers` row, not the applications).
+    public func approvalNumbersIssued(province: String, year: Int) throws -> Int {
+        try store.read { try ReadModelKind.count($0, kind: ReadModelKind.approvalNumbers, key: "\(province)/\(year)") }
     }
 
     /// The applications of `scope` (a province, a USCC; nil: all) in id order, read through its `applicationList`
@@ -280,8 +280,7 @@ extension TransferLedger {
                 numbers.append(String(key[key.index(after: slash)...]))
                 return numbers.count < limit
             }
-            return try r.projection(kind: ReadModelKind.manifestCount, key: String(prefix.dropLast()))
-                .flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? 0
+            return try ReadModelKind.count(r, kind: ReadModelKind.manifestCount, key: String(prefix.dropLast()))
         }
         let found = try manifests(numbered: Set(numbers))
         return (numbers.compactMap { found[$0] }, total)

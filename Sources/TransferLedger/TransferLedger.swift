@@ -22,9 +22,6 @@ public final class TransferLedger: Sendable {
 
     /// Submissions per write transaction in bulk input.
     public static let batchSize = 2000
-    /// Submissions pre-checked per job ahead of the writer (``PrecheckPipeline``): small enough that a transaction
-    /// waits only for the first, large enough to fill the other cores.
-    public static let precheckChunk = 256
 
     /// - Parameters:
     ///   - clock: the ledger's clock; entry times come from it. Injected so tests can fix it.
@@ -139,30 +136,31 @@ public final class TransferLedger: Sendable {
     /// the log including the earlier accepted ones; a rejected one writes nothing.
     ///
     /// What needs no log state (canonical bytes, JSON limits, the event's shape, `signedAt`) is done before the
-    /// item is judged, and signatures are checked in parallel against the keys known then; inside the transaction a
+    /// transaction, and signatures are checked in parallel against the keys known then; inside the transaction a
     /// signature pre-check is used only if the key it used is still the actor's valid key.
     ///
-    /// The pre-checks run ahead of the writer in chunks of ``PrecheckPipeline/chunk`` (on the other cores), so the
-    /// transaction starts once the first chunk is checked, not the whole batch.
+    /// Batches are pipelined: while one batch's transaction runs on this thread, the next batch is prepared and its
+    /// signatures checked on the other cores.
     public func submit(_ items: [SignedSubmission]) throws -> [SubmitOutcome] {
         try upgradeProjectionsIfNeeded()
         let origin = try origin()
-        let pipeline = PrecheckPipeline(ledger: self, items: items, origin: origin)
+        let batches = stride(from: 0, to: items.count, by: Self.batchSize).map { Array(items[$0..<min(items.count, $0 + Self.batchSize)]) }
         var outcomes: [SubmitOutcome] = []
         outcomes.reserveCapacity(items.count)
-        for start in stride(from: 0, to: items.count, by: Self.batchSize) {
-            let batch = Array(items[start..<min(items.count, start + Self.batchSize)])
-            outcomes += try submitBatch(batch, origin: origin) { try pipeline.precheck(start + $0) }
+        var next = batches.first.map { PrecheckJob(ledger: self, items: $0, origin: origin) }
+        for (k, batch) in batches.enumerated() {
+            let prechecked = try next!.result()
+            next = k + 1 < batches.count ? PrecheckJob(ledger: self, items: batches[k + 1], origin: origin) : nil
+            outcomes += try submitBatch(batch, origin: origin, prechecked: prechecked)
         }
         return outcomes
     }
 
-    /// Judges and appends `items` in one transaction; `precheck(i)` gives item i's ``Precheck``.
-    func submitBatch(_ items: [SignedSubmission], origin: String, precheck: (Int) throws -> Precheck) throws -> [SubmitOutcome] {
+    func submitBatch(_ items: [SignedSubmission], origin: String, prechecked: [Precheck]) throws -> [SubmitOutcome] {
         let processor = try processor()
         let now = clock()
         let outcomes = try store.write { w in
-            try judgeAndAppend(items, origin: origin, precheck: precheck, processor: processor, now: now, writer: w, explain: false).map(\.outcome)
+            try judgeAndAppend(items, origin: origin, prechecked: prechecked, processor: processor, now: now, writer: w, explain: false).map(\.outcome)
         }
         let appended = outcomes.filter { if case .appended = $0 { true } else { false } }.count
         logger.debug("appended batch", metadata: ["appended": "\(appended)", "rejected": "\(outcomes.count - appended)"])
@@ -176,10 +174,10 @@ public final class TransferLedger: Sendable {
         var violations: [RuleViolation]
     }
 
-    /// Judges and appends `items` in order inside the write transaction `w`; `precheck(i)` gives item i's
-    /// ``Precheck``.
+    /// Judges and appends `items` in order inside the write transaction `w`; `prechecked` is empty or holds each
+    /// item's ``Precheck``.
     func judgeAndAppend(
-        _ items: [SignedSubmission], origin: String, precheck: (Int) throws -> Precheck, processor: EventProcessor, now: UTCInstant,
+        _ items: [SignedSubmission], origin: String, prechecked: [Precheck], processor: EventProcessor, now: UTCInstant,
         writer w: any LedgerWriter, explain: Bool
     ) throws -> [JudgedItem] {
         let time = now.description
@@ -188,7 +186,7 @@ public final class TransferLedger: Sendable {
         var judged: [JudgedItem] = []
         for (i, item) in items.enumerated() {
             var event: LedgerEvent?
-            let pre = try precheck(i)
+            let pre = prechecked.isEmpty ? Precheck(item) : prechecked[i]
             do {
                 if let violation = pre.limits { throw violation }
                 let submissionBytes = pre.submissionBytes
@@ -234,7 +232,7 @@ public final class TransferLedger: Sendable {
         let now = clock()
         do {
             try store.write { w in
-                throw Rollback(judged: try judgeAndAppend(items, origin: origin, precheck: { Precheck(items[$0]) }, processor: processor, now: now, writer: w, explain: true))
+                throw Rollback(judged: try judgeAndAppend(items, origin: origin, prechecked: [], processor: processor, now: now, writer: w, explain: true))
             }
         } catch let rollback as Rollback {
             return rollback.judged.map(\.violations)
@@ -368,3 +366,19 @@ final class Cached<Value: Sendable>: @unchecked Sendable {
     }
 }
 
+/// The pre-checks of one batch, running in the background.
+final class PrecheckJob: @unchecked Sendable {
+    private let group = DispatchGroup()
+    private var outcome: Result<[TransferLedger.Precheck], any Error> = .success([])
+
+    init(ledger: TransferLedger, items: [SignedSubmission], origin: String) {
+        DispatchQueue.global().async(group: group) { [self] in
+            outcome = Result { try ledger.prechecks(items, origin: origin) }
+        }
+    }
+
+    func result() throws -> [TransferLedger.Precheck] {
+        group.wait()
+        return try outcome.get()
+    }
+}

@@ -25,6 +25,16 @@ struct RegulatorPagesTests {
             #expect(sc.text.contains("id=\"\(form)\""), "\(form)")
         }
         #expect(!sc.text.contains("id=\"act-approval.consultation.replied\""))
+        // The decision form offers the next 审批文号 of 四川 in the year: one past the numbers its decisions of that
+        // year carry, counted here from GET /v1/approvals.
+        let offered = try #require(sc.text.firstMatch(of: /name="approvalNo" data-kind="text" value="川环危转〔(\d{4})〕(\d{3})号"/), "a suggested 审批文号")
+        let listed = try #require(try JSONSerialization.jsonObject(with: Data(try d.get("/v1/approvals", as: RegimeDaemon.sc).body)) as? [String: Any])
+        let applications = try #require(listed["applications"] as? [[String: Any]], "\(listed.keys)")
+        let numbered = applications.filter { a in
+            guard a["originProvince"] as? String == "510000", let decision = a["decision"] as? [String: Any] else { return false }
+            return decision["approvalNo"] != nil && (decision["decidedOn"] as? String)?.hasPrefix(String(offered.1)) == true
+        }
+        #expect(Int(offered.2) == numbered.count + 1, "offered \(offered.2) after \(numbered.count) numbered decisions of \(offered.1)")
         #expect(sc.text.contains("id=\"open-acts\"") && sc.text.contains("/ui/assets/regulator.js"))
         for other in [RegimeDaemon.cq, RegimeDaemon.gen] {
             let page = try session.page(d, "/ui/approvals/APP-LATE", cookie: try signedIn(d, other))

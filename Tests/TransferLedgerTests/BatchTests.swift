@@ -54,20 +54,20 @@ struct BatchTests {
         #expect(outcomes.map(\.rule) == [nil, nil, .signature, nil])
     }
 
-    @Test("lines pre-checked ahead of the writer: a key revoked two pre-check chunks earlier no longer signs, a bad signature past the first chunk is R-SIG", arguments: StoreKind.available)
+    @Test("the next transaction's lines are pre-checked while one is written: a key revoked in it no longer signs there, a bad signature there is R-SIG", arguments: StoreKind.available)
     func precheckedAheadOfTheWriter(kind: StoreKind) throws {
         let h = try Harness(kind)
         let k2 = TestKeys.key("REG-510000", variant: 1)
         try h.require(try h.submit("key.added", body: Body.keyAdded("REG-510000", k2)))
-        let chunk = TransferLedger.precheckChunk
         var items: [SignedSubmission] = []
         func register(_ serial: Int, key: SigningKey) -> SignedSubmission {
             h.sign("enterprise.registered", actor: "REG-510000", key: key, body: Body.enterprise(TestKeys.uscc(division: "510100", serial: 1000 + serial)))
         }
-        for i in 0..<(chunk / 2) { items.append(register(i, key: k2)) }
-        // Revoked in the first chunk; the lines signed with it two chunks later were pre-checked valid before it.
+        for i in 0..<10 { items.append(register(i, key: k2)) }
+        // Revoked in the first transaction; the second's lines signed with it were pre-checked against the keys the
+        // log held while the first was written.
         items.append(h.sign("key.revoked", actor: "REG-510000", key: Self.sc, body: Body.keyRevoked("REG-510000", k2)))
-        for i in items.count..<(2 * chunk + 3) { items.append(register(i, key: Self.sc)) }
+        for i in items.count..<(TransferLedger.batchSize + 3) { items.append(register(i, key: Self.sc)) }
         let revokedAt = items.count
         items.append(register(revokedAt, key: k2))
         let corruptedAt = items.count

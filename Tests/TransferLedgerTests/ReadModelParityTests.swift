@@ -123,6 +123,17 @@ struct ReadModelParityTests {
         }
         #expect(Set(legacy.applications.map(\.stage)).count >= 2, "the fixture has applications in more than one stage")
         #expect(Set(legacy.applications.map(\.appliedOn)).count >= 3, "the fixture has applications on three days or more (the date range above)")
+        // The approval numbers a province issued in a year (what the decision form counts to offer the next one), as
+        // the decision form counted them from the records.
+        var issuedAny = false
+        for province in ["510000", "500000"] {
+            for year in 2024...2026 {
+                let issued = legacy.applications.filter { $0.originProvince == province && $0.decision?.decidedOn.year == year && $0.decision?.approvalNo != nil }.count
+                #expect(try ledger.approvalNumbersIssued(province: province, year: year) == issued, "approval numbers of \(province) in \(year)")
+                issuedAny = issuedAny || issued > 0
+            }
+        }
+        #expect(issuedAny, "the fixture's applications include decisions with an approval number")
 
         var quarter = Quarter(year: 2025, q: 1)!
         while quarter <= Quarter(year: 2026, q: 1)! {
