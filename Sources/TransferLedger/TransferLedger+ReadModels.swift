@@ -130,8 +130,8 @@ extension TransferLedger {
                 guard let slash = rest.firstIndex(of: "/"), let appliedOn = ReadModelKind.parseInvertedDate(rest[..<slash]), f.count == 4 else {
                     throw LedgerError.integrity(index: nil, "read model \(ReadModelKind.applicationList)/\(key) does not decode")
                 }
+                // Newest first from `to` (the start key), so the first row before `from` ends the range.
                 if let from = filter.from, appliedOn < from { return false }
-                if let to = filter.to, appliedOn > to { return true }
                 if let origin = filter.origin, f[0] != origin { return true }
                 if let destination = filter.destination, f[1] != destination { return true }
                 if let code = filter.wasteCode, f[3] != code { return true }
