@@ -41,7 +41,7 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "LedgerSQLite",
-            dependencies: ["LedgerCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["LedgerCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")],
             swiftSettings: strict),
         // The same ledger on PostgreSQL: the other place with SQL (issue 20, decision 018).
         .target(

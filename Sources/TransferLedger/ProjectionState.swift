@@ -72,7 +72,20 @@ struct ProjectionState: TransferState, CompensationState {
     }
     func permit(_ permitNo: String) throws -> PermitRecord? { try load(PermitRecord.self, kind: ProjectionKind.permit, key: permitNo) }
 
+    /// A holder's permits in permit-number order. Inside a write transaction the list is read once: a manifest is
+    /// judged against its receiver's and carriers' permits, and its receipt counted against the receiver's capacity
+    /// (a permit written in the transaction clears the holder's list: ``store(_:to:context:)``).
     func permits(of holder: String) throws -> [PermitRecord] {
+        let slot = Self.permitsSlot(holder)
+        if let cached = cache?.values[slot] as? [PermitRecord] { return cached }
+        let list = try readPermits(of: holder)
+        cache?.values[slot] = list
+        return list
+    }
+
+    static func permitsSlot(_ holder: String) -> String { "permitsOf\u{0}" + holder }
+
+    private func readPermits(of holder: String) throws -> [PermitRecord] {
         var numbers: [String] = []
         let prefix = holder + "/"
         try reader.forEachProjection(kind: ProjectionKind.holderPermit, after: prefix) { key, _ in
@@ -138,6 +151,7 @@ extension ProjectionState {
         case .permit(let p):
             try put(p, kind: ProjectionKind.permit, key: p.permitNo, to: writer)
             try writer.putProjection(kind: ProjectionKind.holderPermit, key: "\(p.holder)/\(p.permitNo)", value: [])
+            cache?.values[Self.permitsSlot(p.holder)] = nil
             try models.permitIssued(holder: p.holder)
         case .application(let a):
             let old = try application(a.applicationId)

@@ -153,7 +153,6 @@ struct ReadModelWriter {
 
     /// A permit changes the capacities a receiver's receipts are judged against: every year of it is counted again.
     func permitIssued(holder: String) throws {
-        state.cache?.values["readModel.permitsOf\u{0}" + holder] = nil
         var years: Set<Int> = []
         try forEach(ReadModelKind.capacity, prefix: holder + "/") { key, _ in
             if let y = Int(key.split(separator: "/").last ?? "") { years.insert(y) }
@@ -384,15 +383,6 @@ struct ReadModelWriter {
         return row
     }
 
-    /// The receiver's permits, read once per transaction (a permit issued in it clears them: ``permitIssued(holder:)``).
-    func permits(of receiver: String) throws -> [PermitRecord] {
-        let slot = "readModel.permitsOf\u{0}" + receiver
-        if let cached = state.cache?.values[slot] as? [PermitRecord] { return cached }
-        let list = try state.permits(of: receiver)
-        state.cache?.values[slot] = list
-        return list
-    }
-
     /// Moves one receipt of a receiver's year from `was` to `now` (either nil: added or removed). The answer is the
     /// recount's (``recomputeCapacity(receiver:year:)``); it is reached without one when the change cannot move the
     /// crossing: every changed receipt sorts after the crossing one; no crossing yet and the grams went down, or the
@@ -416,13 +406,13 @@ struct ReadModelWriter {
             return try recomputeCapacity(receiver: receiver, year: year)
         }
         if delta <= 0 { return try keep() }
-        let capacities = try permits(of: receiver).filter { $0.kind == .operating }.compactMap(\.capacityGrams)
+        let capacities = try state.permits(of: receiver).filter { $0.kind == .operating }.compactMap(\.capacityGrams)
         if capacities.isEmpty || row.grams + delta <= capacities.min()! { return try keep() }
         if was == nil, let now, row.last.utf8.lexicographicallyPrecedes(Self.receiptKey(receiver, now).utf8) {
             // Added after every other receipt: only its own date can cross.
             let total = row.grams + delta
             if let found = context.capacityAnomaly(
-                receiver: receiver, receipts: [CapacityReceipt(at: now.at, manifestNo: now.manifestNo, grams: total)], permits: try permits(of: receiver))
+                receiver: receiver, receipts: [CapacityReceipt(at: now.at, manifestNo: now.manifestNo, grams: total)], permits: try state.permits(of: receiver))
             {
                 row.crossing = (Self.receiptKey(receiver, now), found)
                 try setCapacityAnomaly(nil, found)
@@ -443,7 +433,7 @@ struct ReadModelWriter {
             receipts.append((key, CapacityReceipt(at: UTCInstant(seconds: seconds), manifestNo: String(parts[3]), grams: grams)))
         }
         let old = try capacityRow(receiver, year)
-        let found = context.capacityAnomaly(receiver: receiver, receipts: receipts.map(\.receipt), permits: try permits(of: receiver))
+        let found = context.capacityAnomaly(receiver: receiver, receipts: receipts.map(\.receipt), permits: try state.permits(of: receiver))
         if old?.crossing?.anomaly != found { try setCapacityAnomaly(old?.crossing?.anomaly, found) }
         if receipts.isEmpty {
             try writer.deleteProjection(kind: ReadModelKind.capacity, key: "\(receiver)/\(year)")

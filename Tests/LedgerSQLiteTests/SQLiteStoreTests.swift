@@ -119,6 +119,43 @@ struct SQLiteStoreTests {
         #expect(try f.size() == 1)
     }
 
+    @Test("an empty projection value and an empty key are stored as an empty blob and empty text, never NULL")
+    func emptyValuesNotNull() throws {
+        let f = try StoreKind.sqlite.make()
+        try f.store.write { w throws in
+            try w.putProjection(kind: "index", key: "", value: [])
+            try w.putProjection(kind: "index", key: "汉字/1", value: [0, 1, 0])
+        }
+        let result = try SQLite3.run(f.path, "SELECT quote(key), typeof(value), length(value) FROM projections ORDER BY key;")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "''|blob|0\n'汉字/1'|blob|3\n", "\(result.stdout)")
+        #expect(try f.store.read { try $0.projection(kind: "index", key: "") } == [])
+        #expect(try f.store.read { try $0.projection(kind: "index", key: "汉字/1") } == [0, 1, 0])
+        #expect(try f.store.read { try $0.projection(kind: "index", key: "汉字") } == nil)
+    }
+
+    @Test("an entry whose index exists is refused with SQLite's message, and the write keeps nothing")
+    func duplicateEntryNamed() throws {
+        let f = try Self.populated()
+        let error = #expect(throws: LedgerError.self) {
+            try f.store.write { w throws in
+                try w.putProjection(kind: "enterprise", key: "y", value: [3])
+                try w.appendEntry(index: 2, bytes: [1], nodes: [])
+            }
+        }
+        guard case .storage(let message)? = error else { Issue.record("expected LedgerError.storage, got \(String(describing: error))"); return }
+        #expect(message.contains("append-only") || message.contains("UNIQUE"), "\(message)")
+        #expect(try f.store.read { try $0.projection(kind: "enterprise", key: "y") } == nil)
+    }
+
+    @Test("the writer folds the WAL into the file past 16,384 pages, not SQLite's 1,000")
+    func walAutocheckpoint() throws {
+        let f = try StoreKind.sqlite.make()
+        let store = try #require(f.store as? SQLiteLedgerStore)
+        #expect(try store.walAutocheckpoint() == SQLiteLedgerStore.walAutocheckpointPages)
+        #expect(SQLiteLedgerStore.walAutocheckpointPages == 16384)
+    }
+
     @Test("a SQLite error inside write surfaces as LedgerError.storage")
     func storageError() throws {
         let f = try Self.populated()
