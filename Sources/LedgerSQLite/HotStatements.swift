@@ -44,8 +44,8 @@ extension SQLiteLedgerStore.Transaction {
     }
 }
 
-/// Parameter binding for ``SQLiteLedgerStore/Transaction/step(_:bind:row:)``: each returns SQLite's result code, and
-/// the first that fails stops the chain.
+/// Parameter binding for ``SQLiteLedgerStore/Transaction/step(_:bind:row:)``: each returns SQLite's result code;
+/// ``all(_:)`` reports the first that failed, and the statement is then not stepped.
 enum Bind {
     /// SQLite copies the bytes before the call returns, so Swift's buffers need not outlive it.
     nonisolated(unsafe) static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

@@ -98,19 +98,19 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
     }
 
     /// The writer connection's `PRAGMA synchronous` (2 = FULL).
-    public func synchronousMode() throws -> Int {
-        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
-    }
+    public func synchronousMode() throws -> Int { try writerPragma("synchronous") }
 
     /// The writer connection's `PRAGMA wal_autocheckpoint` (pages).
-    public func walAutocheckpoint() throws -> Int {
-        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") ?? -1 }
-    }
+    public func walAutocheckpoint() throws -> Int { try writerPragma("wal_autocheckpoint") }
 
     /// `PRAGMA secure_delete` of the writer and of a reader connection (2 = FAST).
     public func secureDeleteModes() throws -> (writer: Int, reader: Int) {
-        let sql = "PRAGMA secure_delete"
-        return (try pool.writeWithoutTransaction { try Int.fetchOne($0, sql: sql) ?? -1 }, try pool.read { try Int.fetchOne($0, sql: sql) ?? -1 })
+        (try writerPragma("secure_delete"), try pool.read { try Int.fetchOne($0, sql: "PRAGMA secure_delete") ?? -1 })
+    }
+
+    /// An integer setting of the writer connection; -1 when SQLite gives none.
+    func writerPragma(_ name: String) throws -> Int {
+        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA \(name)") ?? -1 }
     }
 
     public func read<T>(_ body: (any LedgerReader) throws -> T) throws -> T {
@@ -263,10 +263,9 @@ public final class SQLiteLedgerStore: LedgerStore, Sendable {
             try run("INSERT INTO entries (idx, data) VALUES (?, ?)") { s in
                 Bind.all(Bind.int(s, 1, Int64(index)), Bind.blob(s, 2, bytes))
             }
+            let insertNode = try db.cachedStatement(sql: "INSERT INTO tree_nodes (id, hash) VALUES (?, ?)")
             for (id, hash) in nodes {
-                try run("INSERT INTO tree_nodes (id, hash) VALUES (?, ?)") { s in
-                    Bind.all(Bind.int(s, 1, Int64(id.storageID)), Bind.blob(s, 2, hash.bytes))
-                }
+                _ = try step(insertNode, bind: { s in Bind.all(Bind.int(s, 1, Int64(id.storageID)), Bind.blob(s, 2, hash.bytes)) }) { _ in () }
             }
         }
 

@@ -168,9 +168,9 @@ struct ReadModelWriter {
         let newest = ReadModelKind.digits(UInt64.max - (m.events.first?.index ?? 0), width: 20)
         for scope in provinceScopes + m.namedParties.sorted() {
             try writer.putProjection(kind: ReadModelKind.manifestFiled, key: "\(scope)/\(newest)/\(m.manifestNo)", value: [])
-            let count = try ReadModelKind.count(writer, kind: ReadModelKind.manifestCount, key: scope)
-            try writer.putProjection(kind: ReadModelKind.manifestCount, key: scope, value: Array(String(count + 1).utf8))
         }
+        // The scopes are distinct: provinces and `all` are not USCCs, and the named parties are a set.
+        try adjustCounts(ReadModelKind.manifestCount, before: [], after: Set(provinceScopes).union(m.namedParties))
     }
 
     /// The `statementManifest` keys of a manifest: its delivery quarter (`d`) and each version's entry quarter (`v`),
